@@ -1,0 +1,2 @@
+//! Diagram layout.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! The simulated world.
+#![forbid(unsafe_code)]
