@@ -1,1 +1,15 @@
-fn main() {}
+//! Baton's web app: AWS Step Functions simulated in the browser, centred on the callback pattern.
+//! The engine (`sim`, `asl`) and the drawings (`diagram`) are plain Rust crates; this crate is the
+//! Yew front end around them.
+#![forbid(unsafe_code)]
+
+mod app;
+mod components;
+mod examples;
+mod format;
+mod state;
+mod storage;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

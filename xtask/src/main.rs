@@ -1,1 +1,119 @@
-fn main() {}
+//! `cargo xtask`: the project's own build tool (std only, no dependencies).
+//!
+//! - `cargo xtask setup`: installs what is missing (wasm32 target, Trunk, wasm-bindgen-cli, npm
+//!   packages), idempotent and a few seconds when everything is present;
+//! - `cargo xtask serve [--port N]`: setup, then `trunk serve` of the web app (default port 8080);
+//! - `cargo xtask test`: setup (plus Chromium), then every check and test suite in order, stopping at
+//!   the first failure; the last line printed is `N passed, N failed`;
+//! - `cargo xtask bench [--runs N]`: the speed workloads through Baton (native) and through
+//!   aws-local-stepfunctions (Node), side by side.
+
+mod bench;
+mod http;
+mod json;
+mod run;
+mod serve;
+mod setup;
+mod testing;
+mod workloads;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use run::Run;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup              install what is missing (wasm32 target, Trunk, wasm-bindgen-cli, npm packages)
+  serve [--port N]   setup, then serve the app with rebuilds at http://127.0.0.1:N/ (default 8080)
+  test               setup, then formatting, clippy, native tests, the wasm build, the release build
+                     and the browser tests; the last line is `N passed, N failed`
+  bench [--runs N]   time Baton and aws-local-stepfunctions on the same workloads (default 5 runs)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first().map(String::as_str) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+
+    let root = repo_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("xtask: cannot enter {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    prepend_path(&root);
+
+    let result = match command {
+        "setup" => no_options(rest).map(|()| {
+            let mut run = Run::new("setup", false);
+            let ok = setup::setup(&mut run, setup::Needs::WEB).is_ok();
+            run.finish(ok)
+        }),
+        "serve" => parse_number(rest, "--port", 8080).and_then(|port| {
+            let port = u16::try_from(port).map_err(|_| format!("--port {port} is not a port number"))?;
+            Ok(serve::serve(port))
+        }),
+        "test" => no_options(rest).map(|()| testing::test()),
+        "bench" => parse_number(rest, "--runs", 5).and_then(|runs| {
+            if runs == 0 {
+                return Err("--runs must be at least 1".into());
+            }
+            Ok(bench::bench(runs as usize))
+        }),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn no_options(rest: &[String]) -> Result<(), String> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(format!("unexpected argument `{arg}`")),
+    }
+}
+
+/// `[--name N]` or `[--name=N]`, nothing else.
+fn parse_number(rest: &[String], name: &str, default: u64) -> Result<u64, String> {
+    let value = match rest {
+        [] => return Ok(default),
+        [flag, value] if flag == name => value.as_str(),
+        [flag] if flag.starts_with(&format!("{name}=")) => &flag[name.len() + 1..],
+        _ => return Err(format!("expected nothing or `{name} N`, got `{}`", rest.join(" "))),
+    };
+    value.parse().map_err(|_| format!("{name} expects a number, got `{value}`"))
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+fn repo_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}
+
+/// Child processes find `wasm-opt` (npm binaryen) and the cargo-installed tools first.
+fn prepend_path(root: &std::path::Path) {
+    let mut dirs = vec![root.join("node_modules").join(".bin")];
+    if let Some(cargo_bin) = run::cargo_home().map(|home| home.join("bin")) {
+        dirs.push(cargo_bin);
+    }
+    if let Some(old) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&old));
+    }
+    if let Ok(path) = std::env::join_paths(dirs) {
+        // Single-threaded at this point.
+        std::env::set_var("PATH", path);
+    }
+}

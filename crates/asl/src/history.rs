@@ -1,1 +1,371 @@
-//! (in progress)
+//! The execution event history, in AWS's shape (ASL-SEMANTICS §3).
+//!
+//! Events are stored as typed data holding shared [`Value`]s, so recording one costs a few
+//! reference-count bumps; the AWS JSON form (with `input`/`output`/`parameters` as JSON-encoded
+//! strings and ISO timestamps) is produced only when someone asks for it.
+
+use crate::value::Value;
+use serde_json::{json, Map as JsonMap, Value as Json};
+use std::rc::Rc;
+
+/// One history event. `at_ms` is virtual time since the execution started.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: u64,
+    pub previous_event_id: u64,
+    pub at_ms: u64,
+    pub kind: EventKind,
+}
+
+/// Where a task runs, as `TaskScheduled` and friends report it: `resourceType` is the service
+/// (`sqs`, `lambda`, `aws-sdk:dynamodb`, ...) and `resource` the action with its suffix
+/// (`sendMessage.waitForTaskToken`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskResource {
+    pub resource_type: Rc<str>,
+    pub resource: Rc<str>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    ExecutionStarted { input: Value, role_arn: Rc<str> },
+    ExecutionSucceeded { output: Value },
+    ExecutionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    /// `state_type` is the ASL type name (`Task`, `Pass`, ...): AWS spells the event `TaskStateEntered`.
+    StateEntered { state_type: &'static str, name: Rc<str>, input: Value },
+    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Vec<(Rc<str>, Value)>> },
+    TaskScheduled {
+        task: TaskResource,
+        region: Rc<str>,
+        parameters: Value,
+        timeout_seconds: Option<u64>,
+        heartbeat_seconds: Option<u64>,
+    },
+    TaskStarted { task: TaskResource },
+    TaskSubmitted { task: TaskResource, output: Value },
+    TaskSucceeded { task: TaskResource, output: Value },
+    TaskFailed { task: TaskResource, error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    TaskTimedOut { task: TaskResource, error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    TaskStateAborted { name: Rc<str> },
+    LambdaFunctionScheduled { resource: Rc<str>, input: Value, timeout_seconds: Option<u64> },
+    LambdaFunctionStarted,
+    LambdaFunctionSucceeded { output: Value },
+    LambdaFunctionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    LambdaFunctionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ActivityScheduled {
+        resource: Rc<str>,
+        input: Value,
+        timeout_seconds: Option<u64>,
+        heartbeat_seconds: Option<u64>,
+    },
+    ActivityStarted { worker_name: Option<Rc<str>> },
+    ActivitySucceeded { output: Value },
+    ActivityFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ActivityTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    WaitStateAborted { name: Rc<str> },
+    ParallelStateStarted,
+    ParallelStateSucceeded,
+    ParallelStateFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ParallelStateAborted,
+    MapStateStarted { length: usize },
+    MapStateSucceeded,
+    MapStateFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    MapStateAborted,
+    MapIterationStarted { name: Rc<str>, index: usize },
+    MapIterationSucceeded { name: Rc<str>, index: usize },
+    MapIterationFailed { name: Rc<str>, index: usize },
+    MapIterationAborted { name: Rc<str>, index: usize },
+}
+
+impl EventKind {
+    /// The AWS `HistoryEventType` name.
+    pub fn type_name(&self) -> String {
+        use EventKind::*;
+        let fixed = match self {
+            StateEntered { state_type, .. } => return format!("{state_type}StateEntered"),
+            StateExited { state_type, .. } => return format!("{state_type}StateExited"),
+            ExecutionStarted { .. } => "ExecutionStarted",
+            ExecutionSucceeded { .. } => "ExecutionSucceeded",
+            ExecutionFailed { .. } => "ExecutionFailed",
+            ExecutionTimedOut { .. } => "ExecutionTimedOut",
+            ExecutionAborted { .. } => "ExecutionAborted",
+            TaskScheduled { .. } => "TaskScheduled",
+            TaskStarted { .. } => "TaskStarted",
+            TaskSubmitted { .. } => "TaskSubmitted",
+            TaskSucceeded { .. } => "TaskSucceeded",
+            TaskFailed { .. } => "TaskFailed",
+            TaskTimedOut { .. } => "TaskTimedOut",
+            TaskStateAborted { .. } => "TaskStateAborted",
+            LambdaFunctionScheduled { .. } => "LambdaFunctionScheduled",
+            LambdaFunctionStarted => "LambdaFunctionStarted",
+            LambdaFunctionSucceeded { .. } => "LambdaFunctionSucceeded",
+            LambdaFunctionFailed { .. } => "LambdaFunctionFailed",
+            LambdaFunctionTimedOut { .. } => "LambdaFunctionTimedOut",
+            ActivityScheduled { .. } => "ActivityScheduled",
+            ActivityStarted { .. } => "ActivityStarted",
+            ActivitySucceeded { .. } => "ActivitySucceeded",
+            ActivityFailed { .. } => "ActivityFailed",
+            ActivityTimedOut { .. } => "ActivityTimedOut",
+            WaitStateAborted { .. } => "WaitStateAborted",
+            ParallelStateStarted => "ParallelStateStarted",
+            ParallelStateSucceeded => "ParallelStateSucceeded",
+            ParallelStateFailed { .. } => "ParallelStateFailed",
+            ParallelStateAborted => "ParallelStateAborted",
+            MapStateStarted { .. } => "MapStateStarted",
+            MapStateSucceeded => "MapStateSucceeded",
+            MapStateFailed { .. } => "MapStateFailed",
+            MapStateAborted => "MapStateAborted",
+            MapIterationStarted { .. } => "MapIterationStarted",
+            MapIterationSucceeded { .. } => "MapIterationSucceeded",
+            MapIterationFailed { .. } => "MapIterationFailed",
+            MapIterationAborted { .. } => "MapIterationAborted",
+        };
+        fixed.to_string()
+    }
+
+    /// The name of the state this event belongs to, when the event says it.
+    pub fn state_name(&self) -> Option<&str> {
+        use EventKind::*;
+        match self {
+            StateEntered { name, .. }
+            | StateExited { name, .. }
+            | TaskStateAborted { name }
+            | WaitStateAborted { name }
+            | MapIterationStarted { name, .. }
+            | MapIterationSucceeded { name, .. }
+            | MapIterationFailed { name, .. }
+            | MapIterationAborted { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl Event {
+    /// The event as `aws stepfunctions get-execution-history` prints it.
+    pub fn to_aws_json(&self, start_epoch_ms: u64) -> Json {
+        let mut out = JsonMap::new();
+        out.insert("timestamp".into(), json!(iso8601(start_epoch_ms + self.at_ms)));
+        out.insert("type".into(), json!(self.kind.type_name()));
+        out.insert("id".into(), json!(self.id));
+        out.insert("previousEventId".into(), json!(self.previous_event_id));
+        if let Some((key, details)) = details(&self.kind) {
+            out.insert(key.into(), Json::Object(details));
+        }
+        Json::Object(out)
+    }
+}
+
+fn payload(details: &mut JsonMap<String, Json>, key: &str, value: &Value) {
+    details.insert(key.into(), json!(value.to_json()));
+    details.insert(format!("{key}Details"), json!({"truncated": false}));
+}
+
+fn error_cause(error: &Option<Rc<str>>, cause: &Option<Rc<str>>) -> JsonMap<String, Json> {
+    let mut d = JsonMap::new();
+    if let Some(e) = error {
+        d.insert("error".into(), json!(&**e));
+    }
+    if let Some(c) = cause {
+        d.insert("cause".into(), json!(&**c));
+    }
+    d
+}
+
+fn task_fields(task: &TaskResource) -> JsonMap<String, Json> {
+    let mut d = JsonMap::new();
+    d.insert("resourceType".into(), json!(&*task.resource_type));
+    d.insert("resource".into(), json!(&*task.resource));
+    d
+}
+
+fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
+    use EventKind::*;
+    let mut d = JsonMap::new();
+    let key = match kind {
+        ExecutionStarted { input, role_arn } => {
+            payload(&mut d, "input", input);
+            d.insert("roleArn".into(), json!(&**role_arn));
+            "executionStartedEventDetails"
+        }
+        ExecutionSucceeded { output } => {
+            payload(&mut d, "output", output);
+            "executionSucceededEventDetails"
+        }
+        ExecutionFailed { error, cause } => return Some(("executionFailedEventDetails", error_cause(error, cause))),
+        ExecutionTimedOut { error, cause } => {
+            return Some(("executionTimedOutEventDetails", error_cause(error, cause)))
+        }
+        ExecutionAborted { error, cause } => {
+            return Some(("executionAbortedEventDetails", error_cause(error, cause)))
+        }
+        StateEntered { name, input, .. } => {
+            d.insert("name".into(), json!(&**name));
+            payload(&mut d, "input", input);
+            "stateEnteredEventDetails"
+        }
+        StateExited { name, output, assigned, .. } => {
+            d.insert("name".into(), json!(&**name));
+            payload(&mut d, "output", output);
+            if let Some(vars) = assigned {
+                let vars: JsonMap<String, Json> =
+                    vars.iter().map(|(k, v)| (k.to_string(), json!(v.to_json()))).collect();
+                d.insert("assignedVariables".into(), Json::Object(vars));
+                d.insert("assignedVariablesDetails".into(), json!({"truncated": false}));
+            }
+            "stateExitedEventDetails"
+        }
+        TaskScheduled { task, region, parameters, timeout_seconds, heartbeat_seconds } => {
+            d = task_fields(task);
+            d.insert("region".into(), json!(&**region));
+            d.insert("parameters".into(), json!(parameters.to_json()));
+            if let Some(t) = timeout_seconds {
+                d.insert("timeoutInSeconds".into(), json!(t));
+            }
+            if let Some(h) = heartbeat_seconds {
+                d.insert("heartbeatInSeconds".into(), json!(h));
+            }
+            "taskScheduledEventDetails"
+        }
+        TaskStarted { task } => return Some(("taskStartedEventDetails", task_fields(task))),
+        TaskSubmitted { task, output } | TaskSucceeded { task, output } => {
+            d = task_fields(task);
+            payload(&mut d, "output", output);
+            if matches!(kind, TaskSubmitted { .. }) {
+                "taskSubmittedEventDetails"
+            } else {
+                "taskSucceededEventDetails"
+            }
+        }
+        TaskFailed { task, error, cause } | TaskTimedOut { task, error, cause } => {
+            d = task_fields(task);
+            d.extend(error_cause(error, cause));
+            if matches!(kind, TaskFailed { .. }) {
+                "taskFailedEventDetails"
+            } else {
+                "taskTimedOutEventDetails"
+            }
+        }
+        TaskStateAborted { .. } | WaitStateAborted { .. } => return None,
+        LambdaFunctionScheduled { resource, input, timeout_seconds } => {
+            d.insert("resource".into(), json!(&**resource));
+            payload(&mut d, "input", input);
+            if let Some(t) = timeout_seconds {
+                d.insert("timeoutInSeconds".into(), json!(t));
+            }
+            "lambdaFunctionScheduledEventDetails"
+        }
+        LambdaFunctionStarted => return None,
+        LambdaFunctionSucceeded { output } => {
+            payload(&mut d, "output", output);
+            "lambdaFunctionSucceededEventDetails"
+        }
+        LambdaFunctionFailed { error, cause } => {
+            return Some(("lambdaFunctionFailedEventDetails", error_cause(error, cause)))
+        }
+        LambdaFunctionTimedOut { error, cause } => {
+            return Some(("lambdaFunctionTimedOutEventDetails", error_cause(error, cause)))
+        }
+        ActivityScheduled { resource, input, timeout_seconds, heartbeat_seconds } => {
+            d.insert("resource".into(), json!(&**resource));
+            payload(&mut d, "input", input);
+            if let Some(t) = timeout_seconds {
+                d.insert("timeoutInSeconds".into(), json!(t));
+            }
+            if let Some(h) = heartbeat_seconds {
+                d.insert("heartbeatInSeconds".into(), json!(h));
+            }
+            "activityScheduledEventDetails"
+        }
+        ActivityStarted { worker_name } => {
+            if let Some(w) = worker_name {
+                d.insert("workerName".into(), json!(&**w));
+            }
+            "activityStartedEventDetails"
+        }
+        ActivitySucceeded { output } => {
+            payload(&mut d, "output", output);
+            "activitySucceededEventDetails"
+        }
+        ActivityFailed { error, cause } => return Some(("activityFailedEventDetails", error_cause(error, cause))),
+        ActivityTimedOut { error, cause } => {
+            return Some(("activityTimedOutEventDetails", error_cause(error, cause)))
+        }
+        ParallelStateStarted | ParallelStateSucceeded | ParallelStateAborted => return None,
+        MapStateSucceeded | MapStateAborted => return None,
+        ParallelStateFailed { error, cause } => {
+            return Some(("parallelStateFailedEventDetails", error_cause(error, cause)))
+        }
+        MapStateFailed { error, cause } => return Some(("mapStateFailedEventDetails", error_cause(error, cause))),
+        MapStateStarted { length } => {
+            d.insert("length".into(), json!(length));
+            "mapStateStartedEventDetails"
+        }
+        MapIterationStarted { name, index }
+        | MapIterationSucceeded { name, index }
+        | MapIterationFailed { name, index }
+        | MapIterationAborted { name, index } => {
+            d.insert("name".into(), json!(&**name));
+            d.insert("index".into(), json!(index));
+            match kind {
+                MapIterationStarted { .. } => "mapIterationStartedEventDetails",
+                MapIterationSucceeded { .. } => "mapIterationSucceededEventDetails",
+                MapIterationFailed { .. } => "mapIterationFailedEventDetails",
+                _ => "mapIterationAbortedEventDetails",
+            }
+        }
+    };
+    Some((key, d))
+}
+
+/// `2026-01-01T00:00:00.000Z` from milliseconds since the Unix epoch (proleptic Gregorian, UTC).
+pub fn iso8601(epoch_ms: u64) -> String {
+    let secs = epoch_ms / 1000;
+    let millis = epoch_ms % 1000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's well-known civil calendar algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(1_767_225_600_000), "2026-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(951_782_400_123), "2000-02-29T00:00:00.123Z");
+    }
+
+    #[test]
+    fn events_render_in_aws_shape() {
+        let task = TaskResource { resource_type: "sqs".into(), resource: "sendMessage.waitForTaskToken".into() };
+        let ev = Event {
+            id: 6,
+            previous_event_id: 5,
+            at_ms: 5000,
+            kind: EventKind::TaskTimedOut { task, error: Some("States.Timeout".into()), cause: None },
+        };
+        assert_eq!(
+            ev.to_aws_json(0).to_string(),
+            r#"{"timestamp":"1970-01-01T00:00:05.000Z","type":"TaskTimedOut","id":6,"previousEventId":5,"taskTimedOutEventDetails":{"resourceType":"sqs","resource":"sendMessage.waitForTaskToken","error":"States.Timeout"}}"#
+        );
+    }
+}

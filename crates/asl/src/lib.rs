@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod choice;
+pub mod dataflow;
 pub mod diagnostic;
 pub mod exec;
 pub mod history;

@@ -1,1 +1,1092 @@
-//! (in progress)
+//! The typed state machine, read from a definition's JSON value.
+//!
+//! Reading collects every problem it finds as a [`Diagnostic`] (pointer only; the caller attaches
+//! line and column from the source map) and still builds as much of the machine as it can, so
+//! the editor can show all problems at once. Small languages are compiled here, once: paths,
+//! payload templates, intrinsic calls and Choice conditions never get re-parsed while running.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::choice::{self, Condition};
+use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::path::Path;
+use crate::template::Template;
+use crate::value::Value;
+
+/// A definition that passed reading and validation.
+#[derive(Debug)]
+pub struct StateMachine {
+    pub graph: Rc<Graph>,
+    /// Execution-level `TimeoutSeconds`: past it the execution ends `TIMED_OUT`.
+    pub timeout_seconds: Option<u64>,
+    pub comment: Option<String>,
+    /// The definition as read, for diagrams and the `$$` context.
+    pub definition: Value,
+}
+
+/// A set of states with a start: the machine itself, a Parallel branch or a Map processor.
+#[derive(Debug)]
+pub struct Graph {
+    pub start: usize,
+    pub states: Vec<State>,
+    pub index: HashMap<Rc<str>, usize>,
+}
+
+impl Graph {
+    pub fn state(&self, name: &str) -> Option<&State> {
+        self.index.get(name).map(|&i| &self.states[i])
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub name: Rc<str>,
+    /// RFC 6901 pointer to the state's object in the definition.
+    pub pointer: String,
+    pub kind: StateKind,
+    pub input_path: PathField,
+    pub output_path: PathField,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub assign: Option<Template>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    /// Index of the next state, or `None` for `End: true` (and for Choice, Succeed, Fail).
+    pub next: Option<usize>,
+    /// Whether anything in the state reads `$$`, so the context object is built only when needed.
+    pub uses_context: bool,
+}
+
+impl State {
+    /// The ASL `Type` name.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            StateKind::Pass { .. } => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice { .. } => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail { .. } => "Fail",
+            StateKind::Parallel { .. } => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+/// `InputPath` / `OutputPath`: absent means `$`, `null` means `{}`.
+#[derive(Debug, Clone)]
+pub enum PathField {
+    Whole,
+    Null,
+    Path(Path),
+}
+
+/// `ResultPath`: absent means the result replaces the input, `null` discards the result.
+#[derive(Debug, Clone)]
+pub enum ResultPath {
+    Replace,
+    Discard,
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub enum StateKind {
+    Pass { result: Option<Value> },
+    Task(Task),
+    Choice { choices: Vec<ChoiceBranch>, default: Option<usize> },
+    Wait(WaitFor),
+    Succeed,
+    Fail { error: Source, cause: Source },
+    Parallel { branches: Vec<Rc<Graph>> },
+    Map(MapState),
+}
+
+#[derive(Debug)]
+pub struct ChoiceBranch {
+    pub condition: Condition,
+    pub next: usize,
+    pub assign: Option<Template>,
+}
+
+/// A Fail state's `Error`/`Cause`: given literally, or read through `ErrorPath`/`CausePath`.
+#[derive(Debug, Clone)]
+pub enum Source {
+    None,
+    Literal(Rc<str>),
+    /// A one-member payload template `{"<field>.$": ...}` and the field's name.
+    Dynamic(Template, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    Seconds(u64),
+    /// Milliseconds since the Unix epoch.
+    Timestamp(i64),
+    SecondsPath(Path),
+    TimestampPath(Path),
+}
+
+/// A positive number of seconds given literally or through a path.
+#[derive(Debug, Clone)]
+pub enum Seconds {
+    None,
+    Literal(u64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct Task {
+    pub resource: Resource,
+    pub timeout: Seconds,
+    pub heartbeat: Seconds,
+}
+
+/// How the execution talks to the integration (the Resource ARN's suffix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    WaitForTaskToken,
+    Sync,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `arn:aws:states:::sqs:sendMessage.waitForTaskToken`, `arn:aws:states:::aws-sdk:s3:getObject`...
+    Service,
+    /// A legacy Lambda function ARN (`arn:aws:lambda:region:account:function:name`).
+    LambdaFunction,
+    /// `arn:aws:states:region:account:activity:name`: the token goes to a polling worker.
+    Activity,
+    /// Anything else: still runnable with responders; the validator warns.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub arn: Rc<str>,
+    pub kind: ResourceKind,
+    /// `resourceType` in task events: `sqs`, `lambda`, `aws-sdk:dynamodb`...
+    pub service: Rc<str>,
+    /// `resource` in task events: the action with its suffix, `sendMessage.waitForTaskToken`.
+    pub action: Rc<str>,
+    pub pattern: Pattern,
+}
+
+impl Resource {
+    pub fn parse(arn: &str) -> Resource {
+        let kind_of = |kind, service: &str, action: &str, pattern| Resource {
+            arn: arn.into(),
+            kind,
+            service: service.into(),
+            action: action.into(),
+            pattern,
+        };
+        let parts: Vec<&str> = arn.split(':').collect();
+        if let Some(rest) = arn.strip_prefix("arn:aws:states:::") {
+            let (service, action) = match rest.strip_prefix("aws-sdk:") {
+                Some(sdk) => match sdk.split_once(':') {
+                    Some((svc, action)) => (format!("aws-sdk:{svc}"), action),
+                    None => (format!("aws-sdk:{sdk}"), ""),
+                },
+                None => match rest.split_once(':') {
+                    Some((svc, action)) => (svc.to_string(), action),
+                    None => (rest.to_string(), ""),
+                },
+            };
+            let pattern = if action.ends_with(".waitForTaskToken") {
+                Pattern::WaitForTaskToken
+            } else if action.contains(".sync") {
+                Pattern::Sync
+            } else {
+                Pattern::RequestResponse
+            };
+            let kind = if action.is_empty() { ResourceKind::Unknown } else { ResourceKind::Service };
+            return kind_of(kind, &service, action, pattern);
+        }
+        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function" {
+            return kind_of(ResourceKind::LambdaFunction, "lambda", arn, Pattern::RequestResponse);
+        }
+        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" {
+            return kind_of(ResourceKind::Activity, "activity", arn, Pattern::WaitForTaskToken);
+        }
+        kind_of(ResourceKind::Unknown, "unknown", arn, Pattern::RequestResponse)
+    }
+
+    /// Whether the task pauses for a task token (callback tasks and activities).
+    pub fn waits_for_token(&self) -> bool {
+        self.pattern == Pattern::WaitForTaskToken
+    }
+
+    /// Whether `$$.Task.Token` exists for this task (callback and `.sync` tasks, ASL-SEMANTICS §1.1).
+    pub fn has_token(&self) -> bool {
+        matches!(self.pattern, Pattern::WaitForTaskToken | Pattern::Sync) && self.kind != ResourceKind::Activity
+    }
+}
+
+#[derive(Debug)]
+pub struct MapState {
+    pub items_path: Option<Path>,
+    pub item_selector: Option<Template>,
+    pub processor: Rc<Graph>,
+    pub max_concurrency: Count,
+    pub tolerated_failure_count: Count,
+    pub tolerated_failure_percentage: Count,
+    pub batcher: Option<ItemBatcher>,
+}
+
+/// A count given literally (`MaxConcurrency`) or through a path (`MaxConcurrencyPath`).
+#[derive(Debug, Clone)]
+pub enum Count {
+    None,
+    Literal(f64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct ItemBatcher {
+    pub max_items: Count,
+    pub max_bytes: Count,
+    pub batch_input: Option<Template>,
+}
+
+#[derive(Debug)]
+pub struct Retrier {
+    pub errors: Vec<Rc<str>>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    pub jitter_full: bool,
+}
+
+#[derive(Debug)]
+pub struct Catcher {
+    pub errors: Vec<Rc<str>>,
+    pub next: usize,
+    pub result_path: ResultPath,
+    pub assign: Option<Template>,
+}
+
+const STATE_TYPES: [&str; 8] = ["Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"];
+
+/// Reads a definition. Returns the machine when there are no errors (warnings may remain).
+pub fn load(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
+    let mut reader = Reader { diags: Vec::new() };
+    let machine = reader.machine(definition);
+    let has_errors = reader.diags.iter().any(Diagnostic::is_error);
+    let mut diags = reader.diags;
+    if let Some(machine) = &machine {
+        crate::validate::check(machine, &mut diags);
+    }
+    let has_errors = has_errors || diags.iter().any(Diagnostic::is_error);
+    (if has_errors { None } else { machine }, diags)
+}
+
+struct Reader {
+    diags: Vec<Diagnostic>,
+}
+
+/// An object being read: remembers which members were looked at, so the rest can be reported.
+struct Obj<'a> {
+    map: &'a crate::value::Map,
+    pointer: String,
+    seen: Vec<&'static str>,
+}
+
+impl<'a> Obj<'a> {
+    fn get(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.seen.push(key);
+        self.map.get(key)
+    }
+
+    fn at(&self, key: &str) -> String {
+        pointer_join(&self.pointer, key)
+    }
+}
+
+impl Reader {
+    fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.diags.push(Diagnostic::error(code, pointer, message));
+    }
+
+    fn object<'a>(&mut self, v: &'a Value, pointer: &str, what: &str) -> Option<Obj<'a>> {
+        match v {
+            Value::Object(map) => Some(Obj { map, pointer: pointer.to_string(), seen: Vec::new() }),
+            other => {
+                self.error(
+                    "wrong-type",
+                    pointer,
+                    format!("{what} must be a JSON object, but this is {}", article(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports members nobody asked for: AWS rejects unknown fields.
+    fn finish(&mut self, obj: Obj, what: &str) {
+        for key in obj.map.keys() {
+            if !obj.seen.iter().any(|s| *s == &**key) {
+                let hint = obj
+                    .seen
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(key))
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                self.error(
+                    "unknown-field",
+                    obj.at(key),
+                    format!("'{key}' is not a field of {what}{hint}"),
+                );
+            }
+        }
+    }
+
+    fn string(&mut self, obj: &mut Obj, key: &'static str) -> Option<Rc<str>> {
+        match obj.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.error("wrong-type", obj.at(key), format!("'{key}' must be a string, not {}", article(other)));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, obj: &mut Obj, key: &'static str) -> Option<bool> {
+        match obj.get(key)? {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.error("wrong-type", obj.at(key), format!("'{key}' must be true or false, not {}", article(other)));
+                None
+            }
+        }
+    }
+
+    /// A non-negative integer within `max`.
+    fn integer(&mut self, obj: &mut Obj, key: &'static str, min: u64, max: u64) -> Option<u64> {
+        let v = obj.get(key)?;
+        match v.as_u64() {
+            Some(n) if n >= min && n <= max => Some(n),
+            _ => {
+                self.error(
+                    "wrong-value",
+                    obj.at(key),
+                    format!("'{key}' must be a whole number from {min} to {max}, not {v}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, obj: &mut Obj, key: &'static str) -> Option<f64> {
+        let v = obj.get(key)?;
+        match v.as_f64() {
+            Some(n) => Some(n),
+            None => {
+                self.error("wrong-type", obj.at(key), format!("'{key}' must be a number, not {}", article(v)));
+                None
+            }
+        }
+    }
+
+    fn path(&mut self, obj: &mut Obj, key: &'static str, reference: bool) -> Option<Path> {
+        let at = obj.at(key);
+        let text = self.string(obj, key)?;
+        self.parse_path(&text, &at, key, reference)
+    }
+
+    fn parse_path(&mut self, text: &str, at: &str, key: &str, reference: bool) -> Option<Path> {
+        let parsed = if reference { Path::parse_reference(text) } else { Path::parse(text) };
+        match parsed {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let kind = if reference { "a valid reference path" } else { "a valid JSONPath" };
+                self.error("bad-path", at, format!("'{key}' must be {kind}: {}", e.message));
+                None
+            }
+        }
+    }
+
+    /// `InputPath`/`OutputPath`: a path, or `null`.
+    fn path_field(&mut self, obj: &mut Obj, key: &'static str) -> PathField {
+        match obj.get(key) {
+            None => PathField::Whole,
+            Some(Value::Null) => PathField::Null,
+            Some(Value::String(s)) => {
+                let at = obj.at(key);
+                self.parse_path(s, &at, key, false).map_or(PathField::Whole, PathField::Path)
+            }
+            Some(other) => {
+                self.error("wrong-type", obj.at(key), format!("'{key}' must be a path string or null, not {}", article(other)));
+                PathField::Whole
+            }
+        }
+    }
+
+    fn result_path(&mut self, obj: &mut Obj) -> ResultPath {
+        match obj.get("ResultPath") {
+            None => ResultPath::Replace,
+            Some(Value::Null) => ResultPath::Discard,
+            Some(Value::String(s)) => {
+                let at = obj.at("ResultPath");
+                if s.starts_with("$$") {
+                    self.error("bad-path", &at, "'ResultPath' cannot write into the context object ($$)");
+                    return ResultPath::Replace;
+                }
+                match self.parse_path(s, &at, "ResultPath", true) {
+                    Some(p) if matches!(p.root(), crate::path::Root::Variable(_)) => {
+                        self.error("bad-path", &at, "'ResultPath' cannot write into a variable; use Assign");
+                        ResultPath::Replace
+                    }
+                    Some(p) => ResultPath::Path(p),
+                    None => ResultPath::Replace,
+                }
+            }
+            Some(other) => {
+                self.error("wrong-type", obj.at("ResultPath"), format!("'ResultPath' must be a reference path or null, not {}", article(other)));
+                ResultPath::Replace
+            }
+        }
+    }
+
+    fn template(&mut self, obj: &mut Obj, key: &'static str) -> Option<Template> {
+        let v = obj.get(key)?;
+        let at = obj.at(key);
+        self.compile_template(v, &at)
+    }
+
+    fn compile_template(&mut self, v: &Value, at: &str) -> Option<Template> {
+        match Template::compile(v) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                for e in errors {
+                    self.error("bad-template", format!("{at}{}", e.pointer), e.message);
+                }
+                None
+            }
+        }
+    }
+
+    fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
+        let literal = self.integer(obj, key, 1, 99_999_999);
+        let path = self.path(obj, path_key, true);
+        match (literal, path) {
+            (Some(_), Some(_)) => {
+                self.error("exclusive-fields", obj.at(path_key), format!("'{key}' and '{path_key}' cannot both be set"));
+                Seconds::None
+            }
+            (Some(n), None) => Seconds::Literal(n),
+            (None, Some(p)) => Seconds::Path(p),
+            (None, None) => Seconds::None,
+        }
+    }
+
+    fn count(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Count {
+        let literal = self.number(obj, key);
+        let path = self.path(obj, path_key, true);
+        match (literal, path) {
+            (Some(_), Some(_)) => {
+                self.error("exclusive-fields", obj.at(path_key), format!("'{key}' and '{path_key}' cannot both be set"));
+                Count::None
+            }
+            (Some(n), None) if n < 0.0 => {
+                self.error("wrong-value", obj.at(key), format!("'{key}' cannot be negative"));
+                Count::None
+            }
+            (Some(n), None) => Count::Literal(n),
+            (None, Some(p)) => Count::Path(p),
+            (None, None) => Count::None,
+        }
+    }
+
+    fn machine(&mut self, v: &Value) -> Option<StateMachine> {
+        let mut obj = self.object(v, "", "A state machine definition")?;
+        let comment = self.string(&mut obj, "Comment").map(|s| s.to_string());
+        let _version = self.string(&mut obj, "Version");
+        let timeout_seconds = self.integer(&mut obj, "TimeoutSeconds", 1, 99_999_999);
+        let jsonata = self.query_language(&mut obj);
+        if jsonata {
+            self.error(
+                "jsonata-unsupported",
+                obj.at("QueryLanguage"),
+                "JSONata state machines are not supported yet: Baton runs JSONPath states only for now",
+            );
+        }
+        let graph = self.graph(&mut obj, "the state machine");
+        self.finish(obj, "a state machine");
+        Some(StateMachine { graph: Rc::new(graph?), timeout_seconds, comment, definition: v.clone() })
+    }
+
+    fn query_language(&mut self, obj: &mut Obj) -> bool {
+        match self.string(obj, "QueryLanguage").as_deref() {
+            None | Some("JSONPath") => false,
+            Some("JSONata") => true,
+            Some(other) => {
+                self.error(
+                    "wrong-value",
+                    obj.at("QueryLanguage"),
+                    format!("'QueryLanguage' must be \"JSONPath\" or \"JSONata\", not \"{other}\""),
+                );
+                false
+            }
+        }
+    }
+
+    /// Reads `StartAt` and `States` of `obj` into a graph (transitions resolved to indices).
+    fn graph(&mut self, obj: &mut Obj, owner: &str) -> Option<Graph> {
+        let start_at = self.string(obj, "StartAt");
+        let states_at = obj.at("States");
+        let states_value = obj.get("States");
+        if start_at.is_none() && !obj.map.contains_key("StartAt") {
+            self.error("missing-field", &obj.pointer, format!("{owner} needs a 'StartAt' naming its first state"));
+        }
+        let Some(states_value) = states_value else {
+            self.error("missing-field", &obj.pointer, format!("{owner} needs a 'States' object"));
+            return None;
+        };
+        let states_obj = self.object(states_value, &states_at, "'States'")?;
+        let names: HashMap<Rc<str>, usize> =
+            states_obj.map.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        if names.is_empty() {
+            self.error("missing-field", &states_at, "'States' must contain at least one state");
+        }
+        let mut states = Vec::with_capacity(names.len());
+        for (name, value) in states_obj.map.iter() {
+            let at = pointer_join(&states_at, name);
+            if name.chars().count() > 80 {
+                self.error("bad-name", &at, format!("state names can be at most 80 characters; '{name}' is longer"));
+            }
+            if let Some(state) = self.state(name, value, &at, &names) {
+                states.push(state);
+            }
+        }
+        let start = match &start_at {
+            Some(s) => match names.get(s) {
+                Some(&i) => i,
+                None => {
+                    self.error(
+                        "missing-state",
+                        obj.at("StartAt"),
+                        format!("'StartAt' names a state \"{s}\" that does not exist in 'States'"),
+                    );
+                    0
+                }
+            },
+            None => 0,
+        };
+        if states.len() != names.len() {
+            return None;
+        }
+        Some(Graph { start, states, index: names })
+    }
+
+    fn target(&mut self, name: &str, at: &str, key: &str, names: &HashMap<Rc<str>, usize>) -> Option<usize> {
+        match names.get(name) {
+            Some(&i) => Some(i),
+            None => {
+                let hint = names
+                    .keys()
+                    .find(|n| n.eq_ignore_ascii_case(name))
+                    .map(|n| format!(" (did you mean \"{n}\"?)"))
+                    .unwrap_or_default();
+                self.error(
+                    "missing-state",
+                    at,
+                    format!("'{key}' names a state \"{name}\" that does not exist here{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn next_or_end(&mut self, obj: &mut Obj, names: &HashMap<Rc<str>, usize>) -> Option<usize> {
+        let next = self.string(obj, "Next");
+        let end = self.bool(obj, "End");
+        match (next, end) {
+            (Some(_), Some(true)) => {
+                self.error("next-and-end", obj.at("End"), "a state cannot have both 'Next' and 'End: true'");
+                None
+            }
+            (Some(n), _) => {
+                let at = obj.at("Next");
+                self.target(&n, &at, "Next", names)
+            }
+            (None, Some(true)) => None,
+            (None, _) => {
+                self.error("missing-next", &obj.pointer, "this state needs 'Next' (the state to go to) or 'End: true'");
+                None
+            }
+        }
+    }
+
+    fn state(&mut self, name: &Rc<str>, v: &Value, at: &str, names: &HashMap<Rc<str>, usize>) -> Option<State> {
+        let mut obj = self.object(v, at, &format!("State \"{name}\""))?;
+        let type_name = self.string(&mut obj, "Type");
+        let Some(type_name) = type_name else {
+            if !obj.map.contains_key("Type") {
+                self.error("missing-field", at, format!("state \"{name}\" needs a 'Type'"));
+            }
+            return None;
+        };
+        if !STATE_TYPES.contains(&&*type_name) {
+            self.error(
+                "wrong-value",
+                obj.at("Type"),
+                format!("'Type' must be one of {}; \"{type_name}\" is not a state type", STATE_TYPES.join(", ")),
+            );
+            return None;
+        }
+        let _comment = self.string(&mut obj, "Comment");
+        if self.query_language(&mut obj) {
+            self.error(
+                "jsonata-unsupported",
+                obj.at("QueryLanguage"),
+                "JSONata states are not supported yet: Baton runs JSONPath states only for now",
+            );
+        }
+        let t = &*type_name;
+        let terminal = matches!(t, "Succeed" | "Fail");
+        let input_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "InputPath") };
+        let output_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "OutputPath") };
+        let takes_parameters = matches!(t, "Task" | "Pass" | "Parallel" | "Map");
+        let parameters = if takes_parameters { self.template(&mut obj, "Parameters") } else { None };
+        let takes_result = matches!(t, "Task" | "Parallel" | "Map");
+        let result_selector = if takes_result { self.template(&mut obj, "ResultSelector") } else { None };
+        let result_path =
+            if takes_result || t == "Pass" { self.result_path(&mut obj) } else { ResultPath::Replace };
+        let assign = if terminal { None } else { self.template(&mut obj, "Assign") };
+        let (retry, catch) = if takes_result {
+            (self.retriers(&mut obj), self.catchers(&mut obj, names))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let kind = match t {
+            "Pass" => StateKind::Pass { result: obj.get("Result").cloned() },
+            "Task" => StateKind::Task(self.task(&mut obj)),
+            "Choice" => self.choice(&mut obj, names),
+            "Wait" => StateKind::Wait(self.wait(&mut obj)?),
+            "Succeed" => StateKind::Succeed,
+            "Fail" => StateKind::Fail {
+                error: self.source(&mut obj, "Error", "ErrorPath"),
+                cause: self.source(&mut obj, "Cause", "CausePath"),
+            },
+            "Parallel" => self.parallel(&mut obj)?,
+            _ => StateKind::Map(self.map_state(&mut obj)?),
+        };
+        let next = if terminal || t == "Choice" { None } else { self.next_or_end(&mut obj, names) };
+        let uses_context = mentions_context(v);
+        self.finish(obj, &format!("a {t} state"));
+        Some(State {
+            name: name.clone(),
+            pointer: at.to_string(),
+            kind,
+            input_path,
+            output_path,
+            parameters,
+            result_selector,
+            result_path,
+            assign,
+            retry,
+            catch,
+            next,
+            uses_context,
+        })
+    }
+
+    fn source(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Source {
+        let literal = self.string(obj, key);
+        let path_at = obj.at(path_key);
+        let path = self.string(obj, path_key);
+        match (literal, path) {
+            (Some(_), Some(_)) => {
+                self.error("exclusive-fields", path_at, format!("'{key}' and '{path_key}' cannot both be set"));
+                Source::None
+            }
+            (Some(s), None) => Source::Literal(s),
+            // ErrorPath/CausePath take a path or an intrinsic call: a one-member payload template
+            // evaluates either, with the same error texts as Parameters.
+            (None, Some(p)) => {
+                let template = Value::from_pairs([(format!("{path_key}.$"), Value::string(p))]);
+                match Template::compile(&template) {
+                    Ok(t) => Source::Dynamic(t, path_key),
+                    Err(errors) => {
+                        for e in errors {
+                            self.error("bad-path", &path_at, e.message);
+                        }
+                        Source::None
+                    }
+                }
+            }
+            (None, None) => Source::None,
+        }
+    }
+
+    fn task(&mut self, obj: &mut Obj) -> Task {
+        let resource = match self.string(obj, "Resource") {
+            Some(arn) => Resource::parse(&arn),
+            None => {
+                if !obj.map.contains_key("Resource") {
+                    self.error("missing-field", &obj.pointer, "a Task state needs a 'Resource' (the integration to call)");
+                }
+                Resource::parse("")
+            }
+        };
+        let _credentials = obj.get("Credentials");
+        let timeout = self.seconds(obj, "TimeoutSeconds", "TimeoutSecondsPath");
+        let heartbeat = self.seconds(obj, "HeartbeatSeconds", "HeartbeatSecondsPath");
+        if let (Seconds::Literal(t), Seconds::Literal(h)) = (&timeout, &heartbeat) {
+            if h >= t {
+                self.error(
+                    "heartbeat-not-below-timeout",
+                    obj.at("HeartbeatSeconds"),
+                    format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
+                );
+            }
+        }
+        Task { resource, timeout, heartbeat }
+    }
+
+    fn choice(&mut self, obj: &mut Obj, names: &HashMap<Rc<str>, usize>) -> StateKind {
+        let mut choices = Vec::new();
+        let at = obj.at("Choices");
+        match obj.get("Choices") {
+            Some(Value::Array(rules)) if !rules.is_empty() => {
+                for (i, rule) in rules.iter().enumerate() {
+                    let rule_at = format!("{at}/{i}");
+                    let condition = choice::parse_condition(rule, &rule_at, &["Next", "Comment", "Assign"], &mut self.diags);
+                    let next = match rule.get("Next") {
+                        Some(Value::String(n)) => self.target(n, &pointer_join(&rule_at, "Next"), "Next", names),
+                        Some(_) => {
+                            self.error("wrong-type", pointer_join(&rule_at, "Next"), "'Next' must be a state name");
+                            None
+                        }
+                        None => {
+                            self.error("missing-next", &rule_at, "each Choice rule needs a 'Next' state");
+                            None
+                        }
+                    };
+                    let assign = rule.get("Assign").and_then(|a| {
+                        self.compile_template(a, &pointer_join(&rule_at, "Assign"))
+                    });
+                    if let (Some(condition), Some(next)) = (condition, next) {
+                        choices.push(ChoiceBranch { condition, next, assign });
+                    }
+                }
+            }
+            Some(Value::Array(_)) => self.error("missing-field", at, "'Choices' must hold at least one rule"),
+            Some(other) => self.error("wrong-type", at, format!("'Choices' must be an array of rules, not {}", article(other))),
+            None => self.error("missing-field", &obj.pointer, "a Choice state needs 'Choices'"),
+        }
+        let default = self.string(obj, "Default").and_then(|d| {
+            let at = obj.at("Default");
+            self.target(&d, &at, "Default", names)
+        });
+        for forbidden in ["Next", "End"] {
+            if obj.map.contains_key(forbidden) {
+                obj.seen.push(if forbidden == "Next" { "Next" } else { "End" });
+                self.error(
+                    "unknown-field",
+                    obj.at(forbidden),
+                    format!("a Choice state cannot have '{forbidden}': each rule names its own 'Next', and 'Default' covers the rest"),
+                );
+            }
+        }
+        StateKind::Choice { choices, default }
+    }
+
+    fn wait(&mut self, obj: &mut Obj) -> Option<WaitFor> {
+        let seconds = self.integer(obj, "Seconds", 0, 99_999_999);
+        let timestamp = self.string(obj, "Timestamp");
+        let seconds_path = self.path(obj, "SecondsPath", true);
+        let timestamp_path = self.path(obj, "TimestampPath", true);
+        let given: Vec<&str> = [
+            ("Seconds", obj.map.contains_key("Seconds")),
+            ("Timestamp", obj.map.contains_key("Timestamp")),
+            ("SecondsPath", obj.map.contains_key("SecondsPath")),
+            ("TimestampPath", obj.map.contains_key("TimestampPath")),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if given.len() > 1 {
+            self.error(
+                "exclusive-fields",
+                obj.at(given[1]),
+                format!("a Wait state takes exactly one of Seconds, Timestamp, SecondsPath, TimestampPath; this one has {}", given.join(" and ")),
+            );
+            return None;
+        }
+        if given.is_empty() {
+            self.error("missing-field", &obj.pointer, "a Wait state needs one of Seconds, Timestamp, SecondsPath or TimestampPath");
+            return None;
+        }
+        if let Some(ts) = timestamp {
+            return match choice::parse_timestamp(&ts) {
+                Some(t) => Some(WaitFor::Timestamp(t.to_epoch_millis())),
+                None => {
+                    self.error("bad-timestamp", obj.at("Timestamp"), "'Timestamp' must be an RFC 3339 timestamp such as 2026-01-01T12:00:00Z");
+                    None
+                }
+            };
+        }
+        seconds
+            .map(WaitFor::Seconds)
+            .or(seconds_path.map(WaitFor::SecondsPath))
+            .or(timestamp_path.map(WaitFor::TimestampPath))
+    }
+
+    fn parallel(&mut self, obj: &mut Obj) -> Option<StateKind> {
+        let at = obj.at("Branches");
+        let branches = match obj.get("Branches") {
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let mut graphs = Vec::new();
+                for (i, b) in items.iter().enumerate() {
+                    let b_at = format!("{at}/{i}");
+                    let mut branch = self.object(b, &b_at, "A Parallel branch")?;
+                    let _ = self.string(&mut branch, "Comment");
+                    let graph = self.graph(&mut branch, "each Parallel branch");
+                    self.finish(branch, "a Parallel branch");
+                    graphs.push(Rc::new(graph?));
+                }
+                graphs
+            }
+            Some(Value::Array(_)) => {
+                self.error("missing-field", at, "'Branches' must hold at least one branch");
+                return None;
+            }
+            Some(other) => {
+                self.error("wrong-type", at, format!("'Branches' must be an array, not {}", article(other)));
+                return None;
+            }
+            None => {
+                self.error("missing-field", &obj.pointer, "a Parallel state needs 'Branches'");
+                return None;
+            }
+        };
+        Some(StateKind::Parallel { branches })
+    }
+
+    fn map_state(&mut self, obj: &mut Obj) -> Option<MapState> {
+        let items_path = self.path(obj, "ItemsPath", true);
+        let item_selector = self.template(obj, "ItemSelector");
+        let legacy_parameters = obj.map.contains_key("Parameters");
+        if item_selector.is_some() && legacy_parameters {
+            self.error("exclusive-fields", obj.at("Parameters"), "'ItemSelector' replaces the older 'Parameters' of a Map; use only one");
+        }
+        let processor_key = match (obj.map.contains_key("ItemProcessor"), obj.map.contains_key("Iterator")) {
+            (true, true) => {
+                self.error("exclusive-fields", obj.at("Iterator"), "'ItemProcessor' replaces the older 'Iterator'; use only one");
+                "ItemProcessor"
+            }
+            (false, true) => "Iterator",
+            _ => "ItemProcessor",
+        };
+        let processor_at = obj.at(processor_key);
+        let processor = match obj.get(processor_key) {
+            Some(v) => {
+                let mut p = self.object(v, &processor_at, &format!("'{processor_key}'"))?;
+                let _ = self.string(&mut p, "Comment");
+                if let Some(config) = p.get("ProcessorConfig") {
+                    self.processor_config(config, &pointer_join(&processor_at, "ProcessorConfig"));
+                }
+                let graph = self.graph(&mut p, &format!("'{processor_key}'"));
+                self.finish(p, &format!("'{processor_key}'"));
+                graph?
+            }
+            None => {
+                self.error("missing-field", &obj.pointer, "a Map state needs an 'ItemProcessor' (the states to run for each item)");
+                return None;
+            }
+        };
+        let max_concurrency = self.count(obj, "MaxConcurrency", "MaxConcurrencyPath");
+        let tolerated_failure_count = self.count(obj, "ToleratedFailureCount", "ToleratedFailureCountPath");
+        let tolerated_failure_percentage =
+            self.count(obj, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath");
+        if let Count::Literal(p) = tolerated_failure_percentage {
+            if p > 100.0 {
+                self.error("wrong-value", obj.at("ToleratedFailurePercentage"), "'ToleratedFailurePercentage' must be between 0 and 100");
+            }
+        }
+        let _label = self.string(obj, "Label");
+        let batcher = match obj.get("ItemBatcher") {
+            Some(v) => {
+                let at = obj.at("ItemBatcher");
+                let mut b = self.object(v, &at, "'ItemBatcher'")?;
+                let max_items = self.count(&mut b, "MaxItemsPerBatch", "MaxItemsPerBatchPath");
+                let max_bytes = self.count(&mut b, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath");
+                let batch_input = self.template(&mut b, "BatchInput");
+                self.finish(b, "'ItemBatcher'");
+                Some(ItemBatcher { max_items, max_bytes, batch_input })
+            }
+            None => None,
+        };
+        for unsupported in ["ItemReader", "ResultWriter"] {
+            if obj.get(if unsupported == "ItemReader" { "ItemReader" } else { "ResultWriter" }).is_some() {
+                self.error(
+                    "unsupported",
+                    obj.at(unsupported),
+                    format!("'{unsupported}' (reading or writing S3) is not supported yet: Baton has no S3"),
+                );
+            }
+        }
+        let item_selector = if legacy_parameters && item_selector.is_none() {
+            self.template(obj, "Parameters")
+        } else {
+            item_selector
+        };
+        Some(MapState {
+            items_path,
+            item_selector,
+            processor: Rc::new(processor),
+            max_concurrency,
+            tolerated_failure_count,
+            tolerated_failure_percentage,
+            batcher,
+        })
+    }
+
+    fn processor_config(&mut self, v: &Value, at: &str) {
+        let Some(mut c) = self.object(v, at, "'ProcessorConfig'") else { return };
+        if let Some(mode) = self.string(&mut c, "Mode") {
+            if !matches!(&*mode, "INLINE" | "DISTRIBUTED") {
+                self.error("wrong-value", c.at("Mode"), "'Mode' must be \"INLINE\" or \"DISTRIBUTED\"");
+            }
+        }
+        if let Some(t) = self.string(&mut c, "ExecutionType") {
+            if !matches!(&*t, "STANDARD" | "EXPRESS") {
+                self.error("wrong-value", c.at("ExecutionType"), "'ExecutionType' must be \"STANDARD\" or \"EXPRESS\"");
+            }
+        }
+        self.finish(c, "'ProcessorConfig'");
+    }
+
+    fn error_names(&mut self, obj: &mut Obj, what: &str) -> Vec<Rc<str>> {
+        let at = obj.at("ErrorEquals");
+        match obj.get("ErrorEquals") {
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let mut names = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str() {
+                        Some(s) => names.push(Rc::from(s)),
+                        None => self.error("wrong-type", format!("{at}/{i}"), "error names must be strings"),
+                    }
+                }
+                if names.len() > 1 && names.iter().any(|n| &**n == "States.ALL") {
+                    self.error("states-all-not-alone", &at, "\"States.ALL\" must be the only name in its 'ErrorEquals'");
+                }
+                names
+            }
+            Some(Value::Array(_)) => {
+                self.error("missing-field", at, format!("'ErrorEquals' of a {what} must name at least one error"));
+                Vec::new()
+            }
+            Some(other) => {
+                self.error("wrong-type", at, format!("'ErrorEquals' must be an array of error names, not {}", article(other)));
+                Vec::new()
+            }
+            None => {
+                self.error("missing-field", &obj.pointer, format!("a {what} needs 'ErrorEquals'"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn retriers(&mut self, obj: &mut Obj) -> Vec<Retrier> {
+        let at = obj.at("Retry");
+        let Some(v) = obj.get("Retry") else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            self.error("wrong-type", at, "'Retry' must be an array of retriers");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let r_at = format!("{at}/{i}");
+            let Some(mut r) = self.object(item, &r_at, "A retrier") else { continue };
+            let errors = self.error_names(&mut r, "retrier");
+            if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
+                self.error("states-all-not-last", pointer_join(&r_at, "ErrorEquals"), "a retrier for \"States.ALL\" must be the last one: retriers after it can never match");
+            }
+            let interval_seconds = self.integer(&mut r, "IntervalSeconds", 1, 99_999_999).unwrap_or(1) as f64;
+            let max_attempts = self.integer(&mut r, "MaxAttempts", 0, 99_999_999).unwrap_or(3) as u32;
+            let backoff_rate = match self.number(&mut r, "BackoffRate") {
+                Some(b) if b < 1.0 => {
+                    self.error("wrong-value", r.at("BackoffRate"), "'BackoffRate' must be at least 1.0");
+                    2.0
+                }
+                Some(b) => b,
+                None => 2.0,
+            };
+            let max_delay_seconds = self.integer(&mut r, "MaxDelaySeconds", 1, 31_622_400).map(|n| n as f64);
+            let jitter_full = match self.string(&mut r, "JitterStrategy").as_deref() {
+                None | Some("NONE") => false,
+                Some("FULL") => true,
+                Some(other) => {
+                    self.error("wrong-value", r.at("JitterStrategy"), format!("'JitterStrategy' must be \"FULL\" or \"NONE\", not \"{other}\""));
+                    false
+                }
+            };
+            let _ = self.string(&mut r, "Comment");
+            self.finish(r, "a retrier");
+            out.push(Retrier { errors, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter_full });
+        }
+        out
+    }
+
+    fn catchers(&mut self, obj: &mut Obj, names: &HashMap<Rc<str>, usize>) -> Vec<Catcher> {
+        let at = obj.at("Catch");
+        let Some(v) = obj.get("Catch") else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            self.error("wrong-type", at, "'Catch' must be an array of catchers");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let c_at = format!("{at}/{i}");
+            let Some(mut c) = self.object(item, &c_at, "A catcher") else { continue };
+            let errors = self.error_names(&mut c, "catcher");
+            if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
+                self.error("states-all-not-last", pointer_join(&c_at, "ErrorEquals"), "a catcher for \"States.ALL\" must be the last one: catchers after it can never match");
+            }
+            let next = match self.string(&mut c, "Next") {
+                Some(n) => {
+                    let n_at = c.at("Next");
+                    self.target(&n, &n_at, "Next", names)
+                }
+                None => {
+                    self.error("missing-next", &c_at, "a catcher needs 'Next': the state to go to when it catches");
+                    None
+                }
+            };
+            let result_path = self.result_path(&mut c);
+            let assign = self.template(&mut c, "Assign");
+            let _ = self.string(&mut c, "Comment");
+            self.finish(c, "a catcher");
+            if let Some(next) = next {
+                out.push(Catcher { errors, next, result_path, assign });
+            }
+        }
+        out
+    }
+}
+
+/// Whether any string in the state mentions `$$`: a cheap, conservative test for context use.
+fn mentions_context(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains("$$"),
+        Value::Array(a) => a.iter().any(mentions_context),
+        Value::Object(o) => o.iter().any(|(k, v)| k.contains("$$") || mentions_context(v)),
+        _ => false,
+    }
+}
+
+/// "an object", "a string", ... for messages.
+pub fn article(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        other => format!("a {} ({other})", other.type_name()),
+    }
+}

@@ -1,1 +1,95 @@
-//! (in progress)
+//! Checks that need the whole machine: reachability, and the callback-pattern lints.
+//!
+//! Errors here are what AWS rejects at CreateStateMachine; warnings are what AWS accepts but a
+//! learner almost certainly did not mean (a callback task that can only time out, say).
+
+use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
+
+pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
+    check_graph(&machine.graph, diags);
+}
+
+fn check_graph(graph: &Graph, diags: &mut Vec<Diagnostic>) {
+    let reachable = reachable(graph);
+    for (i, state) in graph.states.iter().enumerate() {
+        if !reachable[i] {
+            diags.push(Diagnostic::error(
+                "unreachable-state",
+                &state.pointer,
+                format!("state \"{}\" can never be reached: no Next, Default, Choice or Catch leads to it", state.name),
+            ));
+        }
+        match &state.kind {
+            StateKind::Task(task) => lint_task(state, task, diags),
+            StateKind::Parallel { branches } => branches.iter().for_each(|b| check_graph(b, diags)),
+            StateKind::Map(map) => check_graph(&map.processor, diags),
+            _ => {}
+        }
+    }
+}
+
+/// Marks the states reachable from the start through every kind of transition.
+fn reachable(graph: &Graph) -> Vec<bool> {
+    let mut seen = vec![false; graph.states.len()];
+    let mut stack = vec![graph.start];
+    while let Some(i) = stack.pop() {
+        if i >= seen.len() || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        let state = &graph.states[i];
+        stack.extend(state.next);
+        stack.extend(state.catch.iter().map(|c| c.next));
+        if let StateKind::Choice { choices, default } = &state.kind {
+            stack.extend(choices.iter().map(|c| c.next));
+            stack.extend(*default);
+        }
+    }
+    seen
+}
+
+fn lint_task(state: &crate::model::State, task: &crate::model::Task, diags: &mut Vec<Diagnostic>) {
+    let resource_at = pointer_join(&state.pointer, "Resource");
+    if task.resource.kind == ResourceKind::Unknown {
+        diags.push(Diagnostic::warning(
+            "unknown-resource",
+            &resource_at,
+            format!(
+                "Baton does not know the integration \"{}\"; it still runs, answered by the scenario's responders",
+                task.resource.arn
+            ),
+        ));
+    }
+    if !task.resource.waits_for_token() {
+        return;
+    }
+    let passes_token = task.resource.kind == ResourceKind::Activity
+        || state.parameters.as_ref().is_some_and(|p| p.references_context_path("$$.Task.Token"));
+    if !passes_token {
+        diags.push(Diagnostic::warning(
+            "token-not-passed",
+            &resource_at,
+            "this task waits for a task token but its Parameters never pass \"$$.Task.Token\": nobody can answer it, so it can only time out",
+        ));
+    }
+    if matches!(task.timeout, Seconds::None) {
+        diags.push(Diagnostic::warning(
+            "callback-without-timeout",
+            &resource_at,
+            "this task waits for a callback with no TimeoutSeconds: if nobody answers, it waits up to a year",
+        ));
+    }
+    for (i, catcher) in state.catch.iter().enumerate() {
+        let names: Vec<&str> = catcher.errors.iter().map(|e| &**e).collect();
+        let sees_timeout = names.iter().any(|n| matches!(*n, "States.Timeout" | "States.ALL"))
+            || state.catch[..i].iter().any(|c| c.errors.iter().any(|e| &**e == "States.Timeout"));
+        if names.contains(&"States.TaskFailed") && !sees_timeout {
+            diags.push(Diagnostic::warning(
+                "task-failed-misses-timeout",
+                pointer_join(&pointer_join(&state.pointer, "Catch"), &i.to_string()),
+                "\"States.TaskFailed\" does not match \"States.Timeout\": a callback that nobody answers will not be caught here",
+            ));
+        }
+    }
+}

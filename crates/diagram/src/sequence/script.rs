@@ -1,0 +1,644 @@
+//! Fold an event history and the recorded callback calls into diagram rows.
+//!
+//! Three passes: (1) find every task hand-off (`TaskScheduled`, `ActivityScheduled`,
+//! `LambdaFunctionScheduled`), its participant, its token and the events that answer it;
+//! (2) attribute each [`ApiCall`] to a task — by token, else by the time window of an open
+//! callback task — and merge calls into the event order (a call never precedes its hand-off, an
+//! accepted SendTaskSuccess precedes the TaskSucceeded it caused, a rejected call follows events of
+//! the same instant); (3) emit rows, activations and frames.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::time::timestamp_ms;
+use super::{ApiCall, FrameKind, MessageKind, Outcome, Participant};
+use crate::text::{clip_chars, one_line};
+
+/// Epoch milliseconds of 2000-01-01: a call time below this is relative to ExecutionStarted.
+const EPOCH_2000_MS: u64 = 946_684_800_000;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Script {
+    /// Index 0 is the execution.
+    pub lifelines: Vec<Participant>,
+    pub rows: Vec<Row>,
+    pub activations: Vec<Act>,
+    pub frames: Vec<Span>,
+    /// (lifeline, row) of accepted heartbeats.
+    pub heartbeats: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    /// Milliseconds since ExecutionStarted, when known.
+    pub t: Option<i64>,
+    pub kind: RowKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum RowKind {
+    Msg { from: usize, to: usize, kind: MessageKind, label: String, title: String, tone: &'static str },
+    Timeout { lifeline: usize, label: String, title: String },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Act {
+    pub lifeline: usize,
+    pub start: usize,
+    pub end: Option<usize>,
+    pub outcome: Outcome,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub kind: FrameKind,
+    pub label: String,
+    pub start: usize,
+    pub end: Option<usize>,
+}
+
+/// One history event, read defensively.
+struct Ev<'a> {
+    id: i64,
+    prev: i64,
+    ty: &'a str,
+    t: Option<i64>,
+    d: &'a Value,
+}
+
+/// A hand-off and what answered it.
+struct Task {
+    ev: usize,
+    entry: i64,
+    state: String,
+    who: Participant,
+    waits: bool,
+    token: Option<String>,
+    action: String,
+    /// Last event after which a callback may arrive (TaskSubmitted / ActivityStarted).
+    ready: usize,
+    close: Option<usize>,
+}
+
+static NULL: Value = Value::Null;
+
+fn details(e: &Value) -> &Value {
+    e.as_object()
+        .and_then(|o| o.iter().find(|(k, v)| k.ends_with("EventDetails") && v.is_object()).map(|(_, v)| v))
+        .unwrap_or(&NULL)
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A JSON-encoded string field (AWS sends `parameters`/`input`/`output` that way); objects pass.
+fn json_field(v: &Value, key: &str) -> Value {
+    match v.get(key) {
+        Some(Value::String(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
+        Some(other) => other.clone(),
+        None => Value::Null,
+    }
+}
+
+fn last_segment(s: &str, sep: char) -> &str {
+    s.trim_end_matches(sep).rsplit(sep).next().unwrap_or(s)
+}
+
+fn lambda_name(f: &str) -> String {
+    // "arn:aws:lambda:r:a:function:name[:alias]" or plain "name".
+    match f.split(':').collect::<Vec<_>>().as_slice() {
+        [_, _, _, _, _, "function", name, ..] => name.to_string(),
+        _ => f.to_string(),
+    }
+}
+
+fn participant(id: String, name: String, kind: &str) -> Participant {
+    Participant { id, name: clip_chars(&one_line(&name), 40), kind: kind.to_string() }
+}
+
+/// Who receives a hand-off, from its event type and details.
+fn derive(ty: &str, d: &Value) -> Participant {
+    if ty == "ActivityScheduled" {
+        let arn = s(d, "resource");
+        let name = arn.split_once(":activity:").map(|(_, n)| n).unwrap_or(arn);
+        return participant(format!("activity:{name}"), name.to_string(), "activity");
+    }
+    if ty == "LambdaFunctionScheduled" {
+        let name = lambda_name(s(d, "resource"));
+        return participant(format!("lambda:{name}"), name, "lambda");
+    }
+    let rt = s(d, "resourceType");
+    let params = json_field(d, "parameters");
+    let p = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_string);
+    match rt {
+        "sqs" => {
+            let q = p("QueueUrl").map(|u| last_segment(&u, '/').to_string()).unwrap_or_else(|| "sqs".into());
+            participant(format!("queue:{q}"), q, "queue")
+        }
+        "lambda" => {
+            let f = p("FunctionName").map(|f| lambda_name(&f)).unwrap_or_else(|| "lambda".into());
+            participant(format!("lambda:{f}"), f, "lambda")
+        }
+        "sns" => {
+            let t = p("TopicArn").map(|t| last_segment(&t, ':').to_string()).unwrap_or_else(|| "sns".into());
+            participant(format!("topic:{t}"), t, "topic")
+        }
+        "" => participant("service:unknown".into(), "service".into(), "service"),
+        other => {
+            let svc = other.strip_prefix("aws-sdk:").unwrap_or(other);
+            participant(format!("service:{svc}"), svc.to_string(), "service")
+        }
+    }
+}
+
+/// The token a waitForTaskToken hand-off carries: a recorded call's token found in the
+/// parameters, else a string under a key named like "token".
+fn find_token(d: &Value, calls: &[ApiCall]) -> Option<String> {
+    let raw = match d.get("parameters") {
+        Some(Value::String(t)) => t.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    if let Some(c) = calls.iter().find(|c| !c.token.is_empty() && raw.contains(&c.token)) {
+        return Some(c.token.clone());
+    }
+    fn walk(v: &Value, depth: usize) -> Option<String> {
+        if depth > 16 {
+            return None;
+        }
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if let (true, Some(t)) = (k.to_ascii_lowercase().contains("token"), x.as_str()) {
+                        return Some(t.to_string());
+                    }
+                }
+                o.values().find_map(|x| walk(x, depth + 1))
+            }
+            Value::Array(a) => a.iter().find_map(|x| walk(x, depth + 1)),
+            _ => None,
+        }
+    }
+    walk(&json_field(d, "parameters"), 0)
+}
+
+fn short_token(t: &str) -> String {
+    if t.chars().count() <= 8 {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(8).collect::<String>())
+    }
+}
+
+pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant]) -> Script {
+    // Events in id order (a reverseOrder history reads the same).
+    let mut evs: Vec<Ev> = history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Ev {
+            id: e.get("id").and_then(Value::as_i64).unwrap_or(i as i64 + 1),
+            prev: e.get("previousEventId").and_then(Value::as_i64).unwrap_or(-1),
+            ty: e.get("type").and_then(Value::as_str).unwrap_or(""),
+            t: e.get("timestamp").and_then(timestamp_ms),
+            d: details(e),
+        })
+        .collect();
+    evs.sort_by_key(|e| e.id);
+    let t0 = evs.iter().find(|e| e.ty == "ExecutionStarted").and_then(|e| e.t).or_else(|| evs.iter().find_map(|e| e.t));
+    let rel = |t: Option<i64>| -> Option<i64> { Some(t? - t0.unwrap_or(0)) };
+
+    // State and state-entry of every event, following previousEventId.
+    let mut entry_of: BTreeMap<i64, (String, i64)> = BTreeMap::new();
+    let mut ctx: Vec<Option<(String, i64)>> = Vec::with_capacity(evs.len());
+    for e in &evs {
+        let c = if e.ty.ends_with("StateEntered") {
+            Some((one_line(s(e.d, "name")), e.id))
+        } else {
+            entry_of.get(&e.prev).cloned()
+        };
+        if let Some(c) = &c {
+            entry_of.insert(e.id, c.clone());
+        }
+        ctx.push(c);
+    }
+
+    // Pass 1: tasks.
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut task_of_ev: Vec<Option<usize>> = vec![None; evs.len()];
+    for (i, e) in evs.iter().enumerate() {
+        let handoff = matches!(e.ty, "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled");
+        let (state, entry) = ctx[i].clone().unwrap_or_default();
+        if handoff {
+            let res = s(e.d, "resource");
+            let waits = e.ty == "ActivityScheduled" || res.ends_with(".waitForTaskToken");
+            let action = match e.ty {
+                "ActivityScheduled" => "ActivityScheduled".to_string(),
+                "LambdaFunctionScheduled" => "invoke".to_string(),
+                _ => res.trim_end_matches(".waitForTaskToken").to_string(),
+            };
+            let token = if e.ty == "TaskScheduled" && waits { find_token(e.d, calls) } else { None };
+            let who = derive(e.ty, e.d);
+            tasks.push(Task { ev: i, entry, state, who, waits, token, action, ready: i, close: None });
+            task_of_ev[i] = Some(tasks.len() - 1);
+            continue;
+        }
+        let related = e.ty.starts_with("Task") || e.ty.starts_with("Activity") || e.ty.starts_with("LambdaFunction");
+        if !related || e.ty.ends_with("StateEntered") || e.ty.ends_with("StateExited") {
+            continue;
+        }
+        // The open task of this state entry, else the latest open task.
+        let open = |t: &Task| t.close.is_none();
+        let k = tasks
+            .iter()
+            .rposition(|t| open(t) && t.entry == entry && entry != 0)
+            .or_else(|| tasks.iter().rposition(open));
+        let Some(k) = k else { continue };
+        task_of_ev[i] = Some(k);
+        match e.ty {
+            "TaskSubmitted" | "ActivityStarted" | "TaskStarted" | "LambdaFunctionStarted" => tasks[k].ready = i,
+            _ => tasks[k].close = Some(i),
+        }
+    }
+
+    // Lifelines: execution, supplied participants, then derived ones in order of appearance.
+    let mut lifelines = vec![Participant { id: "execution".into(), name: "Execution".into(), kind: "execution".into() }];
+    lifelines.extend(given.iter().cloned());
+    let lane = |p: &Participant, lifelines: &mut Vec<Participant>| -> usize {
+        if let Some(i) = lifelines.iter().position(|l| l.id == p.id) {
+            return i;
+        }
+        if let Some(i) = lifelines.iter().skip(1).position(|l| l.name == p.name) {
+            return i + 1;
+        }
+        lifelines.push(p.clone());
+        lifelines.len() - 1
+    };
+    let task_lane: Vec<usize> = tasks.iter().map(|t| lane(&t.who, &mut lifelines)).collect();
+
+    // Pass 2: attribute calls and merge them into the event order.
+    let call_t = |c: &ApiCall| -> i64 {
+        let at = c.at_ms.min(i64::MAX as u64) as i64;
+        match t0 {
+            Some(t0) if c.at_ms >= EPOCH_2000_MS => at - t0,
+            _ => at,
+        }
+    };
+    let ev_t = |i: usize| rel(evs[i].t);
+    let mut call_task: Vec<Option<usize>> = Vec::with_capacity(calls.len());
+    for c in calls {
+        let by_token = tasks.iter().position(|t| !c.token.is_empty() && t.token.as_deref() == Some(c.token.as_str()));
+        let tc = call_t(c);
+        let by_time = || {
+            tasks.iter().position(|t| {
+                let started = ev_t(t.ev).is_none_or(|ts| ts <= tc);
+                let not_closed = t.close.and_then(ev_t).is_none_or(|ts| ts >= tc);
+                t.waits && t.token.is_none() && started && not_closed
+            })
+        };
+        let k = if c.action == "StopExecution" { None } else { by_token.or_else(by_time) };
+        call_task.push(k);
+    }
+    let mut call_lane = Vec::with_capacity(calls.len());
+    for (j, c) in calls.iter().enumerate() {
+        let l = match (&c.participant, call_task[j]) {
+            (Some(p), _) => {
+                let p = Participant { id: p.clone(), name: p.clone(), kind: "service".into() };
+                lane(&p, &mut lifelines)
+            }
+            (None, Some(k)) => task_lane[k],
+            (None, None) => {
+                let p = Participant { id: "client".into(), name: "Client".into(), kind: "service".into() };
+                lane(&p, &mut lifelines)
+            }
+        };
+        let l = if l == 0 {
+            let p = Participant { id: "client".into(), name: "Client".into(), kind: "service".into() };
+            lane(&p, &mut lifelines)
+        } else {
+            l
+        };
+        call_lane.push(l);
+    }
+    // Order: events, with each call placed before the first event it may precede.
+    let mut pending: Vec<usize> = (0..calls.len()).collect();
+    pending.sort_by_key(|&j| (call_t(&calls[j]), j));
+    let mut order: Vec<Item> = Vec::with_capacity(evs.len() + calls.len());
+    for i in 0..evs.len() {
+        let te = ev_t(i);
+        let mut k = 0;
+        while k < pending.len() {
+            let j = pending[k];
+            let c = &calls[j];
+            let after_ok = call_task[j].is_none_or(|t| tasks[t].ready < i);
+            let time_ok = match te {
+                Some(te) => {
+                    let tc = call_t(c);
+                    if c.ok {
+                        tc <= te
+                    } else {
+                        tc < te
+                    }
+                }
+                None => false,
+            };
+            if after_ok && time_ok {
+                order.push(Item::Call(j));
+                pending.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        order.push(Item::Ev(i));
+    }
+    order.extend(pending.into_iter().map(Item::Call));
+
+    // Pass 3: rows.
+    let mut b = Builder { rows: Vec::new(), acts: Vec::new(), frames: Vec::new(), heartbeats: Vec::new() };
+    let mut task_act: Vec<Option<usize>> = vec![None; tasks.len()];
+    let mut answered: Vec<bool> = vec![false; tasks.len()];
+    let mut attempts: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut retry_frame: Vec<Option<usize>> = vec![None; tasks.len()];
+    for item in order {
+        match item {
+            Item::Call(j) => {
+                let c = &calls[j];
+                let from = call_lane[j];
+                let t = Some(call_t(c));
+                let token = if c.token.is_empty() { String::new() } else { format!(" · token {}", c.token) };
+                let mut title = format!("{}{token}", c.action);
+                let (kind, label) = if !c.ok {
+                    let err = c.error.clone().unwrap_or_else(|| "rejected".into());
+                    title.push_str(&format!(" — rejected: {err}"));
+                    (MessageKind::Rejected, format!("{} ✕ {err}", c.action))
+                } else if c.action == "SendTaskHeartbeat" {
+                    (MessageKind::Heartbeat, c.action.clone())
+                } else if c.action == "SendTaskFailure" {
+                    let l = match &c.error {
+                        Some(e) => format!("SendTaskFailure ({})", clip_chars(e, 24)),
+                        None => "SendTaskFailure".into(),
+                    };
+                    (MessageKind::Callback, l)
+                } else {
+                    (MessageKind::Callback, c.action.clone())
+                };
+                let row = b.msg(t, from, 0, kind, label, title, "");
+                if let Some(k) = call_task[j] {
+                    if c.ok && kind == MessageKind::Heartbeat {
+                        b.heartbeats.push((task_lane[k], row));
+                    }
+                    if c.ok && matches!(c.action.as_str(), "SendTaskSuccess" | "SendTaskFailure") && tasks[k].close.is_some()
+                    {
+                        answered[k] = true;
+                        b.close(task_act[k], row, outcome_of(&c.action));
+                    }
+                }
+            }
+            Item::Ev(i) => {
+                let e = &evs[i];
+                let t = ev_t(i);
+                let (state, _) = ctx[i].clone().unwrap_or_default();
+                let title = |what: &str| format!("#{} {}{}", e.id, e.ty, if what.is_empty() { String::new() } else { format!(": {what}") });
+                match e.ty {
+                    "ExecutionStarted" => {
+                        b.msg(t, 0, 0, MessageKind::Note, "Execution started".into(), title(""), "start");
+                    }
+                    ty if ty.ends_with("StateEntered") => {
+                        b.msg(t, 0, 0, MessageKind::Note, format!("▸ {}", clip_chars(&state, 36)), title(&state), "state");
+                    }
+                    "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled" => {
+                        let Some(k) = task_of_ev[i] else { continue };
+                        let task = &tasks[k];
+                        let n = attempts.entry(task.entry).or_insert(0);
+                        *n += 1;
+                        let attempt = *n;
+                        let label = match (&task.token, task.waits) {
+                            (Some(tok), _) => format!("{} · token {}", clip_chars(&task.action, 28), short_token(tok)),
+                            (None, true) if e.ty == "ActivityScheduled" => "activity task".to_string(),
+                            (None, true) => format!("{} · waits for token", clip_chars(&task.action, 28)),
+                            (None, false) => clip_chars(&task.action, 32),
+                        };
+                        let mut what = format!("{} → {}", task.state, task.who.name);
+                        if let Some(tok) = &task.token {
+                            what.push_str(&format!(" · token {tok}"));
+                        }
+                        for (key, unit) in [("timeoutInSeconds", "timeout"), ("heartbeatInSeconds", "heartbeat")] {
+                            if let Some(v) = e.d.get(key).and_then(Value::as_u64) {
+                                what.push_str(&format!(" · {unit} {v} s"));
+                            }
+                        }
+                        if attempt >= 2 {
+                            b.frames.push(Span {
+                                kind: FrameKind::Retry,
+                                label: format!("retry {} · {}", attempt - 1, clip_chars(&task.state, 30)),
+                                start: b.rows.len(),
+                                end: None,
+                            });
+                            retry_frame[k] = Some(b.frames.len() - 1);
+                        }
+                        let row = b.msg(t, 0, task_lane[k], MessageKind::Call, label, title(&what), "");
+                        b.acts.push(Act {
+                            lifeline: task_lane[k],
+                            start: row,
+                            end: None,
+                            outcome: Outcome::Open,
+                            token: task.token.clone(),
+                        });
+                        task_act[k] = Some(b.acts.len() - 1);
+                    }
+                    "ActivityStarted" => {
+                        let Some(k) = task_of_ev[i] else { continue };
+                        let worker = s(e.d, "workerName");
+                        let label = if worker.is_empty() { "GetActivityTask".to_string() } else { format!("GetActivityTask ({})", clip_chars(worker, 20)) };
+                        b.msg(t, task_lane[k], 0, MessageKind::Callback, label, title(worker), "");
+                    }
+                    "TaskSubmitted" => {
+                        let Some(k) = task_of_ev[i] else { continue };
+                        b.msg(t, task_lane[k], 0, MessageKind::Return, "TaskSubmitted".into(), title(&summary(e.d)), "");
+                    }
+                    "TaskSucceeded" | "ActivitySucceeded" | "LambdaFunctionSucceeded" | "TaskFailed" | "ActivityFailed"
+                    | "LambdaFunctionFailed" | "TaskStartFailed" | "TaskSubmitFailed" | "ActivityScheduleFailed"
+                    | "LambdaFunctionScheduleFailed" | "LambdaFunctionStartFailed" => {
+                        let Some(k) = task_of_ev[i] else { continue };
+                        let ok = e.ty.ends_with("Succeeded");
+                        let outcome = if ok { Outcome::Succeeded } else { Outcome::Failed };
+                        let row = if answered[k] {
+                            None
+                        } else if tasks[k].waits && !e.ty.contains("Start") && !e.ty.contains("Schedule") && !e.ty.contains("Submit") {
+                            // A callback task only closes through SendTaskSuccess/Failure: show the call
+                            // even when the app did not record it.
+                            let action = if ok { "SendTaskSuccess" } else { "SendTaskFailure" };
+                            let err = s(e.d, "error");
+                            let label = if ok || err.is_empty() { action.to_string() } else { format!("{action} ({})", clip_chars(err, 24)) };
+                            Some(b.msg(t, task_lane[k], 0, MessageKind::Callback, label, title(&summary(e.d)), "inferred"))
+                        } else if ok {
+                            Some(b.msg(t, task_lane[k], 0, MessageKind::Return, "result".into(), title(&summary(e.d)), ""))
+                        } else {
+                            let err = s(e.d, "error");
+                            let label = if err.is_empty() { e.ty.to_string() } else { format!("{} ({})", e.ty, clip_chars(err, 28)) };
+                            Some(b.msg(t, task_lane[k], 0, MessageKind::ReturnError, label, title(&summary(e.d)), ""))
+                        };
+                        if let Some(row) = row {
+                            b.close(task_act[k], row, outcome);
+                        }
+                        b.end_frame(retry_frame[k]);
+                    }
+                    "TaskTimedOut" | "ActivityTimedOut" | "LambdaFunctionTimedOut" => {
+                        let Some(k) = task_of_ev[i] else { continue };
+                        let err = match s(e.d, "error") {
+                            "" => "States.Timeout",
+                            other => other,
+                        };
+                        let row = b.timeout(t, task_lane[k], err.to_string(), title(&format!("{} timed out", tasks[k].state)));
+                        b.close(task_act[k], row, Outcome::TimedOut);
+                        b.end_frame(retry_frame[k]);
+                    }
+                    "TaskStateAborted" => {
+                        for k in (0..tasks.len()).filter(|&k| tasks[k].entry == ctx[i].as_ref().map(|c| c.1).unwrap_or(-1)) {
+                            let last = b.rows.len().saturating_sub(1);
+                            b.close(task_act[k], last, Outcome::Aborted);
+                            b.end_frame(retry_frame[k]);
+                        }
+                    }
+                    "ParallelStateStarted" | "MapStateStarted" => {
+                        let (kind, word) = if e.ty == "MapStateStarted" { (FrameKind::Map, "map") } else { (FrameKind::Parallel, "parallel") };
+                        // A retried Parallel/Map re-emits …Started: close the earlier attempt.
+                        let label0 = format!("{word} · {}", clip_chars(&state, 30));
+                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&label0)) {
+                            b.frames[f].end = Some(b.rows.len().saturating_sub(1));
+                        }
+                        let mut label = label0;
+                        if let Some(n) = e.d.get("length").and_then(Value::as_u64) {
+                            label.push_str(&format!(" ({n} item{})", if n == 1 { "" } else { "s" }));
+                        }
+                        b.frames.push(Span { kind, label, start: b.rows.len(), end: None });
+                    }
+                    "ParallelStateSucceeded" | "ParallelStateFailed" | "ParallelStateAborted" | "MapStateSucceeded"
+                    | "MapStateFailed" | "MapStateAborted" => {
+                        let kind = if e.ty.starts_with("Map") { FrameKind::Map } else { FrameKind::Parallel };
+                        let prefix = format!("{} · {}", if kind == FrameKind::Map { "map" } else { "parallel" }, clip_chars(&state, 30));
+                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix)) {
+                            let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
+                            b.frames[f].end = Some(last);
+                        }
+                    }
+                    "MapIterationStarted" => {
+                        let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
+                        let label = format!("iteration {idx} · {}", clip_chars(s(e.d, "name"), 24));
+                        b.frames.push(Span { kind: FrameKind::Iteration, label, start: b.rows.len(), end: None });
+                    }
+                    "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+                        let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
+                        let label = format!("iteration {idx} · {}", clip_chars(s(e.d, "name"), 24));
+                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.label == label) {
+                            let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
+                            b.frames[f].end = Some(last);
+                        }
+                    }
+                    "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut" => {
+                        let err = s(e.d, "error");
+                        let row = match e.ty {
+                            "ExecutionSucceeded" => b.msg(t, 0, 0, MessageKind::Note, "Execution succeeded".into(), title(""), "ok"),
+                            "ExecutionTimedOut" => b.timeout(t, 0, if err.is_empty() { "States.Timeout".into() } else { err.to_string() }, title("execution timed out")),
+                            ty => {
+                                let word = if ty == "ExecutionFailed" { "failed" } else { "aborted" };
+                                let label = if err.is_empty() { format!("Execution {word}") } else { format!("Execution {word}: {}", clip_chars(err, 28)) };
+                                b.msg(t, 0, 0, MessageKind::Note, label, title(s(e.d, "cause")), "fail")
+                            }
+                        };
+                        for a in 0..b.acts.len() {
+                            if b.acts[a].end.is_none() {
+                                b.close(Some(a), row, Outcome::Aborted);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // Frames still open end at the last row; empty ones are dropped.
+    let last = b.rows.len().saturating_sub(1);
+    b.frames.retain(|f| f.start <= last && !b.rows.is_empty());
+    for f in &mut b.frames {
+        if f.end.is_none() {
+            f.end = Some(last);
+        }
+    }
+    Script { lifelines, rows: b.rows, activations: b.acts, frames: b.frames, heartbeats: b.heartbeats }
+}
+
+enum Item {
+    Ev(usize),
+    Call(usize),
+}
+
+fn outcome_of(action: &str) -> Outcome {
+    if action == "SendTaskFailure" {
+        Outcome::Failed
+    } else {
+        Outcome::Succeeded
+    }
+}
+
+/// A one-line hover summary of an event's payload/error.
+fn summary(d: &Value) -> String {
+    let mut parts = Vec::new();
+    for k in ["error", "cause", "output"] {
+        let v = s(d, k);
+        if !v.is_empty() {
+            parts.push(format!("{k} {}", clip_chars(&one_line(v), 120)));
+        }
+    }
+    parts.join(" · ")
+}
+
+struct Builder {
+    rows: Vec<Row>,
+    acts: Vec<Act>,
+    frames: Vec<Span>,
+    heartbeats: Vec<(usize, usize)>,
+}
+
+impl Builder {
+    #[allow(clippy::too_many_arguments)]
+    fn msg(
+        &mut self,
+        t: Option<i64>,
+        from: usize,
+        to: usize,
+        kind: MessageKind,
+        label: String,
+        title: String,
+        tone: &'static str,
+    ) -> usize {
+        let kind = if from == to && kind != MessageKind::Note { MessageKind::Note } else { kind };
+        self.rows.push(Row { t, kind: RowKind::Msg { from, to, kind, label, title, tone } });
+        self.rows.len() - 1
+    }
+
+    fn timeout(&mut self, t: Option<i64>, lifeline: usize, label: String, title: String) -> usize {
+        self.rows.push(Row { t, kind: RowKind::Timeout { lifeline, label, title } });
+        self.rows.len() - 1
+    }
+
+    fn close(&mut self, act: Option<usize>, row: usize, outcome: Outcome) {
+        if let Some(a) = act.and_then(|a| self.acts.get_mut(a)) {
+            if a.end.is_none() {
+                a.end = Some(row.max(a.start));
+                a.outcome = outcome;
+            }
+        }
+    }
+
+    fn end_frame(&mut self, f: Option<usize>) {
+        let last = self.rows.len().saturating_sub(1);
+        if let Some(fr) = f.and_then(|f| self.frames.get_mut(f)) {
+            if fr.end.is_none() {
+                fr.end = Some(last.max(fr.start));
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Timestamps of history events and the durations printed on the time axis.
+//!
+//! History timestamps arrive as ISO-8601 strings (`2024-04-18T10:00:05.123Z`, `+00:00` offsets, or
+//! Python's `2024-04-18 10:00:05.123000+00:00`) or, as on the AWS JSON wire, epoch seconds numbers.
+//! We parse them ourselves: no date crate for one function.
+
+use serde_json::Value;
+
+/// Epoch milliseconds of a history `timestamp`, if it can be read.
+pub(crate) fn timestamp_ms(v: &Value) -> Option<i64> {
+    match v {
+        Value::String(s) => parse_iso(s),
+        Value::Number(n) => {
+            let f = n.as_f64()?;
+            if !f.is_finite() || f.abs() > 1e15 {
+                return None;
+            }
+            // Epoch seconds on the wire; large values are already milliseconds.
+            Some(if f.abs() < 1e11 { (f * 1000.0).round() as i64 } else { f.round() as i64 })
+        }
+        _ => None,
+    }
+}
+
+fn parse_iso(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 || !s.is_ascii() {
+        return None;
+    }
+    let int = |from: usize, to: usize| -> Option<i64> { s.get(from..to)?.parse::<i64>().ok() };
+    let (y, mo, d) = (int(0, 4)?, int(5, 7)?, int(8, 10)?);
+    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
+        return None;
+    }
+    let (h, mi, sec) = (int(11, 13)?, int(14, 16)?, int(17, 19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut ms = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(|c| c.is_ascii_digit()).collect();
+        rest = &frac[digits.len()..];
+        let padded: String = digits.chars().chain("000".chars()).take(3).collect();
+        ms = padded.parse().ok()?;
+    }
+    let offset_min = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = rest[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+            if digits.len() != 4 {
+                return None;
+            }
+            let oh: i64 = digits[0..2].parse().ok()?;
+            let om: i64 = digits[2..4].parse().ok()?;
+            sign * (oh * 60 + om)
+        }
+    };
+    let days = days_from_civil(y, mo, d);
+    Some(((days * 24 + h) * 60 + mi - offset_min) * 60_000 + sec * 1000 + ms)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An axis label: time since the execution started ("0 s", "+2.5 s", "+10 min 5 s", "+3 h").
+pub(crate) fn offset_label(ms: i64) -> String {
+    if ms == 0 {
+        return "0 s".to_string();
+    }
+    let sign = if ms < 0 { "−" } else { "+" };
+    format!("{sign}{}", duration(ms.unsigned_abs()))
+}
+
+/// A duration, precise below a minute and coarser above ("1.25 s", "4 min 5 s", "3 h 2 min").
+pub(crate) fn duration(ms: u64) -> String {
+    const MIN: u64 = 60_000;
+    const HOUR: u64 = 60 * MIN;
+    const DAY: u64 = 24 * HOUR;
+    if ms < MIN {
+        let s = ms as f64 / 1000.0;
+        let t = format!("{s:.3}");
+        let t = t.trim_end_matches('0').trim_end_matches('.');
+        return format!("{t} s");
+    }
+    let pair = |big: u64, bu: &str, small: u64, su: &str| {
+        if small == 0 {
+            format!("{big} {bu}")
+        } else {
+            format!("{big} {bu} {small} {su}")
+        }
+    };
+    if ms < HOUR {
+        pair(ms / MIN, "min", (ms % MIN) / 1000, "s")
+    } else if ms < DAY {
+        pair(ms / HOUR, "h", (ms % HOUR) / MIN, "min")
+    } else {
+        pair(ms / DAY, "d", (ms % DAY) / HOUR, "h")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_iso_forms() {
+        let base = timestamp_ms(&json!("2024-04-18T10:00:00Z")).unwrap_or(0);
+        assert_eq!(base, 1_713_434_400_000);
+        assert_eq!(timestamp_ms(&json!("2024-04-18T10:00:05.25Z")), Some(base + 5250));
+        assert_eq!(timestamp_ms(&json!("2024-04-18 12:00:00.123000+02:00")), Some(base + 123));
+        assert_eq!(timestamp_ms(&json!(1_713_434_400.5)), Some(base + 500));
+        assert_eq!(timestamp_ms(&json!("yesterday")), None);
+        assert_eq!(timestamp_ms(&json!("2024-13-18T10:00:00Z")), None);
+    }
+
+    #[test]
+    fn formats_durations() {
+        assert_eq!(offset_label(0), "0 s");
+        assert_eq!(offset_label(2500), "+2.5 s");
+        assert_eq!(offset_label(605_000), "+10 min 5 s");
+        assert_eq!(duration(3 * 3_600_000 + 120_000), "3 h 2 min");
+        assert_eq!(duration(2 * 86_400_000), "2 d");
+    }
+}

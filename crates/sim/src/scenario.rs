@@ -1,0 +1,334 @@
+//! The scenario format: what the outside world does during a run.
+//!
+//! ```json
+//! {"input": {...},
+//!  "responders": {"RequestApproval": [{"callback": "success", "output": {"decision": "approve"}, "after": 60}]},
+//!  "calls": [{"at": 120, "action": "SendTaskSuccess", "state": "RequestApproval", "output": {}}],
+//!  "context": {"executionName": "demo"}}
+//! ```
+//! Responders answer the integration calls of a Task state, one entry per invocation (retries and
+//! Map iterations included). Calls are API calls made at a virtual time. The conformance corpus's
+//! `mocks` are responders and its `env` is the context, so the corpus runs through this format.
+
+use std::fmt;
+
+use asl::Value;
+use serde_json::Value as Json;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scenario {
+    pub input: Option<Value>,
+    /// Per Task state name, the responses to its invocations, in order.
+    pub responders: Vec<(String, Vec<Response>)>,
+    pub calls: Vec<Call>,
+    pub context: Context,
+}
+
+/// What an integration does when a Task state calls it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Response {
+    /// The call returns `X`: the task's result, or for a callback task its immediate response
+    /// (TaskSubmitted output); for an activity, the worker's SendTaskSuccess output.
+    Return(Value),
+    /// The call fails with this error and cause.
+    Throw { error: Option<String>, cause: Option<String> },
+    /// A callback task's external system answers later with the token.
+    Callback { answer: Answer, after_seconds: Option<f64>, heartbeats: Vec<f64> },
+    /// The call never returns.
+    Hang,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Success(Value),
+    Failure { error: Option<String>, cause: Option<String> },
+    /// Nobody answers (only heartbeats, if any).
+    None,
+}
+
+/// An API call from the outside world at a virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub at_seconds: f64,
+    pub action: Action,
+    /// Which token: the last one issued to this state, or a literal token.
+    pub target: Target,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    State(String),
+    Token(String),
+    /// StopExecution needs no token.
+    Execution,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The output as raw text, so invalid JSON can be sent on purpose.
+    SendTaskSuccess { output: String },
+    SendTaskFailure { error: Option<String>, cause: Option<String> },
+    SendTaskHeartbeat,
+    StopExecution { error: Option<String>, cause: Option<String> },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::SendTaskSuccess { .. } => "SendTaskSuccess",
+            Action::SendTaskFailure { .. } => "SendTaskFailure",
+            Action::SendTaskHeartbeat => "SendTaskHeartbeat",
+            Action::StopExecution { .. } => "StopExecution",
+        }
+    }
+}
+
+/// Names the execution reports in `$$` and its ARNs (the corpus's `env`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Context {
+    pub options: asl::exec::StartOptions,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context { options: asl::exec::StartOptions::default() }
+    }
+}
+
+/// A scenario that cannot be used, with the JSON pointer of the problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioError {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "at {}: {}", self.pointer, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn err(pointer: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    ScenarioError { pointer: pointer.into(), message: message.into() }
+}
+
+fn opt_string(obj: &serde_json::Map<String, Json>, key: &str, at: &str) -> Result<Option<String>, ScenarioError> {
+    match obj.get(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(err(format!("{at}/{key}"), format!("'{key}' must be a string"))),
+    }
+}
+
+fn seconds(v: Option<&Json>, at: &str) -> Result<Option<f64>, ScenarioError> {
+    match v {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Number(n)) => match n.as_f64() {
+            Some(s) if s >= 0.0 && s.is_finite() => Ok(Some(s)),
+            _ => Err(err(at, "must be a number of seconds, zero or more")),
+        },
+        Some(_) => Err(err(at, "must be a number of seconds")),
+    }
+}
+
+impl Scenario {
+    /// A scenario that only sets the execution input.
+    pub fn with_input(input: Value) -> Scenario {
+        Scenario { input: Some(input), ..Scenario::default() }
+    }
+
+    /// Reads a scenario from JSON text.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let json: Json = serde_json::from_str(text)
+            .map_err(|e| err("", format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column())))?;
+        Scenario::from_json_value(&json)
+    }
+
+    pub fn from_json_value(json: &Json) -> Result<Scenario, ScenarioError> {
+        let obj = json.as_object().ok_or_else(|| err("", "a scenario must be a JSON object"))?;
+        let mut scenario = Scenario::default();
+        for key in obj.keys() {
+            if !matches!(key.as_str(), "input" | "responders" | "calls" | "context" | "comment" | "$schema") {
+                return Err(err(
+                    format!("/{key}"),
+                    format!("'{key}' is not a scenario field (expected input, responders, calls, context)"),
+                ));
+            }
+        }
+        scenario.input = obj.get("input").map(|v| Value::from(v.clone()));
+        if let Some(responders) = obj.get("responders") {
+            let map = responders.as_object().ok_or_else(|| err("/responders", "'responders' must map state names to lists of responses"))?;
+            for (state, list) in map {
+                let at = format!("/responders/{}", state.replace('~', "~0").replace('/', "~1"));
+                let list = list.as_array().ok_or_else(|| err(&at, "must be a list of responses, one per invocation"))?;
+                let responses = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| Response::from_json(r, &format!("{at}/{i}")))
+                    .collect::<Result<Vec<_>, _>>()?;
+                scenario.responders.push((state.clone(), responses));
+            }
+        }
+        if let Some(calls) = obj.get("calls") {
+            let list = calls.as_array().ok_or_else(|| err("/calls", "'calls' must be a list"))?;
+            for (i, c) in list.iter().enumerate() {
+                scenario.calls.push(Call::from_json(c, &format!("/calls/{i}"))?);
+            }
+        }
+        if let Some(context) = obj.get("context") {
+            scenario.context = Context::from_json(context)?;
+        }
+        Ok(scenario)
+    }
+
+    /// The responses configured for a state, if any.
+    pub fn responses(&self, state: &str) -> Option<&[Response]> {
+        self.responders.iter().find(|(s, _)| s == state).map(|(_, r)| r.as_slice())
+    }
+}
+
+impl Response {
+    fn from_json(v: &Json, at: &str) -> Result<Response, ScenarioError> {
+        let obj = v.as_object().ok_or_else(|| err(at, "a response must be an object such as {\"return\": {...}}"))?;
+        if let Some(x) = obj.get("return") {
+            return Ok(Response::Return(Value::from(x.clone())));
+        }
+        if let Some(t) = obj.get("throw") {
+            let t = t.as_object().ok_or_else(|| err(format!("{at}/throw"), "'throw' must be {\"error\": ..., \"cause\": ...}"))?;
+            let at = format!("{at}/throw");
+            return Ok(Response::Throw { error: opt_string(t, "error", &at)?, cause: opt_string(t, "cause", &at)? });
+        }
+        if obj.get("hang") == Some(&Json::Bool(true)) {
+            return Ok(Response::Hang);
+        }
+        if let Some(kind) = obj.get("callback") {
+            let answer = match kind.as_str() {
+                Some("success") => Answer::Success(Value::from(obj.get("output").cloned().unwrap_or(Json::Null))),
+                Some("failure") => Answer::Failure { error: opt_string(obj, "error", at)?, cause: opt_string(obj, "cause", at)? },
+                Some("none") => Answer::None,
+                _ => return Err(err(format!("{at}/callback"), "'callback' must be \"success\", \"failure\" or \"none\"")),
+            };
+            let after_seconds = seconds(obj.get("after"), &format!("{at}/after"))?;
+            let heartbeats = match obj.get("heartbeats") {
+                None | Some(Json::Null) => Vec::new(),
+                Some(Json::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| seconds(Some(h), &format!("{at}/heartbeats/{i}")).map(Option::unwrap_or_default))
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err(err(format!("{at}/heartbeats"), "'heartbeats' must be a list of seconds")),
+            };
+            return Ok(Response::Callback { answer, after_seconds, heartbeats });
+        }
+        Err(err(at, "a response needs one of \"return\", \"throw\", \"callback\" or \"hang\""))
+    }
+}
+
+impl Call {
+    fn from_json(v: &Json, at: &str) -> Result<Call, ScenarioError> {
+        let obj = v.as_object().ok_or_else(|| err(at, "a call must be an object"))?;
+        let at_seconds = seconds(obj.get("at"), &format!("{at}/at"))?.unwrap_or(0.0);
+        let error = opt_string(obj, "error", at)?;
+        let cause = opt_string(obj, "cause", at)?;
+        let action = match obj.get("action").and_then(Json::as_str) {
+            Some("SendTaskSuccess") => {
+                let output = match (obj.get("outputText"), obj.get("output")) {
+                    (Some(Json::String(text)), _) => text.clone(),
+                    (Some(_), _) => return Err(err(format!("{at}/outputText"), "'outputText' must be a string")),
+                    (None, Some(output)) => output.to_string(),
+                    (None, None) => "{}".into(),
+                };
+                Action::SendTaskSuccess { output }
+            }
+            Some("SendTaskFailure") => Action::SendTaskFailure { error, cause },
+            Some("SendTaskHeartbeat") => Action::SendTaskHeartbeat,
+            Some("StopExecution") => Action::StopExecution { error, cause },
+            _ => {
+                return Err(err(
+                    format!("{at}/action"),
+                    "'action' must be SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat or StopExecution",
+                ))
+            }
+        };
+        let target = match (opt_string(obj, "token", at)?, opt_string(obj, "state", at)?) {
+            (Some(token), _) => Target::Token(token),
+            (None, Some(state)) => Target::State(state),
+            (None, None) if matches!(action, Action::StopExecution { .. }) => Target::Execution,
+            (None, None) => return Err(err(at, "a call needs 'state' (use the last token issued to it) or 'token'")),
+        };
+        Ok(Call { at_seconds, action, target })
+    }
+}
+
+impl Context {
+    fn from_json(v: &Json) -> Result<Context, ScenarioError> {
+        let obj = v.as_object().ok_or_else(|| err("/context", "'context' must be an object"))?;
+        let mut options = asl::exec::StartOptions::default();
+        let text = |key: &str| opt_string(obj, key, "/context");
+        if let Some(v) = text("accountId")? {
+            options.account_id = v;
+        }
+        if let Some(v) = text("region")? {
+            options.region = v;
+        }
+        if let Some(v) = text("stateMachineName")? {
+            options.state_machine_name = v;
+        }
+        if let Some(v) = text("executionName")? {
+            options.execution_name = v;
+        }
+        if let Some(v) = text("roleArn")? {
+            options.role_arn = v;
+        }
+        if let Some(seed) = obj.get("seed") {
+            options.seed = seed.as_u64().ok_or_else(|| err("/context/seed", "'seed' must be a whole number"))?;
+        }
+        if let Some(start) = obj.get("startTime") {
+            let ms = start
+                .as_str()
+                .and_then(asl::choice::parse_timestamp)
+                .map(|t| t.to_epoch_millis())
+                .filter(|ms| *ms >= 0)
+                .ok_or_else(|| err("/context/startTime", "'startTime' must be an RFC 3339 timestamp"))?;
+            options.start_epoch_ms = ms as u64;
+        }
+        Ok(Context { options })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_response_kind() {
+        let s = Scenario::from_json(
+            r#"{"input": {"a": 1}, "responders": {"T": [
+                {"return": {"ok": true}}, {"throw": {"error": "E", "cause": "C"}},
+                {"callback": "success", "output": 1, "after": 5, "heartbeats": [1, 2]},
+                {"callback": "failure", "error": "E"}, {"callback": "none"}, {"hang": true}]},
+              "calls": [{"at": 3, "action": "SendTaskSuccess", "state": "T", "outputText": "{bad"}]}"#,
+        )
+        .unwrap();
+        let r = s.responses("T").unwrap();
+        assert_eq!(r.len(), 6);
+        assert_eq!(r[5], Response::Hang);
+        assert_eq!(s.calls[0].action, Action::SendTaskSuccess { output: "{bad".into() });
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = Scenario::from_json(r#"{"responders": {"T": [{"callback": "maybe"}]}}"#).unwrap_err();
+        assert_eq!(e.pointer, "/responders/T/0/callback");
+        let e = Scenario::from_json(r#"{"calls": [{"action": "SendTaskSuccess"}]}"#).unwrap_err();
+        assert_eq!(e.pointer, "/calls/0");
+        assert!(Scenario::from_json("[1]").is_err());
+        assert!(Scenario::from_json(r#"{"inptu": 1}"#).unwrap_err().message.contains("inptu"));
+    }
+}

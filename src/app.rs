@@ -1,0 +1,316 @@
+//! The one screen: a top bar, three resizable panes (editors, workflow graph, sequence diagram) and
+//! a dock (token inbox, virtual clock, event history).
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::components::clock::ClockPanel;
+use crate::components::editor::CodeEditor;
+use crate::components::graph::WorkflowGraph;
+use crate::components::history::HistoryTable;
+use crate::components::inbox::TokenInbox;
+use crate::components::sequence::SequencePane;
+use crate::components::splitter::{Edge, Splitter};
+use crate::components::status::StatusBar;
+use crate::examples;
+use crate::state::{Action, AppState, Notice, NoticeKind};
+use crate::storage::{self, Restored, SaveStatus, Workspace};
+
+/// The first state, from what storage held when the page loaded.
+fn initial_state(restored: &Restored) -> AppState {
+    let example = examples::default_example();
+    match restored {
+        Restored::Nothing => AppState::with_example(example),
+        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None),
+        Restored::Unreadable { reason, kept_under } => {
+            let kept = match kept_under {
+                Some(key) => format!("It was set aside in localStorage under “{key}”."),
+                None => "It could not be set aside either.".to_string(),
+            };
+            let text = format!("Your saved work could not be read ({reason}). {kept} The example was loaded instead.");
+            AppState::new(
+                example.definition,
+                example.input,
+                Some(Notice { kind: NoticeKind::Warning, text, can_undo: false }),
+            )
+        }
+        Restored::Unavailable(reason) => AppState::new(
+            example.definition,
+            example.input,
+            Some(Notice {
+                kind: NoticeKind::Warning,
+                text: format!("Your edits will not survive a reload: {reason}."),
+                can_undo: false,
+            }),
+        ),
+    }
+}
+
+/// Pane widths in percent of the workspace: (definition pane, sequence pane).
+#[derive(Clone, Copy, PartialEq)]
+struct PaneWidths {
+    left: f64,
+    right: f64,
+}
+
+impl PaneWidths {
+    const MIN: f64 = 18.0;
+    const MAX: f64 = 50.0;
+    /// The graph in the middle keeps at least this much.
+    const MIN_MIDDLE: f64 = 22.0;
+
+    fn with_left(self, left: f64) -> PaneWidths {
+        let left = left.clamp(Self::MIN, Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.right);
+        PaneWidths { left, ..self }
+    }
+
+    fn with_right(self, right: f64) -> PaneWidths {
+        let right = right.clamp(Self::MIN, Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.left);
+        PaneWidths { right, ..self }
+    }
+}
+
+#[component]
+fn NoticeToast(props: &NoticeToastProps) -> Html {
+    let Some(notice) = &props.notice else { return html! { <div class="toast-slot" aria-live="polite" /> } };
+    let dispatch = |action: Action| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+    };
+    let class = match notice.kind {
+        NoticeKind::Info => "toast toast-info",
+        NoticeKind::Warning => "toast toast-warning",
+        NoticeKind::Error => "toast toast-error",
+    };
+    html! {
+        <div class="toast-slot" aria-live="polite">
+            <div {class}>
+                <p>{ notice.text.clone() }</p>
+                if notice.can_undo {
+                    <button type="button" class="btn btn-small" onclick={dispatch(Action::UndoLoadExample)}>{ "Undo" }</button>
+                }
+                <button type="button" class="btn btn-small btn-quiet" aria-label="Dismiss notice" onclick={dispatch(Action::DismissNotice)}>
+                    { "✕" }
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeToastProps {
+    notice: Option<Notice>,
+    on_action: Callback<Action>,
+}
+
+fn logo() -> Html {
+    html! {
+        <svg class="logo" viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
+            <rect x="1" y="1" width="30" height="30" rx="8" class="logo-bg" />
+            <path d="M9 23 L23 9" class="logo-stroke" />
+            <circle cx="9" cy="23" r="3" class="logo-dot" />
+            <circle cx="23" cy="9" r="3" class="logo-dot" />
+        </svg>
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let restored = use_memo((), |_| storage::restore());
+    let state = use_reducer({
+        let restored = restored.clone();
+        move || initial_state(&restored)
+    });
+    let save_status = storage::use_autosave(Workspace {
+        definition: state.definition.to_string(),
+        input: state.input.to_string(),
+    });
+    let widths = use_state_eq(|| PaneWidths { left: 30.0, right: 33.0 });
+    let workspace = use_node_ref();
+
+    let on_action = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    let emit = |action: Action| {
+        let on_action = on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+    };
+    let on_definition = on_action.reform(Action::EditDefinition);
+    let on_input = on_action.reform(Action::EditInput);
+    let on_example = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let id = select.value();
+            // Back to the placeholder, so that choosing the same example again works.
+            select.set_value("");
+            if !id.is_empty() {
+                on_action.emit(Action::LoadExample(id));
+            }
+        })
+    };
+    let resize_left = {
+        let widths = widths.clone();
+        Callback::from(move |p: f64| widths.set(widths.with_left(p)))
+    };
+    let resize_right = {
+        let widths = widths.clone();
+        Callback::from(move |p: f64| widths.set(widths.with_right(p)))
+    };
+
+    let run = state.run.clone();
+    let running = run.as_ref().is_some_and(|r| !r.status.is_finished());
+    let blocker = state.start_blocker();
+    let errors = state.error_count();
+    let warnings = state.definition_problems.len() - errors;
+    let problem_count = match (errors, warnings) {
+        (0, 0) => html! { <span class="count count-good">{ "Valid" }</span> },
+        (0, w) => html! { <span class="count count-warn">{ plural(w, "warning") }</span> },
+        (e, _) => html! { <span class="count count-bad">{ plural(e, "error") }</span> },
+    };
+    let save_note = match &save_status {
+        SaveStatus::Idle => html! { <span class="save-note" /> },
+        SaveStatus::Saved => html! { <span class="save-note">{ "Saved in this browser" }</span> },
+        SaveStatus::Failed(why) => html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> },
+    };
+    let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">
+                    { logo() }
+                    <span class="brand-name">{ "Baton" }</span>
+                    <span class="brand-sub">{ "Step Functions callbacks, simulated" }</span>
+                </div>
+                <div class="toolbar">
+                    <label class="visually-hidden" for="examples">{ "Examples" }</label>
+                    <select id="examples" class="select" onchange={on_example}>
+                        <option value="" selected=true>{ "Examples…" }</option>
+                        for example in examples::ALL {
+                            <option value={example.id} title={example.summary}>{ example.title }</option>
+                        }
+                    </select>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        disabled={blocker.is_some()}
+                        aria-describedby="start-blocker"
+                        onclick={emit(Action::Start)}
+                    >
+                        <span class="btn-icon" aria-hidden="true">{ "▶" }</span>
+                        { "Start execution" }
+                    </button>
+                    <button type="button" class="btn" disabled={!running} onclick={emit(Action::Stop)}>
+                        { "Stop execution" }
+                    </button>
+                    <span id="start-blocker" class="start-blocker">{ blocker.unwrap_or_default() }</span>
+                </div>
+                <StatusBar run={run.clone()} />
+                { save_note }
+            </header>
+
+            <NoticeToast notice={state.notice.clone()} on_action={on_action.clone()} />
+
+            <main class="workspace" ref={workspace.clone()} {style}>
+                <section class="pane editor-pane" aria-label="Definition">
+                    <header class="pane-head">
+                        <h2><label for="definition">{ "Definition" }</label></h2>
+                        { problem_count }
+                        <span class="pane-hint">{ "Amazon States Language" }</span>
+                    </header>
+                    <div class="editor-main">
+                        <CodeEditor
+                            id="definition"
+                            label="State machine definition"
+                            value={state.definition.clone()}
+                            problems={state.definition_problems.clone()}
+                            on_change={on_definition}
+                        />
+                    </div>
+                    <header class="pane-head pane-head-inner">
+                        <h2><label for="input">{ "Execution input" }</label></h2>
+                        if state.input_problems.is_empty() {
+                            <span class="count count-good">{ "JSON" }</span>
+                        } else {
+                            <span class="count count-bad">{ "Invalid JSON" }</span>
+                        }
+                    </header>
+                    <div class="editor-input">
+                        <CodeEditor
+                            id="input"
+                            label="Execution input"
+                            value={state.input.clone()}
+                            problems={state.input_problems.clone()}
+                            on_change={on_input}
+                        />
+                    </div>
+                </section>
+                <Splitter
+                    edge={Edge::Left}
+                    container={workspace.clone()}
+                    percent={widths.left}
+                    label="Resize the definition pane"
+                    on_resize={resize_left}
+                />
+                <WorkflowGraph definition={state.definition.clone()} run={run.clone()} attached={state.run_matches_editor()} />
+                <Splitter
+                    edge={Edge::Right}
+                    container={workspace}
+                    percent={widths.right}
+                    label="Resize the sequence diagram pane"
+                    on_resize={resize_right}
+                />
+                <SequencePane run={run.clone()} />
+            </main>
+
+            <div class="dock">
+                <TokenInbox run={run.clone()} on_action={on_action.clone()} />
+                <ClockPanel run={run.clone()} on_action={on_action.clone()} />
+                <HistoryTable {run} />
+            </div>
+        </div>
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pane_widths_stay_usable() {
+        let w = PaneWidths { left: 30.0, right: 33.0 };
+        assert_eq!(w.with_left(5.0).left, PaneWidths::MIN);
+        assert_eq!(w.with_left(90.0).left, PaneWidths::MAX - 5.0);
+        assert_eq!(w.with_right(40.0).right, 40.0);
+    }
+
+    #[test]
+    fn unreadable_storage_loads_the_example_with_a_notice() {
+        let state = initial_state(&Restored::Unreadable {
+            reason: "not JSON".into(),
+            kept_under: Some(storage::UNREADABLE_KEY.into()),
+        });
+        assert_eq!(&*state.definition, examples::default_example().definition);
+        let notice = state.notice.unwrap();
+        assert!(notice.text.contains(storage::UNREADABLE_KEY), "{}", notice.text);
+    }
+
+    #[test]
+    fn a_saved_workspace_is_restored() {
+        let w = Workspace { definition: "{}".into(), input: "[]".into() };
+        let state = initial_state(&Restored::Workspace(w));
+        assert_eq!(&*state.definition, "{}");
+        assert_eq!(&*state.input, "[]");
+        assert!(state.notice.is_none());
+    }
+}

@@ -1,0 +1,190 @@
+//! The workflow graph: the definition as boxes and arrows, with the execution's path coloured.
+//!
+//! While the editor holds the definition that was started, the graph shows that execution (current
+//! state highlighted, visited and failed states coloured). Once the user edits the definition, it
+//! becomes a live preview of the text; while the text is not valid JSON the last good drawing stays,
+//! dimmed, instead of flickering away.
+
+use std::rc::Rc;
+
+use diagram::graph::{graph_svg, layout_graph, Marks, StateMark};
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::state::Run;
+
+#[derive(Properties, PartialEq)]
+pub struct WorkflowGraphProps {
+    /// The editor's text.
+    pub definition: Rc<str>,
+    pub run: Option<Rc<Run>>,
+    /// Whether `run` was started from the editor's text.
+    pub attached: bool,
+}
+
+fn state_name(event: &Value) -> Option<&str> {
+    event.get("stateEnteredEventDetails").or_else(|| event.get("stateExitedEventDetails"))?.get("name")?.as_str()
+}
+
+/// Marks each state by what the history says happened in it. A failure event in a state that is
+/// then exited normally was caught; one followed by the end of the execution was not.
+pub fn marks_from_history(history: &[Value], finished: bool) -> Marks {
+    let mut marks = Marks::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut failing: Option<String> = None;
+    for event in history {
+        let kind = event.get("type").and_then(Value::as_str).unwrap_or("");
+        if kind.ends_with("StateEntered") {
+            if let Some(name) = state_name(event) {
+                marks.set(name, StateMark::Current);
+                current.push(name.to_string());
+                if kind == "FailStateEntered" {
+                    failing = Some(name.to_string());
+                }
+            }
+        } else if kind.ends_with("StateExited") {
+            if let Some(name) = state_name(event) {
+                let caught = failing.as_deref() == Some(name);
+                marks.set(name, if caught { StateMark::Caught } else { StateMark::Visited });
+                if caught {
+                    failing = None;
+                }
+                current.retain(|c| c != name);
+            }
+        } else if kind.starts_with("Execution")
+            && (kind.ends_with("Failed") || kind.ends_with("TimedOut") || kind.ends_with("Aborted"))
+        {
+            if let Some(name) = failing.take().or_else(|| current.last().cloned()) {
+                marks.set(name, StateMark::Failed);
+            }
+        } else if kind.ends_with("Failed") || kind.ends_with("TimedOut") {
+            failing = current.last().cloned();
+        }
+    }
+    if finished {
+        for name in current {
+            if marks.get(&name) == Some(StateMark::Current) {
+                marks.set(name, StateMark::Visited);
+            }
+        }
+    }
+    marks
+}
+
+fn legend() -> Html {
+    let item = |class: &str, text: &str| {
+        html! { <li><span class={classes!("swatch", class.to_string())} aria-hidden="true" />{ text.to_string() }</li> }
+    };
+    html! {
+        <ul class="legend" aria-label="Legend">
+            { item("current", "Current") }
+            { item("visited", "Visited") }
+            { item("caught", "Caught") }
+            { item("failed", "Failed") }
+        </ul>
+    }
+}
+
+#[component]
+pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
+    let shown_run = props.run.clone().filter(|_| props.attached);
+    let drawing = use_memo((props.definition.clone(), shown_run), |(text, run)| match run {
+        Some(run) => {
+            let marks = marks_from_history(&run.history, run.status.is_finished());
+            Some(graph_svg(&layout_graph(&run.definition_json), &marks))
+        }
+        None => serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(|v| v.get("States").is_some_and(Value::is_object))
+            .map(|definition| graph_svg(&layout_graph(&definition), &Marks::new())),
+    });
+    // The last drawing that worked, shown dimmed while the text does not parse.
+    let last_good = use_mut_ref(|| None::<AttrValue>);
+    let (svg, stale) = match &*drawing {
+        Some(svg) => {
+            let svg = AttrValue::from(svg.clone());
+            *last_good.borrow_mut() = Some(svg.clone());
+            (Some(svg), false)
+        }
+        None => (last_good.borrow().clone(), true),
+    };
+    let caption = match (&props.run, props.attached, stale) {
+        (_, _, true) => "Last valid version: the definition does not parse right now",
+        (Some(_), true, _) => "This execution's path",
+        (Some(_), false, _) => "Preview of the edited definition (the execution ran an earlier version)",
+        (None, _, _) => "Preview of the definition",
+    };
+
+    html! {
+        <section class="pane graph-pane" aria-label="Workflow graph">
+            <header class="pane-head">
+                <h2>{ "Workflow graph" }</h2>
+                <span class="pane-hint">{ caption }</span>
+            </header>
+            <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"))}>
+                if let Some(svg) = svg {
+                    { Html::from_html_unchecked(svg) }
+                } else {
+                    <div class="empty-state">
+                        <p class="empty-title">{ "Nothing to draw yet" }</p>
+                        <p class="empty-note">{ "The graph appears once the definition is valid JSON with States." }</p>
+                    </div>
+                }
+            </div>
+            { legend() }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entered(kind: &str, name: &str) -> Value {
+        json!({"type": kind, "stateEnteredEventDetails": {"name": name}})
+    }
+
+    fn exited(kind: &str, name: &str) -> Value {
+        json!({"type": kind, "stateExitedEventDetails": {"name": name}})
+    }
+
+    #[test]
+    fn a_waiting_task_is_current() {
+        let h = [json!({"type": "ExecutionStarted"}), entered("TaskStateEntered", "Ask"), json!({"type": "TaskSubmitted"})];
+        assert_eq!(marks_from_history(&h, false).get("Ask"), Some(StateMark::Current));
+    }
+
+    #[test]
+    fn a_caught_timeout_then_a_fail_state() {
+        let h = [
+            entered("TaskStateEntered", "Ask"),
+            json!({"type": "TaskTimedOut"}),
+            exited("TaskStateExited", "Ask"),
+            entered("FailStateEntered", "TooLate"),
+            json!({"type": "ExecutionFailed"}),
+        ];
+        let marks = marks_from_history(&h, true);
+        assert_eq!(marks.get("Ask"), Some(StateMark::Caught));
+        assert_eq!(marks.get("TooLate"), Some(StateMark::Failed));
+    }
+
+    #[test]
+    fn an_uncaught_failure_marks_the_task() {
+        let h = [entered("TaskStateEntered", "Ask"), json!({"type": "TaskFailed"}), json!({"type": "ExecutionFailed"})];
+        assert_eq!(marks_from_history(&h, true).get("Ask"), Some(StateMark::Failed));
+    }
+
+    #[test]
+    fn success_leaves_only_visited_states() {
+        let h = [
+            entered("TaskStateEntered", "Ask"),
+            exited("TaskStateExited", "Ask"),
+            entered("SucceedStateEntered", "Done"),
+            json!({"type": "ExecutionSucceeded"}),
+        ];
+        let marks = marks_from_history(&h, true);
+        assert_eq!(marks.get("Ask"), Some(StateMark::Visited));
+        assert_eq!(marks.get("Done"), Some(StateMark::Visited));
+    }
+}

@@ -1,0 +1,257 @@
+//! The token inbox: the user plays the external system that holds each task token.
+//!
+//! Every token the execution handed out gets a card, open or closed. A closed card keeps its
+//! buttons, because answering a token twice, or too late, is exactly what a learner wants to see
+//! AWS refuse.
+
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::format::{clock, countdown, duration, short_token};
+use crate::state::{Action, CallOutcome, Run, TokenCard};
+
+/// What "Task output" holds before the user types: the answer the built-in example expects.
+pub const DEFAULT_OUTPUT: &str = r#"{"decision": "approve"}"#;
+
+#[derive(Properties, PartialEq)]
+pub struct TokenInboxProps {
+    pub run: Option<Rc<Run>>,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn TokenInbox(props: &TokenInboxProps) -> Html {
+    let body = match &props.run {
+        None => html! {
+            <div class="empty-state">
+                <p class="empty-title">{ "No tokens yet" }</p>
+                <p class="empty-note">
+                    { "Start an execution. When a Task whose Resource ends in " }
+                    <code>{ ".waitForTaskToken" }</code>
+                    { " runs, its token lands here and you answer as the external system." }
+                </p>
+            </div>
+        },
+        Some(run) if run.tokens.is_empty() => html! {
+            <div class="empty-state">
+                <p class="empty-title">{ "No task tokens" }</p>
+                <p class="empty-note">{ "This execution has not handed out a task token." }</p>
+            </div>
+        },
+        Some(run) => {
+            // Open tokens first, newest first within each group.
+            let mut cards: Vec<&TokenCard> = run.tokens.iter().collect();
+            cards.sort_by_key(|c| (c.closed.is_some(), std::cmp::Reverse(c.opened_at_ms)));
+            html! {
+                <ul class="token-list">
+                    for card in cards {
+                        <li key={card.token.clone()}>
+                            <TokenCardView card={card.clone()} now_ms={run.now_ms} on_action={props.on_action.clone()} />
+                        </li>
+                    }
+                </ul>
+            }
+        }
+    };
+    let open = props.run.as_ref().map_or(0, |r| r.tokens.iter().filter(|t| t.closed.is_none()).count());
+    let last_call = props.run.as_ref().and_then(|r| r.last_call.clone());
+
+    html! {
+        <section class="panel inbox-panel" aria-label="Token inbox">
+            <header class="panel-head">
+                <h2>{ "Token inbox" }</h2>
+                <span class={classes!("count", (open > 0).then_some("count-live"))}>{ format!("{open} open") }</span>
+            </header>
+            <LastCall call={last_call} />
+            <div class="panel-body">{ body }</div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LastCallProps {
+    call: Option<CallOutcome>,
+}
+
+/// The answer to the user's last API call, announced politely to screen readers. The line is always
+/// there (empty at first), so that nothing below it moves when the first answer arrives.
+#[component]
+fn LastCall(props: &LastCallProps) -> Html {
+    let (class, text) = match &props.call {
+        None => ("last-call", html! { <span class="muted">{ "Your API calls' results appear here." }</span> }),
+        Some(call) if call.ok => ("last-call ok", html! { <><span class="call-icon" aria-hidden="true">{ "✓" }</span>{ call.text.clone() }</> }),
+        Some(call) => (
+            "last-call refused",
+            html! {
+                <>
+                    <span class="call-icon" aria-hidden="true">{ "✕" }</span>
+                    <span class="call-action">{ call.action }</span>
+                    <span class="call-text">{ call.text.clone() }</span>
+                </>
+            },
+        ),
+    };
+    html! { <div {class} aria-live="polite" aria-label="Last API call">{ text }</div> }
+}
+
+#[derive(Properties, PartialEq)]
+struct TokenCardProps {
+    card: TokenCard,
+    now_ms: u64,
+    on_action: Callback<Action>,
+}
+
+fn textarea_value(e: InputEvent) -> String {
+    e.target_unchecked_into::<HtmlTextAreaElement>().value()
+}
+
+fn input_value(e: InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// Copies text to the clipboard; the browser may refuse (no permission, insecure page), which is
+/// caught so that it never becomes an unhandled rejection.
+fn copy_to_clipboard(text: &str, copied: UseStateHandle<Option<bool>>) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = window.navigator().clipboard().write_text(text);
+    let ok = copied.clone();
+    let on_ok = Closure::once(move |_: wasm_bindgen::JsValue| ok.set(Some(true)));
+    let on_err = Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(false)));
+    let _ = promise.then2(&on_ok, &on_err);
+    on_ok.forget();
+    on_err.forget();
+}
+
+#[component]
+fn TokenCardView(props: &TokenCardProps) -> Html {
+    let card = &props.card;
+    let output = use_state(|| DEFAULT_OUTPUT.to_string());
+    let error = use_state(String::new);
+    let cause = use_state(String::new);
+    let copied = use_state(|| None::<bool>);
+    let id = |what: &str| format!("{what}-{}", short_token(&card.token).replace('…', "-"));
+
+    let send_success = {
+        let (on_action, token, output) = (props.on_action.clone(), card.token.clone(), output.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(Action::SendSuccess { token: token.clone(), output: (*output).clone() })
+        })
+    };
+    let send_failure = {
+        let (on_action, token) = (props.on_action.clone(), card.token.clone());
+        let (error, cause) = (error.clone(), cause.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(Action::SendFailure {
+                token: token.clone(),
+                error: (*error).clone(),
+                cause: (*cause).clone(),
+            })
+        })
+    };
+    let send_heartbeat = {
+        let (on_action, token) = (props.on_action.clone(), card.token.clone());
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::SendHeartbeat { token: token.clone() }))
+    };
+    let copy = {
+        let (token, copied) = (card.token.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| copy_to_clipboard(&token, copied.clone()))
+    };
+
+    let now = props.now_ms;
+    let age_end = card.closed.as_ref().map_or(now, |(at, _)| *at);
+    let deadline = |label: &str, due: Option<u64>| match (due, &card.closed) {
+        (Some(due), None) => html! {
+            <div class="deadline">
+                <dt>{ label.to_string() }</dt>
+                <dd><span class={classes!("mono", (due <= now).then_some("overdue"))}>{ countdown(now, due) }</span></dd>
+            </div>
+        },
+        (None, None) => html! {
+            <div class="deadline"><dt>{ label.to_string() }</dt><dd class="muted">{ "none" }</dd></div>
+        },
+        (_, Some(_)) => html! {},
+    };
+    // How much of the task's time budget is used: a thin bar, so the timeout is felt, not read.
+    let progress = match (card.timeout_due_ms, &card.closed) {
+        (Some(due), None) if due > card.opened_at_ms => {
+            let used = (now.saturating_sub(card.opened_at_ms)) as f64 / (due - card.opened_at_ms) as f64;
+            let pct = (used.clamp(0.0, 1.0) * 100.0).round();
+            html! { <div class="budget" aria-hidden="true"><div class="budget-fill" style={format!("width: {pct}%")} /></div> }
+        }
+        _ => html! {},
+    };
+    let is_open = card.closed.is_none();
+    let output_id = id("output");
+    let output_error_id = id("output-error");
+
+    html! {
+        <article class={classes!("token-card", (!is_open).then_some("closed"))} aria-label={format!("Task token for {}", card.state)}>
+            <header class="token-head">
+                <div class="token-title">
+                    <span class="state-name">{ card.state.clone() }</span>
+                    <span class="tag">{ format!("attempt {}", card.attempt) }</span>
+                    if let Some((_, why)) = &card.closed {
+                        <span class="tag tag-closed">{ why.clone() }</span>
+                    } else {
+                        <span class="tag tag-open">{ "open" }</span>
+                    }
+                </div>
+                <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
+                    { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
+                </button>
+            </header>
+            <dl class="token-facts">
+                <div><dt>{ "Token" }</dt><dd><code title={card.token.clone()}>{ short_token(&card.token) }</code></dd></div>
+                <div><dt>{ "Holder" }</dt><dd>{ card.holder.clone() }</dd></div>
+                <div><dt>{ "Age" }</dt><dd class="mono">{ duration(age_end.saturating_sub(card.opened_at_ms)) }</dd></div>
+                { deadline("Heartbeat", card.heartbeat_due_ms) }
+                { deadline("Timeout", card.timeout_due_ms) }
+                if let Some((at, _)) = &card.closed {
+                    <div><dt>{ "Closed at" }</dt><dd class="mono">{ clock(*at) }</dd></div>
+                }
+            </dl>
+            { progress }
+            if !is_open {
+                <p class="closed-note">{ "This token is closed. You can still send to it, to see what AWS answers." }</p>
+            }
+            <div class="token-actions">
+                <div class="action-block">
+                    <label for={output_id.clone()}>{ "Task output" }</label>
+                    <textarea
+                        id={output_id}
+                        class="mono small-code"
+                        rows="2"
+                        spellcheck="false"
+                        aria-invalid={if card.rejected_output.is_some() { "true" } else { "false" }}
+                        aria-describedby={output_error_id.clone()}
+                        value={(*output).clone()}
+                        oninput={let output = output.clone(); move |e| output.set(textarea_value(e))}
+                    />
+                    <p class="field-error" id={output_error_id}>{ card.rejected_output.clone().unwrap_or_default() }</p>
+                    <button type="button" class="btn btn-success" onclick={send_success}>{ "Send task success" }</button>
+                </div>
+                <div class="action-block">
+                    <div class="field-row">
+                        <div class="field">
+                            <label for={id("error")}>{ "Error" }</label>
+                            <input id={id("error")} class="mono" placeholder="Rejected" value={(*error).clone()}
+                                oninput={let error = error.clone(); move |e| error.set(input_value(e))} />
+                        </div>
+                        <div class="field">
+                            <label for={id("cause")}>{ "Cause" }</label>
+                            <input id={id("cause")} placeholder="Why it failed" value={(*cause).clone()}
+                                oninput={let cause = cause.clone(); move |e| cause.set(input_value(e))} />
+                        </div>
+                    </div>
+                    <div class="button-row">
+                        <button type="button" class="btn btn-danger" onclick={send_failure}>{ "Send task failure" }</button>
+                        <button type="button" class="btn" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
+                    </div>
+                </div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,11 @@
+//! One file per pane of the screen. Components draw what `state::AppState` holds and turn clicks
+//! into `state::Action`s; none of them owns the execution.
+
+pub mod clock;
+pub mod editor;
+pub mod graph;
+pub mod history;
+pub mod inbox;
+pub mod sequence;
+pub mod splitter;
+pub mod status;

@@ -1,0 +1,115 @@
+//! A draggable, keyboard-operable divider between two panes of the workspace grid.
+//!
+//! It reports a new width as a percentage of the workspace; the app owns the widths. The pointer is
+//! captured during a drag so that a fast mouse does not lose it.
+
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    /// Resizes the pane on the left of the divider, measured from the workspace's left edge.
+    Left,
+    /// Resizes the pane on the right, measured from the workspace's right edge.
+    Right,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SplitterProps {
+    pub edge: Edge,
+    /// The workspace whose width the percentage is of.
+    pub container: NodeRef,
+    /// The current width of the pane this divider resizes, in percent.
+    pub percent: f64,
+    pub label: AttrValue,
+    pub on_resize: Callback<f64>,
+}
+
+/// Keyboard steps, in percent.
+const STEP: f64 = 2.0;
+
+#[component]
+pub fn Splitter(props: &SplitterProps) -> Html {
+    let dragging = use_state_eq(|| false);
+
+    let percent_at = {
+        let container = props.container.clone();
+        let edge = props.edge;
+        move |client_x: i32| -> Option<f64> {
+            let rect = container.cast::<Element>()?.get_bounding_client_rect();
+            if rect.width() <= 0.0 {
+                return None;
+            }
+            let x = f64::from(client_x) - rect.left();
+            Some(match edge {
+                Edge::Left => x / rect.width() * 100.0,
+                Edge::Right => (rect.width() - x) / rect.width() * 100.0,
+            })
+        }
+    };
+
+    let onpointerdown = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            e.prevent_default();
+            let target: HtmlElement = e.target_unchecked_into();
+            let _ = target.set_pointer_capture(e.pointer_id());
+            let _ = target.focus();
+            dragging.set(true);
+        })
+    };
+    let onpointermove = {
+        let dragging = dragging.clone();
+        let on_resize = props.on_resize.clone();
+        let percent_at = percent_at.clone();
+        Callback::from(move |e: PointerEvent| {
+            if *dragging {
+                if let Some(p) = percent_at(e.client_x()) {
+                    on_resize.emit(p);
+                }
+            }
+        })
+    };
+    let end_drag = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: PointerEvent| {
+            let target: HtmlElement = e.target_unchecked_into();
+            let _ = target.release_pointer_capture(e.pointer_id());
+            dragging.set(false);
+        })
+    };
+    let onkeydown = {
+        let on_resize = props.on_resize.clone();
+        let (edge, percent) = (props.edge, props.percent);
+        Callback::from(move |e: KeyboardEvent| {
+            let grow = match (e.key().as_str(), edge) {
+                ("ArrowRight", Edge::Left) | ("ArrowLeft", Edge::Right) => STEP,
+                ("ArrowLeft", Edge::Left) | ("ArrowRight", Edge::Right) => -STEP,
+                _ => return,
+            };
+            e.prevent_default();
+            on_resize.emit(percent + grow);
+        })
+    };
+
+    html! {
+        <div
+            class={classes!("splitter", (*dragging).then_some("dragging"))}
+            role="separator"
+            aria-orientation="vertical"
+            aria-label={props.label.clone()}
+            aria-valuenow={format!("{:.0}", props.percent)}
+            aria-valuemin="15"
+            aria-valuemax="55"
+            tabindex="0"
+            {onpointerdown}
+            {onpointermove}
+            onpointerup={end_drag.clone()}
+            onpointercancel={end_drag}
+            {onkeydown}
+        />
+    }
+}

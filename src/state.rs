@@ -1,0 +1,669 @@
+//! The app's state: what the user is editing and the execution they are playing with.
+//!
+//! A `Reducible` with an [`Action`] per user intent. Every action is delegated to the engine
+//! (`sim`); the reducer only keeps what the components need to draw, precomputed once per change so
+//! that rendering stays cheap. No storage, timers or browser calls here: the reducer is pure and its
+//! tests run natively (`cargo test -p baton-web`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use asl::exec::{ApiError, Status};
+use asl::Diagnostic;
+use yew::Reducible;
+
+use crate::examples::{self, Example};
+
+/// One problem in an editor, located for display (`line 12, column 5: ...`) and for selection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub is_error: bool,
+    pub code: String,
+    pub message: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
+    /// Byte range in the editor's text.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Problem {
+    fn from_diagnostic(d: &Diagnostic) -> Problem {
+        let span = d.span.unwrap_or_default();
+        Problem {
+            is_error: d.is_error(),
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            line: span.line.max(1),
+            column: span.column.max(1),
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    /// `line 12, column 5: message`, the form used in the problems list and in error notices.
+    pub fn located(&self) -> String {
+        format!("line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Parses JSON text the way the engine does, so that errors carry a line and column.
+fn parse_json(text: &str) -> Result<asl::Value, Problem> {
+    asl::source::parse(text).map(|(value, _)| value).map_err(|e| Problem::from_diagnostic(&e.to_diagnostic()))
+}
+
+/// The definition's problems, errors first, then by position.
+fn check_definition(text: &str) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = sim::check(text).iter().map(Problem::from_diagnostic).collect();
+    problems.sort_by_key(|p| (!p.is_error, p.start, p.end));
+    problems
+}
+
+/// An execution's status, as the AWS console names it (plus the callback wait, which is what this
+/// tool is about).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    WaitingForCallback,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl RunStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Running => "Running",
+            RunStatus::WaitingForCallback => "Waiting for callback",
+            RunStatus::Succeeded => "Succeeded",
+            RunStatus::Failed => "Failed",
+            RunStatus::TimedOut => "Timed out",
+            RunStatus::Aborted => "Aborted",
+        }
+    }
+
+    /// A CSS-friendly name for the status chip's colour.
+    pub fn class(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::WaitingForCallback => "waiting",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::TimedOut => "timed-out",
+            RunStatus::Aborted => "aborted",
+        }
+    }
+
+    pub fn is_finished(self) -> bool {
+        !matches!(self, RunStatus::Running | RunStatus::WaitingForCallback)
+    }
+
+    /// "Waiting for callback" is the engine's Running while a token is out.
+    fn of(status: Status, tokens_out: bool) -> RunStatus {
+        match status {
+            Status::Running if tokens_out => RunStatus::WaitingForCallback,
+            Status::Running => RunStatus::Running,
+            Status::Succeeded => RunStatus::Succeeded,
+            Status::Failed => RunStatus::Failed,
+            Status::TimedOut => RunStatus::TimedOut,
+            Status::Aborted => RunStatus::Aborted,
+        }
+    }
+}
+
+/// A task token the execution handed out, open or answered. Closed tokens stay in the inbox so that
+/// the user can see what AWS says to a late or duplicate answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenCard {
+    pub token: String,
+    pub state: String,
+    pub attempt: u32,
+    /// Who holds the token: the participant the task was sent to.
+    pub holder: String,
+    pub opened_at_ms: u64,
+    pub heartbeat_due_ms: Option<u64>,
+    pub timeout_due_ms: Option<u64>,
+    /// Set when the token stopped being open: when, and why.
+    pub closed: Option<(u64, String)>,
+    /// Why the last answer typed for this token was not sent (invalid JSON output, located).
+    pub rejected_output: Option<String>,
+}
+
+/// The result of the last call the user made as the external system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallOutcome {
+    pub action: &'static str,
+    pub ok: bool,
+    /// `TaskTimedOut: Task Timed Out: '...'` on failure, a short confirmation on success.
+    pub text: String,
+}
+
+/// A started execution and everything drawn from it.
+///
+/// The world is shared, not copied, between the states a reducer produces (it cannot be cloned);
+/// everything the components read is copied out of it after each change, so an older state still
+/// draws what it drew.
+#[derive(Clone)]
+pub struct Run {
+    world: Rc<RefCell<sim::World>>,
+    /// The definition text that was started; the graph shows it as long as the editor holds it.
+    pub definition_text: Rc<str>,
+    pub definition_json: Rc<serde_json::Value>,
+    pub status: RunStatus,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub now_ms: u64,
+    pub upcoming: Rc<Vec<(u64, String)>>,
+    pub tokens: Rc<Vec<TokenCard>>,
+    pub history: Rc<Vec<serde_json::Value>>,
+    pub last_call: Option<CallOutcome>,
+    /// Bumped on every change, so components can memoise expensive drawings on it.
+    pub revision: u64,
+}
+
+impl PartialEq for Run {
+    fn eq(&self, other: &Run) -> bool {
+        self.revision == other.revision && Rc::ptr_eq(&self.history, &other.history)
+    }
+}
+
+/// Why tokens that were open before an action are not open after it.
+enum Closing<'a> {
+    Answered { token: &'a str, how: &'static str },
+    Clock,
+    Stopped,
+}
+
+impl Run {
+    fn start(definition: &Rc<str>, input_text: &str) -> Result<Run, String> {
+        let input = parse_json(input_text).map_err(|p| format!("Execution input: {}", p.located()))?;
+        let (machine, _warnings) = sim::load(definition).map_err(|diagnostics| {
+            let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
+            match first {
+                Some(d) => format!("Definition: {}", Problem::from_diagnostic(d).located()),
+                None => "Definition: it cannot be loaded".to_string(),
+            }
+        })?;
+        let definition_json: serde_json::Value =
+            serde_json::from_str(definition).map_err(|e| format!("Definition: {e}"))?;
+        let world = sim::World::start(machine, input, &sim::Scenario::default());
+        let mut run = Run {
+            world: Rc::new(RefCell::new(world)),
+            definition_text: definition.clone(),
+            definition_json: Rc::new(definition_json),
+            status: RunStatus::Running,
+            output: None,
+            error: None,
+            cause: None,
+            now_ms: 0,
+            upcoming: Rc::default(),
+            tokens: Rc::default(),
+            history: Rc::default(),
+            last_call: None,
+            revision: 0,
+        };
+        run.refresh(Closing::Clock);
+        Ok(run)
+    }
+
+    /// Copies what the components show out of the world, after any change to it.
+    fn refresh(&mut self, closing: Closing<'_>) {
+        let world = self.world.borrow();
+        // A finished execution holds no open token, whatever its threads still say.
+        let open = if world.status() == Status::Running { world.open_tasks() } else { Vec::new() };
+        self.status = RunStatus::of(world.status(), !open.is_empty());
+        let execution = world.execution();
+        self.output = execution.output().map(|v| v.to_json_pretty());
+        let failure = execution.failure();
+        self.error = failure.and_then(|f| f.error.as_deref().map(str::to_string));
+        self.cause = failure.and_then(|f| f.cause.as_deref().map(str::to_string));
+        self.now_ms = world.now_ms();
+        self.upcoming = Rc::new(world.upcoming().into_iter().map(|u| (u.at_ms, u.what)).collect());
+        self.history = Rc::new(execution.history_json());
+
+        let now = self.now_ms;
+        let tokens = Rc::make_mut(&mut self.tokens);
+        for card in tokens.iter_mut().filter(|c| c.closed.is_none()) {
+            if !open.iter().any(|h| *h.task.token == *card.token) {
+                let why = match closing {
+                    Closing::Answered { token, how } if token == card.token => how.to_string(),
+                    Closing::Stopped => "Execution stopped".to_string(),
+                    _ if card.timeout_due_ms.is_some_and(|due| due <= now)
+                        || card.heartbeat_due_ms.is_some_and(|due| due <= now) =>
+                    {
+                        "Timed out (States.Timeout)".to_string()
+                    }
+                    _ => "Closed".to_string(),
+                };
+                card.closed = Some((now, why));
+            }
+        }
+        for sim::Holding { task, participant } in open {
+            if let Some(card) = tokens.iter_mut().find(|c| *c.token == *task.token) {
+                card.heartbeat_due_ms = task.heartbeat_due;
+                card.timeout_due_ms = task.timeout_due;
+                card.attempt = task.retry_count + 1;
+                card.holder = participant.name;
+            } else {
+                tokens.push(TokenCard {
+                    token: task.token.to_string(),
+                    state: task.state.to_string(),
+                    attempt: task.retry_count + 1,
+                    holder: participant.name,
+                    opened_at_ms: task.opened_at,
+                    heartbeat_due_ms: task.heartbeat_due,
+                    timeout_due_ms: task.timeout_due,
+                    closed: None,
+                    rejected_output: None,
+                });
+            }
+        }
+        drop(world);
+        self.revision += 1;
+    }
+
+    fn record(&mut self, action: &'static str, result: Result<(), ApiError>, ok_text: String) {
+        self.last_call = Some(match result {
+            Ok(()) => CallOutcome { action, ok: true, text: ok_text },
+            Err(e) => CallOutcome { action, ok: false, text: format!("{}: {}", e.code, e.message) },
+        });
+    }
+
+    fn card_mut(&mut self, token: &str) -> Option<&mut TokenCard> {
+        Rc::make_mut(&mut self.tokens).iter_mut().find(|c| c.token == token)
+    }
+
+    fn send_success(&mut self, token: &str, output: &str) {
+        if let Err(problem) = parse_json(output) {
+            if let Some(card) = self.card_mut(token) {
+                card.rejected_output = Some(format!("Not sent: {}", problem.located()));
+            }
+            self.revision += 1;
+            return;
+        }
+        if let Some(card) = self.card_mut(token) {
+            card.rejected_output = None;
+        }
+        let result = self.world.borrow_mut().send_task_success(token, output);
+        self.record("SendTaskSuccess", result, "SendTaskSuccess accepted".into());
+        self.refresh(Closing::Answered { token, how: "Answered with SendTaskSuccess" });
+    }
+
+    fn send_failure(&mut self, token: &str, error: &str, cause: &str) {
+        let error = Some(error.trim()).filter(|e| !e.is_empty());
+        let cause = Some(cause).filter(|c| !c.trim().is_empty());
+        let result = self.world.borrow_mut().send_task_failure(token, error, cause);
+        self.record("SendTaskFailure", result, "SendTaskFailure accepted".into());
+        self.refresh(Closing::Answered { token, how: "Answered with SendTaskFailure" });
+    }
+
+    fn send_heartbeat(&mut self, token: &str) {
+        let result = self.world.borrow_mut().send_task_heartbeat(token);
+        self.record("SendTaskHeartbeat", result, "SendTaskHeartbeat accepted".into());
+        self.refresh(Closing::Clock);
+    }
+
+    fn stop(&mut self) {
+        let result = self.world.borrow_mut().stop_execution();
+        self.record("StopExecution", result, "StopExecution accepted".into());
+        self.refresh(Closing::Stopped);
+    }
+
+    fn advance_to_next_deadline(&mut self) -> bool {
+        if !self.world.borrow_mut().advance_to_next_deadline() {
+            return false;
+        }
+        self.refresh(Closing::Clock);
+        true
+    }
+
+    fn advance_by(&mut self, ms: u64) {
+        self.world.borrow_mut().advance_by(ms);
+        self.refresh(Closing::Clock);
+    }
+
+    /// Reads the world, for drawings that need more than the copied fields.
+    pub fn with_world<T>(&self, f: impl FnOnce(&sim::World) -> T) -> T {
+        f(&self.world.borrow())
+    }
+
+    /// Whether the clock has anything left to fire.
+    pub fn has_deadline(&self) -> bool {
+        !self.upcoming.is_empty()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message across the top of the workspace, dismissed by the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    /// Whether an "Undo" button restores the text replaced by loading an example.
+    pub can_undo: bool,
+}
+
+/// Everything the user can do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    EditDefinition(String),
+    EditInput(String),
+    LoadExample(String),
+    UndoLoadExample,
+    DismissNotice,
+    Start,
+    Stop,
+    SendSuccess { token: String, output: String },
+    SendFailure { token: String, error: String, cause: String },
+    SendHeartbeat { token: String },
+    AdvanceToNextDeadline,
+    AdvanceBy(u64),
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub definition: Rc<str>,
+    pub input: Rc<str>,
+    pub definition_problems: Rc<Vec<Problem>>,
+    pub input_problems: Rc<Vec<Problem>>,
+    pub run: Option<Rc<Run>>,
+    pub notice: Option<Notice>,
+    /// The definition and input replaced by the last example load, for "Undo".
+    replaced: Option<(Rc<str>, Rc<str>)>,
+}
+
+impl AppState {
+    pub fn new(definition: &str, input: &str, notice: Option<Notice>) -> AppState {
+        AppState {
+            definition: definition.into(),
+            input: input.into(),
+            definition_problems: Rc::new(check_definition(definition)),
+            input_problems: Rc::new(parse_json(input).err().into_iter().collect()),
+            run: None,
+            notice,
+            replaced: None,
+        }
+    }
+
+    pub fn with_example(example: &Example) -> AppState {
+        AppState::new(example.definition, example.input, None)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.definition_problems.iter().filter(|p| p.is_error).count()
+    }
+
+    /// Why "Start execution" is disabled, if it is.
+    pub fn start_blocker(&self) -> Option<String> {
+        match (self.error_count(), self.input_problems.is_empty()) {
+            (0, true) => None,
+            (0, false) => Some("Fix the execution input to start".into()),
+            (1, _) => Some("Fix 1 error in the definition to start".into()),
+            (n, _) => Some(format!("Fix {n} errors in the definition to start")),
+        }
+    }
+
+    /// Whether the run shown was started from the text now in the editor.
+    pub fn run_matches_editor(&self) -> bool {
+        self.run.as_ref().is_some_and(|run| run.definition_text == self.definition)
+    }
+
+    fn run_mut(&mut self) -> Option<&mut Run> {
+        self.run.as_mut().map(Rc::make_mut)
+    }
+
+    /// Applies `action`; false when nothing changed, so that the reducer can skip the re-render.
+    fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::EditDefinition(text) => {
+                if *self.definition == *text {
+                    return false;
+                }
+                self.definition_problems = Rc::new(check_definition(&text));
+                self.definition = text.into();
+            }
+            Action::EditInput(text) => {
+                if *self.input == *text {
+                    return false;
+                }
+                self.input_problems = Rc::new(parse_json(&text).err().into_iter().collect());
+                self.input = text.into();
+            }
+            Action::LoadExample(id) => {
+                let Some(example) = examples::by_id(&id) else { return false };
+                let replaced = (self.definition.clone(), self.input.clone());
+                let changed = *replaced.0 != *example.definition || *replaced.1 != *example.input;
+                *self = AppState { run: self.run.take(), ..AppState::with_example(example) };
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!("Loaded the example “{}”.", example.title),
+                    can_undo: changed,
+                });
+                self.replaced = changed.then_some(replaced);
+            }
+            Action::UndoLoadExample => {
+                let Some((definition, input)) = self.replaced.take() else { return false };
+                *self = AppState { run: self.run.take(), ..AppState::new(&definition, &input, None) };
+            }
+            Action::DismissNotice => {
+                if self.notice.take().is_none() {
+                    return false;
+                }
+            }
+            Action::Start => match Run::start(&self.definition, &self.input) {
+                Ok(run) => {
+                    self.run = Some(Rc::new(run));
+                    if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error) {
+                        self.notice = None;
+                    }
+                }
+                Err(text) => {
+                    self.notice = Some(Notice { kind: NoticeKind::Error, text, can_undo: false });
+                }
+            },
+            Action::Stop => match self.run_mut() {
+                Some(run) if !run.status.is_finished() => run.stop(),
+                _ => return false,
+            },
+            Action::SendSuccess { token, output } => match self.run_mut() {
+                Some(run) => run.send_success(&token, &output),
+                None => return false,
+            },
+            Action::SendFailure { token, error, cause } => match self.run_mut() {
+                Some(run) => run.send_failure(&token, &error, &cause),
+                None => return false,
+            },
+            Action::SendHeartbeat { token } => match self.run_mut() {
+                Some(run) => run.send_heartbeat(&token),
+                None => return false,
+            },
+            Action::AdvanceToNextDeadline => {
+                // Cheap check first, so that a no-op does not clone the world.
+                if !self.run.as_ref().is_some_and(|run| run.has_deadline()) {
+                    return false;
+                }
+                return self.run_mut().is_some_and(Run::advance_to_next_deadline);
+            }
+            Action::AdvanceBy(ms) => match self.run_mut() {
+                Some(run) if ms > 0 => run.advance_by(ms),
+                _ => return false,
+            },
+        }
+        true
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        if next.apply(action) {
+            Rc::new(next)
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn approval() -> Rc<AppState> {
+        Rc::new(AppState::with_example(examples::default_example()))
+    }
+
+    fn run(state: &AppState) -> &Run {
+        state.run.as_deref().expect("a run")
+    }
+
+    fn open_token(state: &AppState) -> String {
+        let card = run(state).tokens.iter().find(|c| c.closed.is_none()).expect("an open token");
+        card.token.clone()
+    }
+
+    #[test]
+    fn the_example_has_no_errors() {
+        let state = approval();
+        assert_eq!(state.error_count(), 0, "{:?}", state.definition_problems);
+        assert!(state.input_problems.is_empty());
+        assert_eq!(state.start_blocker(), None);
+    }
+
+    #[test]
+    fn start_waits_for_the_callback() {
+        let state = approval().reduce(Action::Start);
+        let run = run(&state);
+        assert_eq!(run.status, RunStatus::WaitingForCallback);
+        assert_eq!(run.tokens.len(), 1);
+        assert_eq!(run.tokens[0].state, "RequestApproval");
+        assert_eq!(run.tokens[0].timeout_due_ms, Some(3_600_000));
+        assert!(run.has_deadline());
+        assert!(state.run_matches_editor());
+    }
+
+    #[test]
+    fn approving_succeeds_and_a_second_answer_is_refused() {
+        let state = approval().reduce(Action::Start);
+        let token = open_token(&state);
+        let output = r#"{"decision": "approve"}"#.to_string();
+        let state = state.reduce(Action::SendSuccess { token: token.clone(), output: output.clone() });
+        let r = run(&state);
+        assert_eq!(r.status, RunStatus::Succeeded);
+        assert!(r.last_call.as_ref().unwrap().ok);
+        assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Answered with SendTaskSuccess");
+
+        let state = state.reduce(Action::SendSuccess { token, output });
+        let call = run(&state).last_call.clone().unwrap();
+        assert!(!call.ok);
+        assert!(call.text.starts_with("TaskTimedOut: "), "{}", call.text);
+    }
+
+    #[test]
+    fn invalid_output_is_not_sent() {
+        let state = approval().reduce(Action::Start);
+        let token = open_token(&state);
+        let state = state.reduce(Action::SendSuccess { token, output: "{\"decision\": }".into() });
+        let r = run(&state);
+        assert_eq!(r.status, RunStatus::WaitingForCallback);
+        assert!(r.last_call.is_none());
+        let why = r.tokens[0].rejected_output.as_deref().unwrap();
+        assert!(why.starts_with("Not sent: line 1, column "), "{why}");
+    }
+
+    #[test]
+    fn rejecting_fails_the_execution() {
+        let state = approval().reduce(Action::Start);
+        let token = open_token(&state);
+        let state = state.reduce(Action::SendFailure {
+            token,
+            error: "Rejected".into(),
+            cause: "Not in budget".into(),
+        });
+        let r = run(&state);
+        assert_eq!(r.status, RunStatus::Failed);
+        assert_eq!(r.error.as_deref(), Some("Rejected"));
+        assert_eq!(r.cause.as_deref(), Some("Not in budget"));
+    }
+
+    #[test]
+    fn advancing_fires_the_timeout_and_the_catch() {
+        let state = approval().reduce(Action::Start);
+        let state = state.reduce(Action::AdvanceToNextDeadline);
+        let r = run(&state);
+        assert_eq!(r.now_ms, 3_600_000);
+        assert_eq!(r.status, RunStatus::Failed);
+        assert_eq!(r.error.as_deref(), Some("ApprovalTimedOut"));
+        assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Timed out (States.Timeout)");
+        let history = serde_json::to_string(&*r.history).unwrap();
+        assert!(history.contains("States.Timeout"));
+        // Nothing left to fire: a second advance changes nothing.
+        let again = state.clone().reduce(Action::AdvanceToNextDeadline);
+        assert!(Rc::ptr_eq(&state, &again));
+    }
+
+    #[test]
+    fn editing_reports_located_problems() {
+        let state = approval().reduce(Action::EditDefinition("{\n  \"StartAt\": \n}".into()));
+        assert!(state.error_count() > 0);
+        assert_eq!(state.definition_problems[0].line, 3);
+        assert!(state.start_blocker().is_some());
+        let state = state.reduce(Action::EditInput("[1,".into()));
+        assert_eq!(state.input_problems.len(), 1);
+    }
+
+    #[test]
+    fn editing_after_start_keeps_the_run_but_detaches_the_graph() {
+        let state = approval().reduce(Action::Start);
+        let edited = format!("{} ", state.definition);
+        let state = state.reduce(Action::EditDefinition(edited));
+        assert!(state.run.is_some());
+        assert!(!state.run_matches_editor());
+    }
+
+    #[test]
+    fn loading_an_example_can_be_undone() {
+        let state = approval().reduce(Action::EditInput("{\"amount\": 1}".into()));
+        let state = state.reduce(Action::LoadExample("human-approval".into()));
+        assert!(state.notice.as_ref().unwrap().can_undo);
+        assert!(state.input.contains("420"));
+        let state = state.reduce(Action::UndoLoadExample);
+        assert_eq!(&*state.input, "{\"amount\": 1}");
+        assert!(state.notice.is_none());
+    }
+
+    #[test]
+    fn no_op_actions_keep_the_same_state() {
+        let state = approval();
+        for action in [
+            Action::DismissNotice,
+            Action::Stop,
+            Action::AdvanceToNextDeadline,
+            Action::AdvanceBy(1000),
+            Action::EditInput(state.input.to_string()),
+            Action::SendHeartbeat { token: "nope".into() },
+        ] {
+            let next = state.clone().reduce(action.clone());
+            assert!(Rc::ptr_eq(&state, &next), "{action:?} changed the state");
+        }
+    }
+
+    #[test]
+    fn stopping_aborts() {
+        let state = approval().reduce(Action::Start).reduce(Action::Stop);
+        let r = run(&state);
+        assert_eq!(r.status, RunStatus::Aborted);
+        assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Execution stopped");
+    }
+}

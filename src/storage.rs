@@ -1,0 +1,147 @@
+//! The user's work survives a reload: the definition and the execution input live in
+//! `localStorage`, written a moment after the user stops typing.
+//!
+//! Encoding and decoding are pure and tested natively; the browser calls are thin and never panic
+//! (storage can be missing, full, or switched off by the user). The reducer never sees storage: the
+//! app reads it once before the first render and the [`use_autosave`] hook writes it.
+
+use std::time::Duration;
+
+use gloo::timers::callback::Timeout;
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+/// Where the workspace is kept.
+pub const WORKSPACE_KEY: &str = "baton.workspace";
+/// Where an unreadable workspace is set aside, so that a bug of ours never destroys the user's text.
+pub const UNREADABLE_KEY: &str = "baton.workspace.unreadable";
+const VERSION: u64 = 1;
+/// How long the user must pause typing before the workspace is written.
+const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
+
+/// What the user was editing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workspace {
+    pub definition: String,
+    pub input: String,
+}
+
+/// What was found in storage when the app started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Restored {
+    /// First visit, or the user cleared storage.
+    Nothing,
+    Workspace(Workspace),
+    /// Something was stored but could not be read; it was copied to `kept_under` (when possible).
+    Unreadable { reason: String, kept_under: Option<String> },
+    /// Storage itself is not available (disabled, sandboxed frame...).
+    Unavailable(String),
+}
+
+pub fn encode(workspace: &Workspace) -> String {
+    json!({
+        "version": VERSION,
+        "definition": workspace.definition,
+        "input": workspace.input,
+    })
+    .to_string()
+}
+
+/// Reads what [`encode`] wrote; anything else is an error that says what was wrong.
+pub fn decode(raw: &str) -> Result<Workspace, String> {
+    let value: Value = serde_json::from_str(raw).map_err(|e| format!("not JSON ({e})"))?;
+    let version = value.get("version").and_then(Value::as_u64);
+    if version != Some(VERSION) {
+        return Err(format!("unknown format version {}", value.get("version").unwrap_or(&Value::Null)));
+    }
+    let text = |field: &str| {
+        value.get(field).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("no {field} text"))
+    };
+    Ok(Workspace { definition: text("definition")?, input: text("input")? })
+}
+
+fn local_storage() -> Result<web_sys::Storage, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    match window.local_storage() {
+        Ok(Some(storage)) => Ok(storage),
+        Ok(None) => Err("localStorage is not available".into()),
+        Err(_) => Err("localStorage is switched off in this browser".into()),
+    }
+}
+
+/// Reads the saved workspace. An unreadable one is copied under [`UNREADABLE_KEY`] first.
+pub fn restore() -> Restored {
+    let storage = match local_storage() {
+        Ok(storage) => storage,
+        Err(reason) => return Restored::Unavailable(reason),
+    };
+    let raw = match storage.get_item(WORKSPACE_KEY) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Restored::Nothing,
+        Err(_) => return Restored::Unavailable("localStorage could not be read".into()),
+    };
+    match decode(&raw) {
+        Ok(workspace) => Restored::Workspace(workspace),
+        Err(reason) => {
+            let kept_under = storage.set_item(UNREADABLE_KEY, &raw).ok().map(|()| UNREADABLE_KEY.to_string());
+            if kept_under.is_some() {
+                let _ = storage.remove_item(WORKSPACE_KEY);
+            }
+            Restored::Unreadable { reason, kept_under }
+        }
+    }
+}
+
+fn save(workspace: &Workspace) -> Result<(), String> {
+    local_storage()?
+        .set_item(WORKSPACE_KEY, &encode(workspace))
+        .map_err(|_| "the browser refused to store it (storage full or blocked)".to_string())
+}
+
+/// Whether the last autosave worked; shown quietly in the header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveStatus {
+    Idle,
+    Saved,
+    Failed(String),
+}
+
+/// Writes `workspace` to storage [`AUTOSAVE_DELAY`] after its last change. A newer change cancels
+/// the pending write (dropping a `Timeout` cancels it), so typing costs nothing.
+#[hook]
+pub fn use_autosave(workspace: Workspace) -> SaveStatus {
+    let status = use_state_eq(|| SaveStatus::Idle);
+    {
+        let status = status.clone();
+        use_effect_with(workspace, move |workspace| {
+            let workspace = workspace.clone();
+            let pending = Timeout::new(AUTOSAVE_DELAY.as_millis() as u32, move || {
+                status.set(match save(&workspace) {
+                    Ok(()) => SaveStatus::Saved,
+                    Err(reason) => SaveStatus::Failed(reason),
+                });
+            });
+            move || drop(pending)
+        });
+    }
+    (*status).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workspace_survives_a_round_trip() {
+        let w = Workspace { definition: "{\"StartAt\": \"é\"}\n".into(), input: "{}".into() };
+        assert_eq!(decode(&encode(&w)), Ok(w));
+    }
+
+    #[test]
+    fn unreadable_workspaces_say_why() {
+        assert!(decode("{oops").unwrap_err().starts_with("not JSON"));
+        assert_eq!(decode("{\"version\": 7}").unwrap_err(), "unknown format version 7");
+        assert_eq!(decode("{\"version\": 1, \"input\": \"{}\"}").unwrap_err(), "no definition text");
+        assert_eq!(decode("[]").unwrap_err(), "unknown format version null");
+    }
+}

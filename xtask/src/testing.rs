@@ -1,0 +1,228 @@
+//! `cargo xtask test`: every check and test suite, in order, stopping at the first failure.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::run::{self, cargo, cmd, Run, Stop};
+use crate::setup::{self, Needs};
+
+/// Crates that would tie the language core to the browser.
+const BROWSER_CRATES: [&str; 5] = ["wasm-bindgen", "web-sys", "js-sys", "yew", "gloo"];
+
+pub fn test() -> ExitCode {
+    let mut run = Run::new("test", true);
+    let ok = steps(&mut run).is_ok();
+    run.finish(ok)
+}
+
+fn steps(run: &mut Run) -> Result<(), Stop> {
+    setup::setup(run, Needs::TEST)?;
+
+    run.step("cargo fmt --check", |_| {
+        run::run(&mut cargo(["fmt", "--all", "--check"]))
+            .map_err(|e| format!("{e}\nfix with `cargo fmt --all`"))?;
+        Ok(String::new())
+    })?;
+    run.step("cargo clippy (all targets, warnings are errors)", |_| {
+        run::run(&mut cargo(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
+        Ok(String::new())
+    })?;
+    run.step("native tests (cargo test --workspace)", |run| {
+        cargo_test(run, &mut cargo(["test", "--workspace", "--locked", "--no-fail-fast"]))
+    })?;
+    run.step("baton-asl has no browser dependency", |_| asl_is_browser_free())?;
+    run.step("wasm32 build of baton-asl and baton-sim", |_| {
+        run::run(&mut cargo([
+            "build",
+            "-p",
+            "baton-asl",
+            "-p",
+            "baton-sim",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ]))?;
+        Ok(String::new())
+    })?;
+    let wasm_test_crates = crates_with_wasm_bindgen_tests();
+    if wasm_test_crates.is_empty() {
+        println!();
+        println!("skipped: no wasm-bindgen tests");
+        run.skip("wasm-bindgen tests in headless Chromium", "no wasm-bindgen tests");
+    } else {
+        run.step("wasm-bindgen tests in headless Chromium", |run| {
+            let mut c = cargo(["test", "--target", "wasm32-unknown-unknown", "--locked", "--no-fail-fast"]);
+            for name in &wasm_test_crates {
+                c.args(["-p", name]);
+            }
+            c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner");
+            cargo_test(run, &mut c)
+        })?;
+    }
+    run.step("release build of the web app (trunk build --release)", |_| {
+        run::run(&mut cmd("trunk", ["build", "--release", "--offline", "--locked"]))?;
+        Ok(dist_sizes())
+    })?;
+    run.step("browser tests (node --test tests/browser/)", browser_tests)?;
+    Ok(())
+}
+
+/// Runs a `cargo test` command, counting its `test result:` lines into the run.
+fn cargo_test(run: &mut Run, c: &mut std::process::Command) -> Result<String, String> {
+    let (out, ok) = run::tee(c)?;
+    let (mut passed, mut failed, mut ignored, mut suites) = (0, 0, 0, 0);
+    for line in out.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
+        suites += 1;
+        // `ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s`
+        for part in rest.split(['.', ';']) {
+            let mut words = part.split_whitespace();
+            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match what {
+                "passed" => passed += n,
+                "failed" => failed += n,
+                "ignored" => ignored += n,
+                _ => {}
+            }
+        }
+    }
+    run.passed += passed;
+    run.failed += failed;
+    let note = format!("{passed} passed, {failed} failed, {ignored} ignored in {suites} test binaries");
+    if ok && failed == 0 {
+        Ok(note)
+    } else if failed > 0 {
+        Err(format!("{note}; see the failures above"))
+    } else {
+        Err(format!("`{}` failed before finishing ({note}); see the errors above", run::show(c)))
+    }
+}
+
+fn asl_is_browser_free() -> Result<String, String> {
+    // `--target all`: a browser crate behind a cfg(target_arch = "wasm32") would count too.
+    let tree = run::capture(&mut cargo([
+        "tree",
+        "-p",
+        "baton-asl",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--target",
+        "all",
+        "--locked",
+    ]))?;
+    let mut names: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let offenders: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| {
+            BROWSER_CRATES
+                .iter()
+                .any(|b| name == b || name.strip_prefix(b).is_some_and(|r| r.starts_with('-')))
+        })
+        .collect();
+    if offenders.is_empty() {
+        Ok(format!("{} crates, none of {}", names.len(), BROWSER_CRATES.join(", ")))
+    } else {
+        Err(format!(
+            "baton-asl depends on {} (a browser crate); the language core must build without the \
+             browser. See `cargo tree -p baton-asl -e normal -i {}`",
+            offenders.join(", "),
+            offenders[0]
+        ))
+    }
+}
+
+/// Workspace crates whose manifest lists `wasm-bindgen-test`.
+fn crates_with_wasm_bindgen_tests() -> Vec<String> {
+    let mut manifests = vec![Path::new("Cargo.toml").to_path_buf()];
+    if let Ok(dirs) = std::fs::read_dir("crates") {
+        manifests.extend(dirs.flatten().map(|d| d.path().join("Cargo.toml")));
+    }
+    manifests.sort();
+    let mut names = Vec::new();
+    for manifest in manifests {
+        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        if !text.contains("wasm-bindgen-test") {
+            continue;
+        }
+        let name = text
+            .split("[package]")
+            .nth(1)
+            .and_then(|pkg| pkg.lines().find_map(|l| l.trim().strip_prefix("name")))
+            .and_then(|rest| rest.trim().strip_prefix('='))
+            .map(|v| v.trim().trim_matches('"').to_string());
+        if let Some(name) = name {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn dist_sizes() -> String {
+    let Ok(entries) = std::fs::read_dir("dist") else { return String::new() };
+    let mut parts: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let kind =
+                ["wasm", "js", "css", "html"].into_iter().find(|ext| name.ends_with(&format!(".{ext}")))?;
+            Some(format!("{kind} {} KB", e.metadata().ok()?.len().div_ceil(1024)))
+        })
+        .collect();
+    parts.sort();
+    format!("dist/: {}", parts.join(", "))
+}
+
+fn browser_tests(run: &mut Run) -> Result<String, String> {
+    if !Path::new("dist/index.html").is_file() {
+        return Err("dist/index.html is missing; the release build did not produce the app".into());
+    }
+    let base_url = crate::http::serve_dir(Path::new("dist"))?;
+    println!("serving dist/ at {base_url}");
+    let tap = Path::new("target").join("browser-tests.tap");
+    let _ = std::fs::remove_file(&tap);
+    let mut node = cmd(
+        "node",
+        [
+            "--test",
+            "--test-reporter=spec",
+            "--test-reporter-destination=stdout",
+            "--test-reporter=tap",
+            &format!("--test-reporter-destination={}", tap.display()),
+            "tests/browser/",
+        ],
+    );
+    node.env("BASE_URL", &base_url);
+    if let Some(chromium) = setup::chromium_path() {
+        node.env("CHROMIUM", chromium);
+    }
+    let (out, ok) = run::tee(&mut node)?;
+    // Node's summary: `# pass N` / `# fail N` (TAP), `ℹ pass N` (spec).
+    let report = std::fs::read_to_string(&tap).unwrap_or(out);
+    let count = |key: &str| -> Option<u64> {
+        report.lines().rev().find_map(|l| {
+            let l = l.trim_start_matches(['#', 'ℹ', ' ']);
+            l.strip_prefix(key)?.strip_prefix(' ')?.trim().parse().ok()
+        })
+    };
+    let (Some(passed), Some(failed)) = (count("pass"), count("fail")) else {
+        return Err("node --test printed no `# pass N` / `# fail N` summary; see its output above".into());
+    };
+    let cancelled = count("cancelled").unwrap_or(0);
+    run.passed += passed;
+    run.failed += failed + cancelled;
+    let note = format!("{passed} passed, {failed} failed, {cancelled} cancelled");
+    if passed + failed + cancelled == 0 {
+        return Err("no browser tests found in tests/browser/ (files named *.test.mjs)".into());
+    }
+    if ok && failed + cancelled == 0 {
+        Ok(note)
+    } else {
+        Err(format!("{note}; screenshots and details: tests/artifacts/ and the output above"))
+    }
+}
