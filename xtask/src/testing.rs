@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every check and test suite, in order, stopping at the first failure.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -19,8 +20,11 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
     setup::setup(run, Needs::TEST)?;
 
     run.step("cargo fmt --check", |_| {
-        run::run(&mut cargo(["fmt", "--all", "--check"]))
-            .map_err(|e| format!("{e}\nfix with `cargo fmt --all`"))?;
+        let mut fmt = cargo(["fmt", "--all", "--check"]);
+        if !std::io::stdout().is_terminal() {
+            fmt.args(["--", "--color", "never"]);
+        }
+        run::run(&mut fmt).map_err(|e| format!("{e}\nfix with `cargo fmt --all`"))?;
         Ok(String::new())
     })?;
     run.step("cargo clippy (all targets, warnings are errors)", |_| {

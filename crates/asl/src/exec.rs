@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
 use crate::dataflow::{self, RUNTIME};
-use crate::history::{Event, EventKind, TaskResource};
+use crate::history::{Assigned, Event, EventKind, TaskResource};
 use crate::model::{
     Count, Graph, MapState, Pattern, Resource, ResourceKind, Seconds, Source, State, StateKind, StateMachine,
     WaitFor,
@@ -132,7 +132,13 @@ impl Failure {
     /// The error output a catcher hands on: `{"Error": ..., "Cause": ...}`.
     fn error_output(&self) -> Value {
         let text = |s: &Option<Rc<str>>| s.clone().map_or(Value::Null, Value::String);
-        Value::from_pairs([("Error", text(&self.error)), ("Cause", text(&self.cause))])
+        // A timeout's event has no cause, yet AWS hands catchers `"Cause": ""` (recorded for
+        // lambda:invoke, error_handling/test_invoke_timeout).
+        let cause = match (&self.cause, self.error.as_deref()) {
+            (None, Some("States.Timeout")) => Value::from(""),
+            (cause, _) => text(cause),
+        };
+        Value::from_pairs([("Error", text(&self.error)), ("Cause", cause)])
     }
 }
 
@@ -837,6 +843,15 @@ impl Execution {
                     (None, None) => Ok(effective.clone()),
                 };
                 match result {
+                    Ok(result) if result.json_len() > MAX_PAYLOAD_BYTES => {
+                        // An oversized Pass result ends the execution at once (recorded on AWS).
+                        let mut failure = Failure::new(
+                            "States.DataLimitExceeded",
+                            Some(format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)),
+                        );
+                        failure.fatal = true;
+                        self.finish_thread(tid, Err(failure));
+                    }
                     Ok(result) => self.complete(tid, visit, result, &context),
                     Err(e) => self.fail_state(tid, visit, e),
                 }
@@ -972,7 +987,11 @@ impl Execution {
             Source::None => Ok(None),
             Source::Literal(s) => Ok(Some(s.to_string())),
             Source::Dynamic(template, field) => {
-                let v = self.eval_template(Some(template), input, context, scope)?;
+                // AWS names the field without the `.$` the template needs (ASL-SEMANTICS §5.3).
+                let v = self.eval_template(Some(template), input, context, scope).map_err(|mut e| {
+                    e.cause = e.cause.replace(&format!("'{field}.$'"), &format!("'{field}'"));
+                    e
+                })?;
                 match v.get(field) {
                     Some(Value::String(s)) => Ok(Some(s.to_string())),
                     Some(Value::Null) | None => Ok(None),
@@ -1072,7 +1091,7 @@ impl Execution {
         assign: Option<&crate::template::Template>,
         input: &Value,
         context: &Value,
-    ) -> Result<Option<Vec<(Rc<str>, Value)>>, EvalError> {
+    ) -> Result<Option<Assigned>, EvalError> {
         let Some(assign) = assign else { return Ok(None) };
         let scope = self.threads[tid].scope.clone();
         let values = self.eval_template(Some(assign), input, context, &scope)?;
@@ -1442,7 +1461,12 @@ impl Execution {
                     error: RUNTIME.into(),
                     cause: format!("Invalid path '{}' : {}", path.text(), miss.message),
                 })?;
-                let n = if float { v.as_f64() } else { v.as_i64().map(|n| n as f64) };
+                // AWS reads numbers written as strings too ("1"), but not other text.
+                let number = match &v {
+                    Value::String(s) => Value::parse(s.trim()).ok().filter(|n| matches!(n, Value::Number(_))),
+                    other => Some(other.clone()),
+                };
+                let n = number.and_then(|n| if float { n.as_f64() } else { n.as_i64().map(|n| n as f64) });
                 match n {
                     Some(n) => Ok(Some(n)),
                     None => Err(EvalError {
@@ -1748,6 +1772,6 @@ impl Execution {
     }
 }
 
-fn exited(state: &State, output: Value, assigned: Option<Vec<(Rc<str>, Value)>>) -> EventKind {
+fn exited(state: &State, output: Value, assigned: Option<Assigned>) -> EventKind {
     EventKind::StateExited { state_type: state.type_name(), name: state.name.clone(), output, assigned }
 }

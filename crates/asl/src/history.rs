@@ -26,6 +26,9 @@ pub struct TaskResource {
     pub resource: Rc<str>,
 }
 
+/// Variables a state assigned, in order: `stateExitedEventDetails.assignedVariables`.
+pub type Assigned = Vec<(Rc<str>, Value)>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     ExecutionStarted { input: Value, role_arn: Rc<str> },
@@ -35,7 +38,7 @@ pub enum EventKind {
     ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     /// `state_type` is the ASL type name (`Task`, `Pass`, ...): AWS spells the event `TaskStateEntered`.
     StateEntered { state_type: &'static str, name: Rc<str>, input: Value },
-    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Vec<(Rc<str>, Value)>> },
+    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Assigned> },
     TaskScheduled {
         task: TaskResource,
         region: Rc<str>,

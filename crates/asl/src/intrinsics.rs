@@ -393,6 +393,8 @@ fn eval_arg(arg: &Arg, env: &mut Env, field: Option<&str>) -> Result<Value, Eval
     }
 }
 
+/// `args[i]` below never goes out of bounds: a [`Call`] is only built once its argument count has
+/// passed the function's arity check in the parser.
 fn eval_call(call: &Call, env: &mut Env, field: Option<&str>) -> Result<Value, EvalError> {
     let mut args = Vec::with_capacity(call.args.len());
     for a in &call.args {
@@ -477,7 +479,9 @@ fn eval_call(call: &Call, env: &mut Env, field: Option<&str>) -> Result<Value, E
                     "States.ArrayRange: the range would have {count} elements; at most {MAX_RANGE_ITEMS} are allowed"
                 )));
             }
-            Ok(Value::array((0..count as i64).map(|i| Value::from_i64(start + i * step)).collect()))
+            // Every element lies between start and end, so it fits in i64; i128 avoids overflow on the way.
+            let at = |i: i128| Value::from_i64((start as i128 + i * step as i128) as i64);
+            Ok(Value::array((0..count).map(at).collect()))
         }
         Func::ArrayGetItem => {
             let items = f.array(&args[0], 1)?;
@@ -945,6 +949,11 @@ mod tests {
         give("{}", "States.ArrayRange(1, 9, 9)", "[1]");
         give("{}", "States.ArrayRange(5, 1, -2)", "[5,3,1]");
         give("{}", "States.ArrayRange(5, 1, 2)", "[]");
+        give(
+            "{}",
+            "States.ArrayRange(-9000000000000000000, 9000000000000000000, 9000000000000000000)",
+            "[-9000000000000000000,0,9000000000000000000]",
+        );
         give("{}", "States.ArrayRange(1, 2, 0)", "!States.ArrayRange: the step must not be 0");
         give(
             "{}",

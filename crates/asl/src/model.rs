@@ -508,11 +508,13 @@ impl Reader {
         let timeout_seconds = self.integer(&mut obj, "TimeoutSeconds", 1, 99_999_999);
         let jsonata = self.query_language(&mut obj);
         if jsonata {
+            // One clear message rather than a complaint about every JSONata-only field.
             self.error(
                 "jsonata-unsupported",
                 obj.at("QueryLanguage"),
                 "JSONata state machines are not supported yet: Baton runs JSONPath states only for now",
             );
+            return None;
         }
         let graph = self.graph(&mut obj, "the state machine");
         self.finish(obj, "a state machine");
@@ -645,6 +647,7 @@ impl Reader {
                 obj.at("QueryLanguage"),
                 "JSONata states are not supported yet: Baton runs JSONPath states only for now",
             );
+            return None;
         }
         let t = &*type_name;
         let terminal = matches!(t, "Succeed" | "Fail");

@@ -32,6 +32,20 @@ fn main() {
         }
         body.push_str(&format!("<h2>{name}</h2>{}", diagram::graph_svg(&layout, &marks)));
     }
+    let mut seqs: Vec<_> =
+        std::fs::read_dir(dir.join("sequence")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    seqs.sort();
+    for p in seqs {
+        let name = format!("seq_{}", p.file_stem().unwrap_or_default().to_string_lossy());
+        if only.as_ref().is_some_and(|o| *o != name) {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_default()).unwrap_or_default();
+        let (history, calls, participants) = load(&v);
+        let layout = diagram::layout_sequence(&history, &calls, &participants);
+        body.push_str(&format!("<h2>{name}</h2>{}", diagram::sequence_svg(&layout)));
+    }
     let theme = if dark {
         "body{background:#0f172a;color:#e2e8f0;--node-bg:#1e293b;--node-border:#64748b;--node-text:#f1f5f9;\
          --node-subtext:#94a3b8;--edge:#94a3b8;--edge-label:#cbd5e1;--label-bg:#0f172a;--container-bg:#172033;\
@@ -46,4 +60,33 @@ fn main() {
     if let Err(e) = std::fs::write(&out, html) {
         eprintln!("cannot write {out}: {e}");
     }
+}
+
+fn load(v: &serde_json::Value) -> (Vec<serde_json::Value>, Vec<diagram::ApiCall>, Vec<diagram::Participant>) {
+    let history = v["history"].as_array().cloned().unwrap_or_default();
+    let str_of = |x: &serde_json::Value, k: &str| x[k].as_str().unwrap_or("").to_string();
+    let calls = v["calls"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| diagram::ApiCall {
+                    at_ms: c["at_ms"].as_u64().unwrap_or(0),
+                    action: str_of(c, "action"),
+                    token: str_of(c, "token"),
+                    ok: c["ok"].as_bool().unwrap_or(true),
+                    error: c["error"].as_str().map(str::to_string),
+                    participant: c["participant"].as_str().map(str::to_string),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let participants = v["participants"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| diagram::Participant { id: str_of(p, "id"), name: str_of(p, "name"), kind: str_of(p, "kind") })
+                .collect()
+        })
+        .unwrap_or_default();
+    (history, calls, participants)
 }

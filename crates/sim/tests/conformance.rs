@@ -620,7 +620,18 @@ fn conformance() {
     }
 
     if write_known {
-        let text = rewrite_known(&known, &summaries, &ran);
+        // A filtered run needs every case's category to file the entries it did not run.
+        let categories: BTreeMap<String, String> = if filtered {
+            case_files(&cases_dir())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|file| Case::read(file).ok())
+                .map(|case| (case.name, case.category))
+                .collect()
+        } else {
+            summaries.iter().map(|s| (s.name.clone(), s.category.clone())).collect()
+        };
+        let text = rewrite_known(&known, &summaries, &categories);
         match std::fs::write(&known_path, text) {
             Ok(()) => println!("rewrote {} from this run's failures", known_path.display()),
             Err(e) => panic!("could not rewrite {}: {e}", known_path.display()),
@@ -668,8 +679,13 @@ fn conformance() {
 /// The new `known-failures.txt`: the old header, the groups that still cover a failure, and every
 /// other failing case by name, grouped by category. Existing reasons are kept; new entries get
 /// `TODO: triage`. Entries for cases this run did not include (a filtered run) are kept as they
-/// are, so a partial run never forgets anything.
-fn rewrite_known(known: &KnownFailures, summaries: &[CaseSummary], ran: &BTreeSet<&str>) -> String {
+/// are, so a partial run never forgets anything; `categories` (every corpus case's category)
+/// files them under the right heading.
+fn rewrite_known(
+    known: &KnownFailures,
+    summaries: &[CaseSummary],
+    categories: &BTreeMap<String, String>,
+) -> String {
     let mut out = String::new();
     for line in &known.header {
         let _ = writeln!(out, "{line}");
@@ -697,27 +713,19 @@ fn rewrite_known(known: &KnownFailures, summaries: &[CaseSummary], ran: &BTreeSe
     let mut by_category: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for s in &failing {
         let covered = known.groups_of(s).iter().any(|g| kept_groups.keys().any(|k| k.as_str() == *g));
-        if covered {
-            continue;
+        if !covered {
+            let reason = known.cases.get(&s.name).map_or("TODO: triage", String::as_str);
+            by_category.entry(&s.category).or_default().insert(&s.name, reason);
         }
-        let reason = known.cases.get(&s.name).map_or("TODO: triage", String::as_str);
-        by_category.entry(&s.category).or_default().insert(&s.name, reason);
     }
-    let not_run: BTreeMap<&str, &str> = known
-        .cases
-        .iter()
-        .filter(|(name, _)| !ran.contains(name.as_str()))
-        .map(|(name, reason)| (name.as_str(), reason.as_str()))
-        .collect();
+    let ran: BTreeSet<&str> = summaries.iter().map(|s| s.name.as_str()).collect();
+    for (name, reason) in known.cases.iter().filter(|(name, _)| !ran.contains(name.as_str())) {
+        let category = categories.get(name).map_or("not in the corpus", String::as_str);
+        by_category.entry(category).or_default().insert(name, reason);
+    }
     for (category, cases) in &by_category {
         let _ = writeln!(out, "\n# {category}");
         for (name, reason) in cases {
-            let _ = writeln!(out, "{name}  # {reason}");
-        }
-    }
-    if !not_run.is_empty() {
-        let _ = writeln!(out, "\n# not part of the last (filtered) run");
-        for (name, reason) in &not_run {
             let _ = writeln!(out, "{name}  # {reason}");
         }
     }
@@ -924,10 +932,20 @@ mod harness {
                 failure: None,
             },
         ];
-        let ran: BTreeSet<&str> = summaries.iter().map(|s| s.name.as_str()).collect();
+        let categories = BTreeMap::new();
         assert_eq!(
-            rewrite_known(&known, &summaries, &ran),
+            rewrite_known(&known, &summaries, &categories),
             "# h\ntag:jsonata  # later\n\n# choice\nnew  # TODO: triage\nold  # kept reason\n"
+        );
+        // A filtered run keeps what it did not run, under its category.
+        let known =
+            KnownFailures::parse("other  # r1\nelsewhere  # r2\nold  # kept reason\n").unwrap_or_default();
+        let categories = BTreeMap::from([("other".to_owned(), "map".to_owned())]);
+        assert_eq!(
+            rewrite_known(&known, &summaries[1..2], &categories),
+            "# Conformance cases expected to fail, one per line: `CASE_NAME  # reason`, or\n\
+             # `tag:TAG  # reason` / `category:CATEGORY  # reason` for a whole group.\n\n\n\
+             # choice\nold  # kept reason\n\n# map\nother  # r1\n\n# not in the corpus\nelsewhere  # r2\n"
         );
     }
 }

@@ -171,7 +171,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         left[i] = half.max(label_need[i]);
         right[i] = half.max(label_need[i]);
         if let Some((l, _)) = &scope.states[i].retry {
-            left[i] = left[i].max(half + 26.0 + label_width(l));
+            left[i] = left[i].max(half + 30.0 + label_width(l));
         }
     }
 
@@ -370,7 +370,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         let Some((label, detail)) = &s.retry else { continue };
         let (x, y, h) = (node_x(i), node_y(i), size[i].1);
         let lw = label_width(label);
-        let loop_x = x - 18.0;
+        let loop_x = x - 22.0;
         out.edges.push(Edge {
             from: ids[i].clone(),
             to: ids[i].clone(),
@@ -378,7 +378,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
             label: Some(label.clone()),
             detail: Some(detail.clone()),
             back: false,
-            points: vec![(x, y + h * 0.3), (loop_x, y + h * 0.3), (loop_x, y + h * 0.7), (x, y + h * 0.7)],
+            points: vec![(x, y + h * 0.25), (loop_x, y + h * 0.25), (loop_x, y + h * 0.75), (x, y + h * 0.75)],
             label_at: Some((loop_x - 6.0 - lw / 2.0, y + h * 0.5)),
             label_w: lw,
         });

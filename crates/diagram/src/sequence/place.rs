@@ -89,7 +89,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
     let mut fy = vec![(0.0, 0.0); frames.len()];
     let mut cursor = HEAD_Y + HEAD_H + 18.0;
     let mut prev_t: Option<i64> = None;
-    let mut last_label: Option<i64> = None;
+    let mut last_label: Option<String> = None;
     for (r, row) in sc.rows.iter().enumerate() {
         if let (Some(t), Some(p)) = (row.t, prev_t) {
             if t - p > BREAK_MS {
@@ -123,9 +123,10 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
             fy[f].1 = cursor;
         }
         if let Some(t) = row.t {
-            if last_label != Some(t) {
-                out.axis.push(Tick { y, label: offset_label(t), gap: None });
-                last_label = Some(t);
+            let label = offset_label(t);
+            if last_label.as_ref() != Some(&label) {
+                out.axis.push(Tick { y, label: label.clone(), gap: None });
+                last_label = Some(label);
             }
             prev_t = Some(t);
         }

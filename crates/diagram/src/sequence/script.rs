@@ -519,19 +519,23 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     | "MapStateFailed" | "MapStateAborted" => {
                         let kind = if e.ty.starts_with("Map") { FrameKind::Map } else { FrameKind::Parallel };
                         let prefix = format!("{} · {}", if kind == FrameKind::Map { "map" } else { "parallel" }, clip_chars(&state, 30));
-                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix)) {
+                        // previousEventId of these events may lead into the last iteration, so fall
+                        // back to the innermost open frame of the kind.
+                        let named = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix));
+                        let open = named.or_else(|| b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind));
+                        if let Some(f) = open {
                             let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
                             b.frames[f].end = Some(last);
                         }
                     }
                     "MapIterationStarted" => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
-                        let label = format!("iteration {idx} · {}", clip_chars(s(e.d, "name"), 24));
+                        let label = format!("iteration {idx}");
                         b.frames.push(Span { kind: FrameKind::Iteration, label, start: b.rows.len(), end: None });
                     }
                     "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
-                        let label = format!("iteration {idx} · {}", clip_chars(s(e.d, "name"), 24));
+                        let label = format!("iteration {idx}");
                         if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.label == label) {
                             let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
                             b.frames[f].end = Some(last);

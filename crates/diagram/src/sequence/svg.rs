@@ -5,7 +5,7 @@
 
 use super::{MarkKind, MessageKind, Outcome, SequenceLayout};
 use crate::draw::arrowhead;
-use crate::text::{esc, num, text_width};
+use crate::text::{bold_width, esc, num};
 
 const STYLE: &str = "
 .baton-seq{font-family:var(--font,system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif);font-size:12px}
@@ -88,7 +88,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
         ));
     }
     for f in &layout.frames {
-        let tw = text_width(&f.label, 10.5) + 16.0;
+        let tw = bold_width(&f.label, 10.5) + 20.0;
         s.push_str(&format!(
             "<g class=\"frame {}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>\
              <path d=\"M{},{} h{} v12 l-6,6 h-{} Z\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
