@@ -199,13 +199,16 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                         <span class="tag tag-open">{ "open" }</span>
                     }
                 </div>
-                <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
-                    { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
-                </button>
+                <div class="token-tools">
+                    <button type="button" class="btn btn-small" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
+                    <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
+                        { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
+                    </button>
+                </div>
             </header>
             <dl class="token-facts">
                 <div><dt>{ "Token" }</dt><dd><code title={card.token.clone()}>{ short_token(&card.token) }</code></dd></div>
-                <div><dt>{ "Holder" }</dt><dd>{ card.holder.clone() }</dd></div>
+                <div><dt>{ "Holder" }</dt><dd title={card.holder.clone()}>{ card.holder.clone() }</dd></div>
                 <div><dt>{ "Age" }</dt><dd class="mono">{ duration(age_end.saturating_sub(card.opened_at_ms)) }</dd></div>
                 { deadline("Heartbeat", card.heartbeat_due_ms) }
                 { deadline("Timeout", card.timeout_due_ms) }
@@ -218,39 +221,30 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                 <p class="closed-note">{ "This token is closed. You can still send to it, to see what AWS answers." }</p>
             }
             <div class="token-actions">
-                <div class="action-block">
-                    <label for={output_id.clone()}>{ "Task output" }</label>
-                    <textarea
-                        id={output_id}
-                        class="mono small-code"
-                        rows="2"
-                        spellcheck="false"
-                        aria-invalid={if card.rejected_output.is_some() { "true" } else { "false" }}
-                        aria-describedby={output_error_id.clone()}
-                        value={(*output).clone()}
-                        oninput={let output = output.clone(); move |e| output.set(textarea_value(e))}
-                    />
-                    <p class="field-error" id={output_error_id}>{ card.rejected_output.clone().unwrap_or_default() }</p>
-                    <button type="button" class="btn btn-success" onclick={send_success}>{ "Send task success" }</button>
+                <label for={output_id.clone()}>{ "Task output" }</label>
+                <textarea
+                    id={output_id}
+                    class="mono small-code"
+                    rows="1"
+                    spellcheck="false"
+                    aria-invalid={if card.rejected_output.is_some() { "true" } else { "false" }}
+                    aria-describedby={output_error_id.clone()}
+                    value={(*output).clone()}
+                    oninput={let output = output.clone(); move |e| output.set(textarea_value(e))}
+                />
+                <button type="button" class="btn btn-success" onclick={send_success}>{ "Send task success" }</button>
+                if let Some(why) = card.rejected_output.clone() {
+                    <p class="field-error" id={output_error_id}>{ why }</p>
+                }
+                <label for={id("error")}>{ "Error" }</label>
+                <div class="field-pair">
+                    <input id={id("error")} class="mono" placeholder="Rejected" value={(*error).clone()}
+                        oninput={let error = error.clone(); move |e| error.set(input_value(e))} />
+                    <label for={id("cause")}>{ "Cause" }</label>
+                    <input id={id("cause")} placeholder="Why it failed" value={(*cause).clone()}
+                        oninput={let cause = cause.clone(); move |e| cause.set(input_value(e))} />
                 </div>
-                <div class="action-block">
-                    <div class="field-row">
-                        <div class="field">
-                            <label for={id("error")}>{ "Error" }</label>
-                            <input id={id("error")} class="mono" placeholder="Rejected" value={(*error).clone()}
-                                oninput={let error = error.clone(); move |e| error.set(input_value(e))} />
-                        </div>
-                        <div class="field">
-                            <label for={id("cause")}>{ "Cause" }</label>
-                            <input id={id("cause")} placeholder="Why it failed" value={(*cause).clone()}
-                                oninput={let cause = cause.clone(); move |e| cause.set(input_value(e))} />
-                        </div>
-                    </div>
-                    <div class="button-row">
-                        <button type="button" class="btn btn-danger" onclick={send_failure}>{ "Send task failure" }</button>
-                        <button type="button" class="btn" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
-                    </div>
-                </div>
+                <button type="button" class="btn btn-danger" onclick={send_failure}>{ "Send task failure" }</button>
             </div>
         </article>
     }

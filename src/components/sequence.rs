@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use diagram::{layout_sequence, sequence_svg, ApiCall, Participant};
 use yew::prelude::*;
 
 use crate::state::Run;
@@ -12,10 +13,29 @@ pub struct SequencePaneProps {
     pub run: Option<Rc<Run>>,
 }
 
+/// The world's records in the diagram's terms (the diagram crate does not know the engine).
 fn draw(run: &Run) -> String {
-    // TODO: diagram::sequence once it lands.
-    let _ = run;
-    String::new()
+    let (calls, participants) = run.with_world(|world| {
+        let calls: Vec<ApiCall> = world
+            .calls()
+            .iter()
+            .map(|c| ApiCall {
+                at_ms: c.at_ms,
+                action: c.action.to_string(),
+                token: c.token.clone().unwrap_or_default(),
+                ok: c.ok,
+                error: c.error.clone(),
+                participant: c.by.clone(),
+            })
+            .collect();
+        let participants: Vec<Participant> = world
+            .participants()
+            .iter()
+            .map(|p| Participant { id: p.id.clone(), name: p.name.clone(), kind: p.kind.to_string() })
+            .collect();
+        (calls, participants)
+    });
+    sequence_svg(&layout_sequence(&run.history, &calls, &participants))
 }
 
 #[component]

@@ -1580,10 +1580,17 @@ impl Execution {
                 children.pending.push_back(index);
             }
         }
-        for &child in children.threads[..children.running].iter().rev() {
-            self.ready.push_front(child);
+        let first: Vec<usize> = children.threads[..children.running].to_vec();
+        self.threads[tid].step = Step::Children(visit, children);
+        for &child in &first {
             self.map_iteration_started(child);
         }
+        for &child in first.iter().rev() {
+            self.ready.push_front(child);
+        }
+        let Step::Children(visit, children) = std::mem::replace(&mut self.threads[tid].step, Step::Done) else {
+            return;
+        };
         if children.threads.is_empty() {
             self.threads[tid].step = Step::ChildrenDone(visit, children);
         } else {

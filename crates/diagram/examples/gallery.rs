@@ -11,7 +11,9 @@ fn main() {
     let only = args.get(3).cloned();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut body = String::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("graph")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("graph"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     names.sort();
     for p in names {
         let name = p.file_stem().unwrap_or_default().to_string_lossy().to_string();
@@ -32,8 +34,9 @@ fn main() {
         }
         body.push_str(&format!("<h2>{name}</h2>{}", diagram::graph_svg(&layout, &marks)));
     }
-    let mut seqs: Vec<_> =
-        std::fs::read_dir(dir.join("sequence")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut seqs: Vec<_> = std::fs::read_dir(dir.join("sequence"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     seqs.sort();
     for p in seqs {
         let name = format!("seq_{}", p.file_stem().unwrap_or_default().to_string_lossy());
@@ -84,7 +87,11 @@ fn load(v: &serde_json::Value) -> (Vec<serde_json::Value>, Vec<diagram::ApiCall>
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|p| diagram::Participant { id: str_of(p, "id"), name: str_of(p, "name"), kind: str_of(p, "kind") })
+                .map(|p| diagram::Participant {
+                    id: str_of(p, "id"),
+                    name: str_of(p, "name"),
+                    kind: str_of(p, "kind"),
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -17,7 +17,8 @@ pub mod sequence;
 mod text;
 
 pub use graph::{
-    graph_mermaid, graph_svg, layout_graph, Edge, EdgeKind, GraphLayout, Group, Marks, Node, NodeKind, StateMark,
+    graph_mermaid, graph_svg, layout_graph, Edge, EdgeKind, GraphLayout, Group, Marks, Node, NodeKind,
+    StateMark,
 };
 
 pub use sequence::{

@@ -223,7 +223,11 @@ pub struct SequenceLayout {
 /// Lay out the sequence diagram of an execution from its AWS-shaped history (`GetExecutionHistory`
 /// events), the callback calls the app recorded, and known participants (derived from the history
 /// when empty). Never panics; events it does not know are skipped.
-pub fn layout_sequence(history: &[serde_json::Value], calls: &[ApiCall], participants: &[Participant]) -> SequenceLayout {
+pub fn layout_sequence(
+    history: &[serde_json::Value],
+    calls: &[ApiCall],
+    participants: &[Participant],
+) -> SequenceLayout {
     let script = script::build(history, calls, participants);
     place::place(&script)
 }
@@ -237,7 +241,8 @@ impl SequenceLayout {
             let _ = writeln!(s, "lifeline {i} {} {:?} ({}) x={}", l.id, l.name, l.kind, r(l.x));
         }
         for m in &self.messages {
-            let arrow = if m.from == m.to { format!("note@{}", m.from) } else { format!("{}->{}", m.from, m.to) };
+            let arrow =
+                if m.from == m.to { format!("note@{}", m.from) } else { format!("{}->{}", m.from, m.to) };
             let _ = writeln!(s, "row {} y={} {} {} {:?}", m.row, r(m.y), m.kind.class(), arrow, m.label);
         }
         for a in &self.activations {
@@ -252,7 +257,8 @@ impl SequenceLayout {
             );
         }
         for f in &self.frames {
-            let _ = writeln!(s, "frame {} {:?} d{} y={}..{}", f.kind.class(), f.label, f.depth, r(f.y1), r(f.y2));
+            let _ =
+                writeln!(s, "frame {} {:?} d{} y={}..{}", f.kind.class(), f.label, f.depth, r(f.y1), r(f.y2));
         }
         for m in &self.marks {
             let _ = writeln!(s, "mark {:?} @{} y={} {:?}", m.kind, m.lifeline, r(m.y), m.label);

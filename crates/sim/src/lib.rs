@@ -7,6 +7,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod examples;
 pub mod integrations;
 pub mod report;
 pub mod scenario;

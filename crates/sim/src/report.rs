@@ -59,7 +59,7 @@ impl Report {
 
 /// Whole seconds print as integers, fractions as decimals.
 fn seconds(ms: u64) -> Json {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         json!(ms / 1000)
     } else {
         json!(ms as f64 / 1000.0)

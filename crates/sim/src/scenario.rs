@@ -22,6 +22,15 @@ pub struct Scenario {
     pub responders: Vec<(String, Vec<Response>)>,
     pub calls: Vec<Call>,
     pub context: Context,
+    /// What the run should end with: examples promise an outcome, and tests hold them to it.
+    pub expect: Option<Expect>,
+}
+
+/// A promised outcome: the execution status (`SUCCEEDED`, `FAILED`...) and, if it fails, the error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    pub status: String,
+    pub error: Option<String>,
 }
 
 /// What an integration does when a Task state calls it.
@@ -84,16 +93,11 @@ impl Action {
 }
 
 /// Names the execution reports in `$$` and its ARNs (the corpus's `env`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Context {
     pub options: asl::exec::StartOptions,
 }
 
-impl Default for Context {
-    fn default() -> Self {
-        Context { options: asl::exec::StartOptions::default() }
-    }
-}
 
 /// A scenario that cannot be used, with the JSON pointer of the problem.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,10 +158,10 @@ impl Scenario {
         let obj = json.as_object().ok_or_else(|| err("", "a scenario must be a JSON object"))?;
         let mut scenario = Scenario::default();
         for key in obj.keys() {
-            if !matches!(key.as_str(), "input" | "responders" | "calls" | "context" | "comment" | "$schema") {
+            if !matches!(key.as_str(), "input" | "responders" | "calls" | "context" | "expect" | "comment") {
                 return Err(err(
                     format!("/{key}"),
-                    format!("'{key}' is not a scenario field (expected input, responders, calls, context)"),
+                    format!("'{key}' is not a scenario field (expected input, responders, calls, context, expect, comment)"),
                 ));
             }
         }
@@ -183,6 +187,11 @@ impl Scenario {
         }
         if let Some(context) = obj.get("context") {
             scenario.context = Context::from_json(context)?;
+        }
+        if let Some(expect) = obj.get("expect") {
+            let e = expect.as_object().ok_or_else(|| err("/expect", "'expect' must be {\"status\": ..., \"error\": ...}"))?;
+            let status = opt_string(e, "status", "/expect")?.ok_or_else(|| err("/expect", "'expect' needs a 'status'"))?;
+            scenario.expect = Some(Expect { status, error: opt_string(e, "error", "/expect")? });
         }
         Ok(scenario)
     }

@@ -369,7 +369,9 @@ mod tests {
         assert_eq!(r(json!({"Not":{"Variable":"$.x","IsPresent":true}})), "not($.x present)");
         assert_eq!(r(json!({"Variable":"$.x","IsNull":false})), "not($.x is null)");
         assert_eq!(
-            r(json!({"And":[{"Variable":"$.a","BooleanEquals":true},{"Variable":"$.b","NumericLessThan":2}]})),
+            r(
+                json!({"And":[{"Variable":"$.a","BooleanEquals":true},{"Variable":"$.b","NumericLessThan":2}]})
+            ),
             "$.a == true && $.b < 2"
         );
         assert_eq!(r(json!({"Condition":"{% $x > 1 %}"})), "$x > 1");

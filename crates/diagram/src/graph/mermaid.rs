@@ -13,7 +13,8 @@ use super::{EdgeKind, NodeKind};
 /// Mermaid flowchart of `definition`. Never panics; an empty definition gives just "Start".
 pub fn graph_mermaid(definition: &Value) -> String {
     let scope = top_scope(definition);
-    let mut w = Writer { out: String::from("flowchart TD\n"), next: 0, edges: Vec::new(), classes: Vec::new() };
+    let mut w =
+        Writer { out: String::from("flowchart TD\n"), next: 0, edges: Vec::new(), classes: Vec::new() };
     w.scope(&scope, 1);
     let edges = std::mem::take(&mut w.edges);
     for e in edges {

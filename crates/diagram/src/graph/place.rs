@@ -223,7 +223,8 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         layer_y[l] = y;
         y += layer_h[l];
         if l + 1 < layers.len() {
-            let stacked = layers[l + 1].iter().filter(|&&v| v < n).map(|&v| labels_into[v]).max().unwrap_or(0);
+            let stacked =
+                layers[l + 1].iter().filter(|&&v| v < n).map(|&v| labels_into[v]).max().unwrap_or(0);
             let gap = 2.0 * GAP_PAD + n_tracks[l] as f64 * TRACK + stacked as f64 * LABEL_H;
             y += gap.max(40.0);
         }
@@ -244,7 +245,6 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
     let node_x = |i: usize| cx[i] - size[i].0 / 2.0;
     let node_y = |i: usize| layer_y[ranked.vnodes[i].layer];
     let ids: Vec<String> = scope.states.iter().map(|s| node_id(scope, s)).collect();
-    let mut inner = inner;
     for &i in &order {
         let s = &scope.states[i];
         out.nodes.push(Node {
@@ -346,12 +346,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         let label_at = edge.label.as_ref().map(|_| (lane + 6.0 + lw / 2.0, (sy + ty) / 2.0));
         lanes.push((top, bottom, lane + if lw > 0.0 { lw + 8.0 } else { 0.0 }));
         width = width.max(lane + 8.0 + lw);
-        let pts = vec![
-            (cx[s] + size[s].0 / 2.0, sy),
-            (lane, sy),
-            (lane, ty),
-            (cx[t] + size[t].0 / 2.0, ty),
-        ];
+        let pts = vec![(cx[s] + size[s].0 / 2.0, sy), (lane, sy), (lane, ty), (cx[t] + size[t].0 / 2.0, ty)];
         out.edges.push(Edge {
             from: ids[s].clone(),
             to: ids[t].clone(),
@@ -378,7 +373,12 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
             label: Some(label.clone()),
             detail: Some(detail.clone()),
             back: false,
-            points: vec![(x, y + h * 0.25), (loop_x, y + h * 0.25), (loop_x, y + h * 0.75), (x, y + h * 0.75)],
+            points: vec![
+                (x, y + h * 0.25),
+                (loop_x, y + h * 0.25),
+                (loop_x, y + h * 0.75),
+                (x, y + h * 0.75),
+            ],
             label_at: Some((loop_x - 6.0 - lw / 2.0, y + h * 0.5)),
             label_w: lw,
         });
@@ -493,7 +493,8 @@ fn place_x(r: &Ranked, left: &[f64], right: &[f64], n: usize) -> Vec<f64> {
     }
     let passes: [u8; 5] = [0, 1, 0, 1, 2]; // down, up, down, up, both
     for pass in passes {
-        let order: Vec<usize> = if pass == 1 { (0..r.layers.len()).rev().collect() } else { (0..r.layers.len()).collect() };
+        let order: Vec<usize> =
+            if pass == 1 { (0..r.layers.len()).rev().collect() } else { (0..r.layers.len()).collect() };
         for l in order {
             let layer = &r.layers[l];
             let desired: Vec<f64> = layer
@@ -512,7 +513,13 @@ fn place_x(r: &Ranked, left: &[f64], right: &[f64], n: usize) -> Vec<f64> {
                 })
                 .collect();
             let gaps: Vec<f64> = (0..layer.len())
-                .map(|i| if i == 0 { 0.0 } else { right[layer[i - 1]] + sep(layer[i - 1], layer[i]) + left[layer[i]] })
+                .map(|i| {
+                    if i == 0 {
+                        0.0
+                    } else {
+                        right[layer[i - 1]] + sep(layer[i - 1], layer[i]) + left[layer[i]]
+                    }
+                })
                 .collect();
             let placed = isotonic(&desired, &gaps);
             for (i, &v) in layer.iter().enumerate() {

@@ -168,8 +168,11 @@ fn reduce_crossings(mut layers: Vec<Vec<usize>>, segs: &[(usize, usize)], nv: us
     for iter in 0..6 {
         let down = iter % 2 == 0;
         let mut pos = positions(&layers, nv);
-        let order: Vec<usize> =
-            if down { (1..layers.len()).collect() } else { (0..layers.len().saturating_sub(1)).rev().collect() };
+        let order: Vec<usize> = if down {
+            (1..layers.len()).collect()
+        } else {
+            (0..layers.len().saturating_sub(1)).rev().collect()
+        };
         for l in order {
             let nbrs = if down { &preds } else { &succs };
             let mut keyed: Vec<(f64, usize, usize)> = layers[l]
@@ -215,8 +218,11 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<usize>], nv: usize) -> usize {
     let pos = positions(layers, nv);
     let mut total = 0;
     for l in layers {
-        let segs: Vec<(usize, usize)> =
-            l.iter().flat_map(|&a| succs[a].iter().map(move |&b| (a, b))).map(|(a, b)| (pos[a], pos[b])).collect();
+        let segs: Vec<(usize, usize)> = l
+            .iter()
+            .flat_map(|&a| succs[a].iter().map(move |&b| (a, b)))
+            .map(|(a, b)| (pos[a], pos[b]))
+            .collect();
         for i in 0..segs.len() {
             for j in i + 1..segs.len() {
                 let (a, b) = (segs[i], segs[j]);

@@ -256,7 +256,10 @@ fn edge_group(e: &Edge, layout: &GraphLayout) -> String {
         let line = trim_end(&e.points, 6.0);
         s.push_str(&format!("<path class=\"line\" d=\"{}\"/>", rounded_path(&line, 6.0)));
         let n = e.points.len();
-        s.push_str(&format!("<path class=\"head\" d=\"{}\"/>", arrowhead(e.points[n - 2], e.points[n - 1], 8.0)));
+        s.push_str(&format!(
+            "<path class=\"head\" d=\"{}\"/>",
+            arrowhead(e.points[n - 2], e.points[n - 1], 8.0)
+        ));
     }
     if let (Some(label), Some((lx, ly))) = (&e.label, e.label_at) {
         s.push_str(&format!(

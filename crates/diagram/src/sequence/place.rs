@@ -174,7 +174,8 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
         }
     };
 
-    let mut right_edge: f64 = xs.last().copied().unwrap_or(0.0) + heads.last().copied().unwrap_or(100.0) / 2.0;
+    let mut right_edge: f64 =
+        xs.last().copied().unwrap_or(0.0) + heads.last().copied().unwrap_or(100.0) / 2.0;
     let mut row_right = vec![0.0f64; sc.rows.len()];
     for (r, row) in sc.rows.iter().enumerate() {
         let y = y_of[r];

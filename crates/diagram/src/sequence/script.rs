@@ -207,7 +207,11 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
         })
         .collect();
     evs.sort_by_key(|e| e.id);
-    let t0 = evs.iter().find(|e| e.ty == "ExecutionStarted").and_then(|e| e.t).or_else(|| evs.iter().find_map(|e| e.t));
+    let t0 = evs
+        .iter()
+        .find(|e| e.ty == "ExecutionStarted")
+        .and_then(|e| e.t)
+        .or_else(|| evs.iter().find_map(|e| e.t));
     let rel = |t: Option<i64>| -> Option<i64> { Some(t? - t0.unwrap_or(0)) };
 
     // State and state-entry of every event, following previousEventId.
@@ -245,7 +249,8 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
             task_of_ev[i] = Some(tasks.len() - 1);
             continue;
         }
-        let related = e.ty.starts_with("Task") || e.ty.starts_with("Activity") || e.ty.starts_with("LambdaFunction");
+        let related =
+            e.ty.starts_with("Task") || e.ty.starts_with("Activity") || e.ty.starts_with("LambdaFunction");
         if !related || e.ty.ends_with("StateEntered") || e.ty.ends_with("StateExited") {
             continue;
         }
@@ -258,13 +263,16 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
         let Some(k) = k else { continue };
         task_of_ev[i] = Some(k);
         match e.ty {
-            "TaskSubmitted" | "ActivityStarted" | "TaskStarted" | "LambdaFunctionStarted" => tasks[k].ready = i,
+            "TaskSubmitted" | "ActivityStarted" | "TaskStarted" | "LambdaFunctionStarted" => {
+                tasks[k].ready = i
+            }
             _ => tasks[k].close = Some(i),
         }
     }
 
     // Lifelines: execution, supplied participants, then derived ones in order of appearance.
-    let mut lifelines = vec![Participant { id: "execution".into(), name: "Execution".into(), kind: "execution".into() }];
+    let mut lifelines =
+        vec![Participant { id: "execution".into(), name: "Execution".into(), kind: "execution".into() }];
     lifelines.extend(given.iter().cloned());
     let lane = |p: &Participant, lifelines: &mut Vec<Participant>| -> usize {
         if let Some(i) = lifelines.iter().position(|l| l.id == p.id) {
@@ -289,7 +297,8 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
     let ev_t = |i: usize| rel(evs[i].t);
     let mut call_task: Vec<Option<usize>> = Vec::with_capacity(calls.len());
     for c in calls {
-        let by_token = tasks.iter().position(|t| !c.token.is_empty() && t.token.as_deref() == Some(c.token.as_str()));
+        let by_token =
+            tasks.iter().position(|t| !c.token.is_empty() && t.token.as_deref() == Some(c.token.as_str()));
         let tc = call_t(c);
         let by_time = || {
             tasks.iter().position(|t| {
@@ -389,7 +398,9 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     if c.ok && kind == MessageKind::Heartbeat {
                         b.heartbeats.push((task_lane[k], row));
                     }
-                    if c.ok && matches!(c.action.as_str(), "SendTaskSuccess" | "SendTaskFailure") && tasks[k].close.is_some()
+                    if c.ok
+                        && matches!(c.action.as_str(), "SendTaskSuccess" | "SendTaskFailure")
+                        && tasks[k].close.is_some()
                     {
                         answered[k] = true;
                         b.close(task_act[k], row, outcome_of(&c.action));
@@ -400,13 +411,28 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                 let e = &evs[i];
                 let t = ev_t(i);
                 let (state, _) = ctx[i].clone().unwrap_or_default();
-                let title = |what: &str| format!("#{} {}{}", e.id, e.ty, if what.is_empty() { String::new() } else { format!(": {what}") });
+                let title = |what: &str| {
+                    format!(
+                        "#{} {}{}",
+                        e.id,
+                        e.ty,
+                        if what.is_empty() { String::new() } else { format!(": {what}") }
+                    )
+                };
                 match e.ty {
                     "ExecutionStarted" => {
                         b.msg(t, 0, 0, MessageKind::Note, "Execution started".into(), title(""), "start");
                     }
                     ty if ty.ends_with("StateEntered") => {
-                        b.msg(t, 0, 0, MessageKind::Note, format!("▸ {}", clip_chars(&state, 36)), title(&state), "state");
+                        b.msg(
+                            t,
+                            0,
+                            0,
+                            MessageKind::Note,
+                            format!("▸ {}", clip_chars(&state, 36)),
+                            title(&state),
+                            "state",
+                        );
                     }
                     "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled" => {
                         let Some(k) = task_of_ev[i] else { continue };
@@ -415,7 +441,9 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         *n += 1;
                         let attempt = *n;
                         let label = match (&task.token, task.waits) {
-                            (Some(tok), _) => format!("{} · token {}", clip_chars(&task.action, 28), short_token(tok)),
+                            (Some(tok), _) => {
+                                format!("{} · token {}", clip_chars(&task.action, 28), short_token(tok))
+                            }
                             (None, true) if e.ty == "ActivityScheduled" => "activity task".to_string(),
                             (None, true) => format!("{} · waits for token", clip_chars(&task.action, 28)),
                             (None, false) => clip_chars(&task.action, 32),
@@ -424,7 +452,9 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         if let Some(tok) = &task.token {
                             what.push_str(&format!(" · token {tok}"));
                         }
-                        for (key, unit) in [("timeoutInSeconds", "timeout"), ("heartbeatInSeconds", "heartbeat")] {
+                        for (key, unit) in
+                            [("timeoutInSeconds", "timeout"), ("heartbeatInSeconds", "heartbeat")]
+                        {
                             if let Some(v) = e.d.get(key).and_then(Value::as_u64) {
                                 what.push_str(&format!(" · {unit} {v} s"));
                             }
@@ -451,34 +481,90 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     "ActivityStarted" => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let worker = s(e.d, "workerName");
-                        let label = if worker.is_empty() { "GetActivityTask".to_string() } else { format!("GetActivityTask ({})", clip_chars(worker, 20)) };
+                        let label = if worker.is_empty() {
+                            "GetActivityTask".to_string()
+                        } else {
+                            format!("GetActivityTask ({})", clip_chars(worker, 20))
+                        };
                         b.msg(t, task_lane[k], 0, MessageKind::Callback, label, title(worker), "");
                     }
                     "TaskSubmitted" => {
                         let Some(k) = task_of_ev[i] else { continue };
-                        b.msg(t, task_lane[k], 0, MessageKind::Return, "TaskSubmitted".into(), title(&summary(e.d)), "");
+                        b.msg(
+                            t,
+                            task_lane[k],
+                            0,
+                            MessageKind::Return,
+                            "TaskSubmitted".into(),
+                            title(&summary(e.d)),
+                            "",
+                        );
                     }
-                    "TaskSucceeded" | "ActivitySucceeded" | "LambdaFunctionSucceeded" | "TaskFailed" | "ActivityFailed"
-                    | "LambdaFunctionFailed" | "TaskStartFailed" | "TaskSubmitFailed" | "ActivityScheduleFailed"
-                    | "LambdaFunctionScheduleFailed" | "LambdaFunctionStartFailed" => {
+                    "TaskSucceeded"
+                    | "ActivitySucceeded"
+                    | "LambdaFunctionSucceeded"
+                    | "TaskFailed"
+                    | "ActivityFailed"
+                    | "LambdaFunctionFailed"
+                    | "TaskStartFailed"
+                    | "TaskSubmitFailed"
+                    | "ActivityScheduleFailed"
+                    | "LambdaFunctionScheduleFailed"
+                    | "LambdaFunctionStartFailed" => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let ok = e.ty.ends_with("Succeeded");
                         let outcome = if ok { Outcome::Succeeded } else { Outcome::Failed };
                         let row = if answered[k] {
                             None
-                        } else if tasks[k].waits && !e.ty.contains("Start") && !e.ty.contains("Schedule") && !e.ty.contains("Submit") {
+                        } else if tasks[k].waits
+                            && !e.ty.contains("Start")
+                            && !e.ty.contains("Schedule")
+                            && !e.ty.contains("Submit")
+                        {
                             // A callback task only closes through SendTaskSuccess/Failure: show the call
                             // even when the app did not record it.
                             let action = if ok { "SendTaskSuccess" } else { "SendTaskFailure" };
                             let err = s(e.d, "error");
-                            let label = if ok || err.is_empty() { action.to_string() } else { format!("{action} ({})", clip_chars(err, 24)) };
-                            Some(b.msg(t, task_lane[k], 0, MessageKind::Callback, label, title(&summary(e.d)), "inferred"))
+                            let label = if ok || err.is_empty() {
+                                action.to_string()
+                            } else {
+                                format!("{action} ({})", clip_chars(err, 24))
+                            };
+                            Some(b.msg(
+                                t,
+                                task_lane[k],
+                                0,
+                                MessageKind::Callback,
+                                label,
+                                title(&summary(e.d)),
+                                "inferred",
+                            ))
                         } else if ok {
-                            Some(b.msg(t, task_lane[k], 0, MessageKind::Return, "result".into(), title(&summary(e.d)), ""))
+                            Some(b.msg(
+                                t,
+                                task_lane[k],
+                                0,
+                                MessageKind::Return,
+                                "result".into(),
+                                title(&summary(e.d)),
+                                "",
+                            ))
                         } else {
                             let err = s(e.d, "error");
-                            let label = if err.is_empty() { e.ty.to_string() } else { format!("{} ({})", e.ty, clip_chars(err, 28)) };
-                            Some(b.msg(t, task_lane[k], 0, MessageKind::ReturnError, label, title(&summary(e.d)), ""))
+                            let label = if err.is_empty() {
+                                e.ty.to_string()
+                            } else {
+                                format!("{} ({})", e.ty, clip_chars(err, 28))
+                            };
+                            Some(b.msg(
+                                t,
+                                task_lane[k],
+                                0,
+                                MessageKind::ReturnError,
+                                label,
+                                title(&summary(e.d)),
+                                "",
+                            ))
                         };
                         if let Some(row) = row {
                             b.close(task_act[k], row, outcome);
@@ -491,22 +577,37 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                             "" => "States.Timeout",
                             other => other,
                         };
-                        let row = b.timeout(t, task_lane[k], err.to_string(), title(&format!("{} timed out", tasks[k].state)));
+                        let row = b.timeout(
+                            t,
+                            task_lane[k],
+                            err.to_string(),
+                            title(&format!("{} timed out", tasks[k].state)),
+                        );
                         b.close(task_act[k], row, Outcome::TimedOut);
                         b.end_frame(retry_frame[k]);
                     }
                     "TaskStateAborted" => {
-                        for k in (0..tasks.len()).filter(|&k| tasks[k].entry == ctx[i].as_ref().map(|c| c.1).unwrap_or(-1)) {
+                        for k in (0..tasks.len())
+                            .filter(|&k| tasks[k].entry == ctx[i].as_ref().map(|c| c.1).unwrap_or(-1))
+                        {
                             let last = b.rows.len().saturating_sub(1);
                             b.close(task_act[k], last, Outcome::Aborted);
                             b.end_frame(retry_frame[k]);
                         }
                     }
                     "ParallelStateStarted" | "MapStateStarted" => {
-                        let (kind, word) = if e.ty == "MapStateStarted" { (FrameKind::Map, "map") } else { (FrameKind::Parallel, "parallel") };
+                        let (kind, word) = if e.ty == "MapStateStarted" {
+                            (FrameKind::Map, "map")
+                        } else {
+                            (FrameKind::Parallel, "parallel")
+                        };
                         // A retried Parallel/Map re-emits …Started: close the earlier attempt.
                         let label0 = format!("{word} · {}", clip_chars(&state, 30));
-                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&label0)) {
+                        if let Some(f) = b
+                            .frames
+                            .iter()
+                            .rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&label0))
+                        {
                             b.frames[f].end = Some(b.rows.len().saturating_sub(1));
                         }
                         let mut label = label0;
@@ -515,14 +616,26 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         }
                         b.frames.push(Span { kind, label, start: b.rows.len(), end: None });
                     }
-                    "ParallelStateSucceeded" | "ParallelStateFailed" | "ParallelStateAborted" | "MapStateSucceeded"
-                    | "MapStateFailed" | "MapStateAborted" => {
+                    "ParallelStateSucceeded"
+                    | "ParallelStateFailed"
+                    | "ParallelStateAborted"
+                    | "MapStateSucceeded"
+                    | "MapStateFailed"
+                    | "MapStateAborted" => {
                         let kind = if e.ty.starts_with("Map") { FrameKind::Map } else { FrameKind::Parallel };
-                        let prefix = format!("{} · {}", if kind == FrameKind::Map { "map" } else { "parallel" }, clip_chars(&state, 30));
+                        let prefix = format!(
+                            "{} · {}",
+                            if kind == FrameKind::Map { "map" } else { "parallel" },
+                            clip_chars(&state, 30)
+                        );
                         // previousEventId of these events may lead into the last iteration, so fall
                         // back to the innermost open frame of the kind.
-                        let named = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix));
-                        let open = named.or_else(|| b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind));
+                        let named = b
+                            .frames
+                            .iter()
+                            .rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix));
+                        let open = named
+                            .or_else(|| b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind));
                         if let Some(f) = open {
                             let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
                             b.frames[f].end = Some(last);
@@ -531,7 +644,12 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     "MapIterationStarted" => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
                         let label = format!("iteration {idx}");
-                        b.frames.push(Span { kind: FrameKind::Iteration, label, start: b.rows.len(), end: None });
+                        b.frames.push(Span {
+                            kind: FrameKind::Iteration,
+                            label,
+                            start: b.rows.len(),
+                            end: None,
+                        });
                     }
                     "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
@@ -544,11 +662,28 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut" => {
                         let err = s(e.d, "error");
                         let row = match e.ty {
-                            "ExecutionSucceeded" => b.msg(t, 0, 0, MessageKind::Note, "Execution succeeded".into(), title(""), "ok"),
-                            "ExecutionTimedOut" => b.timeout(t, 0, if err.is_empty() { "States.Timeout".into() } else { err.to_string() }, title("execution timed out")),
+                            "ExecutionSucceeded" => b.msg(
+                                t,
+                                0,
+                                0,
+                                MessageKind::Note,
+                                "Execution succeeded".into(),
+                                title(""),
+                                "ok",
+                            ),
+                            "ExecutionTimedOut" => b.timeout(
+                                t,
+                                0,
+                                if err.is_empty() { "States.Timeout".into() } else { err.to_string() },
+                                title("execution timed out"),
+                            ),
                             ty => {
                                 let word = if ty == "ExecutionFailed" { "failed" } else { "aborted" };
-                                let label = if err.is_empty() { format!("Execution {word}") } else { format!("Execution {word}: {}", clip_chars(err, 28)) };
+                                let label = if err.is_empty() {
+                                    format!("Execution {word}")
+                                } else {
+                                    format!("Execution {word}: {}", clip_chars(err, 28))
+                                };
                                 b.msg(t, 0, 0, MessageKind::Note, label, title(s(e.d, "cause")), "fail")
                             }
                         };

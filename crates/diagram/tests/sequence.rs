@@ -1,0 +1,207 @@
+//! Sequence diagram: layout snapshots, Mermaid snapshots, SVG content and density checks.
+
+mod common;
+
+use common::{overlap, sequence_fixture};
+use diagram::{
+    layout_sequence, sequence_mermaid, sequence_svg, ApiCall, MarkKind, MessageKind, SequenceLayout,
+};
+use serde_json::{json, Value};
+
+const FIXTURES: [&str; 6] =
+    ["callback_success", "callback_timeout", "heartbeat", "retry", "human_approval", "map"];
+
+fn layout(name: &str) -> SequenceLayout {
+    let (h, c, p) = sequence_fixture(name);
+    layout_sequence(&h, &c, &p)
+}
+
+#[test]
+fn layout_snapshots() {
+    for name in FIXTURES {
+        insta::assert_snapshot!(format!("seq_layout_{name}"), layout(name).to_text());
+    }
+}
+
+#[test]
+fn mermaid_snapshots() {
+    for name in FIXTURES {
+        let (h, c, p) = sequence_fixture(name);
+        insta::assert_snapshot!(format!("seq_mermaid_{name}"), sequence_mermaid(&h, &c, &p));
+    }
+}
+
+#[test]
+fn successful_callback() {
+    let l = layout("callback_success");
+    assert_eq!(
+        l.lifelines.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        ["execution", "queue:work-queue"]
+    );
+    let handoff = l.messages.iter().find(|m| m.kind == MessageKind::Call).expect("hand-off");
+    assert_eq!(handoff.label, "sendMessage · token AQCEAAAA…");
+    assert!(handoff.title.contains("AQCEAAAAKgAAAAMAAAAAAAAAAb2kN7wOeI1token0001"));
+    assert!(l.messages.iter().any(|m| m.kind == MessageKind::Return && m.label == "TaskSubmitted"));
+    let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");
+    assert_eq!((cb.label.as_str(), cb.from, cb.to), ("SendTaskSuccess", 1, 0));
+    assert_eq!(l.activations.len(), 1);
+    assert!(l.activations[0].y1 == handoff.y && l.activations[0].y2 == cb.y);
+    let svg = sequence_svg(&l);
+    assert!(svg.contains("aria-label=\"Sequence diagram\"") && svg.contains("<title>"));
+    assert!(svg.contains("SendTaskSuccess") && !svg.contains("States.Timeout"));
+}
+
+#[test]
+fn timed_out_callback_with_late_rejected_call() {
+    let l = layout("callback_timeout");
+    let t = l.marks.iter().find(|m| m.kind == MarkKind::Timeout).expect("timeout cross");
+    assert_eq!((t.label.as_str(), t.lifeline), ("States.Timeout", 1));
+    let rejected = l.messages.iter().find(|m| m.kind == MessageKind::Rejected).expect("rejected call");
+    assert_eq!(rejected.label, "SendTaskSuccess ✕ TaskTimedOut");
+    assert!(rejected.y > t.y, "the late call comes after the timeout");
+    let svg = sequence_svg(&l);
+    assert!(
+        svg.contains("States.Timeout") && svg.contains("SendTaskSuccess") && svg.contains("TaskTimedOut")
+    );
+}
+
+#[test]
+fn heartbeats_are_marked_on_the_activation() {
+    let l = layout("heartbeat");
+    let beats: Vec<_> = l.marks.iter().filter(|m| m.kind == MarkKind::Heartbeat).collect();
+    assert_eq!(beats.len(), 3);
+    let a = &l.activations[0];
+    assert!(beats.iter().all(|b| b.y > a.y1 && b.y < a.y2));
+    assert!(sequence_svg(&l).contains("SendTaskHeartbeat"));
+}
+
+#[test]
+fn retry_gets_a_frame() {
+    let l = layout("retry");
+    assert_eq!(l.frames.len(), 1);
+    assert_eq!(l.frames[0].label, "retry 1 · Charge card");
+    assert_eq!(l.activations.len(), 2);
+    assert!(l.frames[0].y1 > l.activations[0].y2 && l.frames[0].y2 > l.activations[1].y2);
+}
+
+#[test]
+fn long_idle_gap_is_compressed() {
+    let l = layout("human_approval");
+    let gap = l.axis.iter().find_map(|t| t.gap.clone()).expect("break");
+    assert_eq!(gap, "… 3 h 2 min later");
+    // The approver (a supplied participant) made the call; the Lambda held the token.
+    let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");
+    assert_eq!(l.lifelines[cb.from].name, "Approver (Ana)");
+    assert_eq!(l.activations[0].lifeline, 1);
+}
+
+#[test]
+fn history_alone_still_shows_the_callback() {
+    let (h, _, _) = sequence_fixture("callback_success");
+    let l = layout_sequence(&h, &[], &[]);
+    let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("inferred callback");
+    assert_eq!((cb.label.as_str(), cb.tone.as_str()), ("SendTaskSuccess", "inferred"));
+}
+
+/// 200 callback tasks in a row (each: state note, hand-off, submit, callback): every label box,
+/// note and mark is clear of every other.
+#[test]
+fn two_hundred_messages_do_not_overlap() {
+    let mut h: Vec<Value> = vec![
+        json!({"id":1,"previousEventId":0,"type":"ExecutionStarted","timestamp":"2024-01-01T00:00:00Z","executionStartedEventDetails":{}}),
+    ];
+    let mut calls = Vec::new();
+    let push = |h: &mut Vec<Value>, ty: &str, key: &str, d: Value, ms: u64| {
+        let id = h.len() as u64 + 1;
+        let ts = format!("2024-01-01T00:{:02}:{:02}.{:03}Z", ms / 60_000, (ms / 1000) % 60, ms % 1000);
+        let mut e = json!({"id": id, "previousEventId": id - 1, "type": ty, "timestamp": ts});
+        e[key] = d;
+        h.push(e);
+    };
+    for i in 0..70u64 {
+        let t = i * 700;
+        let tok = format!("token-{i:04}-abcdefgh");
+        let queue = format!("https://sqs/1/q{}", i % 3);
+        let r = json!({"resourceType":"sqs","resource":"sendMessage.waitForTaskToken"});
+        push(&mut h, "TaskStateEntered", "stateEnteredEventDetails", json!({"name": format!("Step {i}")}), t);
+        let params = json!({"QueueUrl": queue, "MessageBody": {"TaskToken": tok}}).to_string();
+        let mut sched = r.clone();
+        sched["parameters"] = json!(params);
+        push(&mut h, "TaskScheduled", "taskScheduledEventDetails", sched, t + 1);
+        push(&mut h, "TaskSubmitted", "taskSubmittedEventDetails", r.clone(), t + 2);
+        calls.push(ApiCall {
+            at_ms: t + 500,
+            action: "SendTaskSuccess".into(),
+            token: tok,
+            ok: true,
+            error: None,
+            participant: None,
+        });
+        push(&mut h, "TaskSucceeded", "taskSucceededEventDetails", r.clone(), t + 500);
+    }
+    let l = layout_sequence(&h, &calls, &[]);
+    let arrows = l.messages.iter().filter(|m| m.kind != MessageKind::Note).count();
+    assert!(arrows >= 200, "{arrows} arrows");
+    assert_eq!(l.lifelines.len(), 4);
+    let mut boxes: Vec<(f64, f64, f64, f64)> = l.messages.iter().map(|m| m.label_box).collect();
+    boxes.extend(l.marks.iter().filter(|m| m.label_box.2 > 0.0).map(|m| m.label_box));
+    let mut ys: Vec<f64> = l.messages.iter().map(|m| m.y).collect();
+    let sorted = ys.windows(2).all(|w| w[1] > w[0] + 20.0);
+    assert!(sorted, "rows go down with room between them");
+    ys.clear();
+    boxes.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for i in 0..boxes.len() {
+        for j in i + 1..boxes.len().min(i + 8) {
+            assert!(!overlap(boxes[i], boxes[j]), "{:?} overlaps {:?}", boxes[i], boxes[j]);
+        }
+    }
+    // Labels of arrows stay between their two ends.
+    for m in l.messages.iter().filter(|m| m.kind != MessageKind::Note) {
+        let (lo, hi) = (m.x1.min(m.x2), m.x1.max(m.x2));
+        assert!(m.label_box.0 >= lo - 1.0 && m.label_box.0 + m.label_box.2 <= hi + 1.0, "{}", m.label);
+    }
+    assert!(l.height > 200.0 * 30.0 && l.width < 1200.0);
+}
+
+#[test]
+fn participants_are_derived_from_resources() {
+    let ev = |id: u64, ty: &str, key: &str, d: Value| json!({"id": id, "previousEventId": id - 1, "type": ty, key: d});
+    let h = vec![
+        ev(
+            1,
+            "TaskScheduled",
+            "taskScheduledEventDetails",
+            json!({"resourceType":"lambda","resource":"invoke","parameters":"{\"FunctionName\":\"arn:aws:lambda:us-east-1:1:function:fn-a:live\"}"}),
+        ),
+        ev(
+            2,
+            "TaskScheduled",
+            "taskScheduledEventDetails",
+            json!({"resourceType":"sns","resource":"publish.waitForTaskToken","parameters":"{\"TopicArn\":\"arn:aws:sns:us-east-1:1:alerts\",\"Message\":{\"token\":\"t\"}}"}),
+        ),
+        ev(
+            3,
+            "ActivityScheduled",
+            "activityScheduledEventDetails",
+            json!({"resource":"arn:aws:states:us-east-1:1:activity:review"}),
+        ),
+        ev(
+            4,
+            "TaskScheduled",
+            "taskScheduledEventDetails",
+            json!({"resourceType":"dynamodb","resource":"putItem","parameters":"{}"}),
+        ),
+    ];
+    let l = layout_sequence(&h, &[], &[]);
+    let ids: Vec<(&str, &str)> = l.lifelines.iter().map(|l| (l.id.as_str(), l.kind.as_str())).collect();
+    assert_eq!(
+        ids,
+        [
+            ("execution", "execution"),
+            ("lambda:fn-a", "lambda"),
+            ("topic:alerts", "topic"),
+            ("activity:review", "activity"),
+            ("service:dynamodb", "service")
+        ]
+    );
+}

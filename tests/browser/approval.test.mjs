@@ -1,0 +1,126 @@
+// The human-approval example end to end, as a person would use it: start an execution, play the
+// approver through the token inbox, and fast-forward the virtual clock. Each flow fails on any page
+// or console error (the harness) and saves a screenshot under tests/artifacts/.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, definitionEditor, screenshot } from './harness.mjs';
+
+const status = (page) => page.getByRole('status');
+const sequenceSvg = (page) => page.getByRole('region', { name: 'Sequence diagram' }).locator('svg').first();
+const graphSvg = (page) => page.getByRole('region', { name: 'Workflow graph' }).locator('svg').first();
+
+async function start(page) {
+  await page.getByRole('button', { name: 'Start execution' }).click();
+  await assertStatus(page, 'Waiting for callback');
+}
+
+async function assertStatus(page, text) {
+  await page.waitForFunction(
+    (want) => document.querySelector('[role="status"]')?.textContent.trim() === want,
+    text,
+  );
+  assert.equal((await status(page).textContent()).trim(), text);
+}
+
+async function svgText(locator) {
+  return locator.evaluate((svg) => svg.textContent);
+}
+
+test('approve: Send task success ends the execution Succeeded', async (t) => {
+  const { page } = await openApp(t);
+  await start(page);
+  const output = page.getByRole('textbox', { name: 'Task output' });
+  await output.fill('{"decision":"approve"}');
+  await page.getByRole('button', { name: 'Send task success' }).click();
+  await assertStatus(page, 'Succeeded');
+  assert.match(await svgText(sequenceSvg(page)), /SendTaskSuccess/);
+  await screenshot(page, 'approval-approve');
+});
+
+test('reject: Send task failure ends the execution Failed', async (t) => {
+  const { page } = await openApp(t);
+  await start(page);
+  await page.getByRole('textbox', { name: 'Error' }).fill('Rejected');
+  await page.getByRole('textbox', { name: 'Cause' }).fill('Not in budget');
+  await page.getByRole('button', { name: 'Send task failure' }).click();
+  await assertStatus(page, 'Failed');
+  assert.match(await page.locator('.status-bar').textContent(), /Rejected/);
+  assert.match(await svgText(sequenceSvg(page)), /SendTaskFailure/);
+  await screenshot(page, 'approval-reject');
+});
+
+test('timeout: advancing the clock takes the Catch to ApprovalTimedOut', async (t) => {
+  const { page } = await openApp(t, { colorScheme: 'dark' });
+  await start(page);
+  await page.getByRole('button', { name: 'Advance to next deadline' }).click();
+  await assertStatus(page, 'Failed');
+  assert.match(await page.locator('.status-bar').textContent(), /ApprovalTimedOut/);
+  assert.match(await svgText(sequenceSvg(page)), /States\.Timeout/);
+  assert.match(await graphSvg(page).innerHTML(), /ApprovalTimedOut/);
+  await screenshot(page, 'approval-timeout-dark');
+});
+
+test('a duplicate Send task success is refused with TaskTimedOut', async (t) => {
+  const { page } = await openApp(t);
+  await start(page);
+  const send = page.getByRole('button', { name: 'Send task success' });
+  await send.click();
+  await assertStatus(page, 'Succeeded');
+  await send.click();
+  const lastCall = page.getByLabel('Last API call');
+  await page.waitForFunction(() => /TaskTimedOut/.test(document.querySelector('[aria-label="Last API call"]')?.textContent ?? ''));
+  assert.match(await lastCall.textContent(), /TaskTimedOut: Task Timed Out: 'Provided task does not exist anymore'/);
+  await screenshot(page, 'approval-duplicate');
+});
+
+test('invalid task output is not sent and the error is located', async (t) => {
+  const { page } = await openApp(t);
+  await start(page);
+  await page.getByRole('textbox', { name: 'Task output' }).fill('{"decision": }');
+  await page.getByRole('button', { name: 'Send task success' }).click();
+  await page.waitForSelector('.field-error:not(:empty)');
+  assert.match(await page.locator('.field-error').first().textContent(), /^Not sent: line 1, column \d+/);
+  await assertStatus(page, 'Waiting for callback');
+});
+
+test('the editor reports problems live and reload keeps an edited definition', async (t) => {
+  const { page } = await openApp(t);
+  const editor = definitionEditor(page);
+  const original = await editor.inputValue();
+  const broken = original.replace('"Next": "CheckDecision"', '"Next": "CheckDecisionTypo"');
+  await editor.fill(broken);
+  await page.waitForFunction(() =>
+    document.querySelector('textarea[aria-label="State machine definition"]').getAttribute('aria-invalid') === 'true',
+  );
+  const problem = page.getByRole('button', { name: /line \d+, column \d+: / }).first();
+  await problem.click();
+  assert.ok(await editor.evaluate((el) => document.activeElement === el && el.selectionEnd > el.selectionStart));
+  assert.ok(await page.getByRole('button', { name: 'Start execution' }).isDisabled());
+  await screenshot(page, 'editor-problems');
+
+  // Autosave is debounced; wait until it has written, then reload.
+  await page.waitForFunction(() => (localStorage.getItem('baton.workspace') ?? '').includes('CheckDecisionTypo'));
+  await page.reload();
+  await page.waitForSelector('textarea[aria-label="State machine definition"]');
+  assert.equal(await definitionEditor(page).inputValue(), broken);
+});
+
+test('unreadable saved work is set aside with a notice', async (t) => {
+  const { page } = await openApp(t);
+  await page.evaluate(() => localStorage.setItem('baton.workspace', '{not json'));
+  await page.reload();
+  await page.getByText('Your saved work could not be read').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('baton.workspace.unreadable')), '{not json');
+  assert.match(await definitionEditor(page).inputValue(), /RequestApproval/);
+});
+
+test('the workspace at 1280x800 in light and dark, and at 768 wide', async (t) => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page } = await openApp(t, { colorScheme });
+    await start(page);
+    await screenshot(page, `workspace-waiting-${colorScheme}`);
+  }
+  const { page } = await openApp(t, { viewport: { width: 768, height: 1024 } });
+  await start(page);
+  await screenshot(page, 'workspace-narrow', { fullPage: true });
+});
