@@ -27,7 +27,9 @@ fn initial_state(restored: &Restored) -> AppState {
                 Some(key) => format!("It was set aside in localStorage under “{key}”."),
                 None => "It could not be set aside either.".to_string(),
             };
-            let text = format!("Your saved work could not be read ({reason}). {kept} The example was loaded instead.");
+            let text = format!(
+                "Your saved work could not be read ({reason}). {kept} The example was loaded instead."
+            );
             AppState::new(
                 example.definition,
                 example.input,
@@ -172,7 +174,9 @@ pub fn App() -> Html {
     let save_note = match &save_status {
         SaveStatus::Idle => html! { <span class="save-note" /> },
         SaveStatus::Saved => html! { <span class="save-note">{ "Saved in this browser" }</span> },
-        SaveStatus::Failed(why) => html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> },
+        SaveStatus::Failed(why) => {
+            html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> }
+        }
     };
     let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
 

@@ -33,7 +33,10 @@ pub enum Restored {
     Nothing,
     Workspace(Workspace),
     /// Something was stored but could not be read; it was copied to `kept_under` (when possible).
-    Unreadable { reason: String, kept_under: Option<String> },
+    Unreadable {
+        reason: String,
+        kept_under: Option<String>,
+    },
     /// Storage itself is not available (disabled, sandboxed frame...).
     Unavailable(String),
 }

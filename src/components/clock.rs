@@ -15,8 +15,11 @@ pub struct ClockPanelProps {
 }
 
 /// Fixed steps offered next to "Advance to next deadline".
-const STEPS: &[(u64, &str, &str)] =
-    &[(1_000, "+1 s", "Advance 1 second"), (60_000, "+1 min", "Advance 1 minute"), (3_600_000, "+1 h", "Advance 1 hour")];
+const STEPS: &[(u64, &str, &str)] = &[
+    (1_000, "+1 s", "Advance 1 second"),
+    (60_000, "+1 min", "Advance 1 minute"),
+    (3_600_000, "+1 h", "Advance 1 hour"),
+];
 
 #[component]
 pub fn ClockPanel(props: &ClockPanelProps) -> Html {

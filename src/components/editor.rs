@@ -42,7 +42,8 @@ pub struct Segment {
 /// Cuts `text` into plain and underlined runs. Overlapping problems keep the first; an empty range
 /// underlines the character at its start, or a space when it points at the end of a line.
 pub fn segments(text: &str, problems: &[Problem]) -> Vec<Segment> {
-    let mut ranges: Vec<(usize, usize, bool)> = problems.iter().map(|p| (p.start, p.end, p.is_error)).collect();
+    let mut ranges: Vec<(usize, usize, bool)> =
+        problems.iter().map(|p| (p.start, p.end, p.is_error)).collect();
     ranges.sort_by_key(|&(start, end, is_error)| (start, !is_error, end));
     let boundary = |mut i: usize| {
         i = i.min(text.len());
@@ -135,9 +136,8 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         });
     }
 
-    let segments = use_memo((props.value.clone(), props.problems.clone()), |(text, problems)| {
-        segments(text, problems)
-    });
+    let segments =
+        use_memo((props.value.clone(), props.problems.clone()), |(text, problems)| segments(text, problems));
     let line_count = props.value.matches('\n').count() + 1;
     // Worst severity per line, for the gutter.
     let mut marked_lines = BTreeMap::new();
@@ -181,7 +181,9 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     });
 
     let summary = match (props.problems.len(), &props.all_clear) {
-        (0, Some(clear)) => html! { <p class="problems-clear" id={problems_id.clone()}>{ clear.clone() }</p> },
+        (0, Some(clear)) => {
+            html! { <p class="problems-clear" id={problems_id.clone()}>{ clear.clone() }</p> }
+        }
         (0, None) => html! {},
         _ => html! {
             <ul class="problems" id={problems_id.clone()} aria-label={format!("Problems in {}", props.label)}>
@@ -223,15 +225,7 @@ mod tests {
     use super::*;
 
     fn problem(start: usize, end: usize, is_error: bool) -> Problem {
-        Problem {
-            is_error,
-            code: "x".into(),
-            message: "m".into(),
-            line: 1,
-            column: start + 1,
-            start,
-            end,
-        }
+        Problem { is_error, code: "x".into(), message: "m".into(), line: 1, column: start + 1, start, end }
     }
 
     fn render(segments: &[Segment]) -> String {

@@ -23,7 +23,11 @@ pub struct WorkflowGraphProps {
 }
 
 fn state_name(event: &Value) -> Option<&str> {
-    event.get("stateEnteredEventDetails").or_else(|| event.get("stateExitedEventDetails"))?.get("name")?.as_str()
+    event
+        .get("stateEnteredEventDetails")
+        .or_else(|| event.get("stateExitedEventDetails"))?
+        .get("name")?
+        .as_str()
 }
 
 /// Marks each state by what the history says happened in it. A failure event in a state that is
@@ -108,6 +112,11 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
         }
         None => (last_good.borrow().clone(), true),
     };
+    let fit = use_state_eq(|| true);
+    let toggle_fit = {
+        let fit = fit.clone();
+        Callback::from(move |_: MouseEvent| fit.set(!*fit))
+    };
     let caption = match (&props.run, props.attached, stale) {
         (_, _, true) => "Last valid version: the definition does not parse right now",
         (Some(_), true, _) => "This execution's path",
@@ -120,8 +129,12 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
             <header class="pane-head">
                 <h2>{ "Workflow graph" }</h2>
                 <span class="pane-hint">{ caption }</span>
+                <button type="button" class="btn btn-small btn-quiet" aria-pressed={fit.to_string()} onclick={toggle_fit}
+                    title="Shrink the graph to fit the pane, or show it at full size">
+                    { "Fit" }
+                </button>
             </header>
-            <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"))}>
+            <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"), fit.then_some("fit"))}>
                 if let Some(svg) = svg {
                     { Html::from_html_unchecked(svg) }
                 } else {
@@ -151,7 +164,11 @@ mod tests {
 
     #[test]
     fn a_waiting_task_is_current() {
-        let h = [json!({"type": "ExecutionStarted"}), entered("TaskStateEntered", "Ask"), json!({"type": "TaskSubmitted"})];
+        let h = [
+            json!({"type": "ExecutionStarted"}),
+            entered("TaskStateEntered", "Ask"),
+            json!({"type": "TaskSubmitted"}),
+        ];
         assert_eq!(marks_from_history(&h, false).get("Ask"), Some(StateMark::Current));
     }
 
@@ -171,7 +188,11 @@ mod tests {
 
     #[test]
     fn an_uncaught_failure_marks_the_task() {
-        let h = [entered("TaskStateEntered", "Ask"), json!({"type": "TaskFailed"}), json!({"type": "ExecutionFailed"})];
+        let h = [
+            entered("TaskStateEntered", "Ask"),
+            json!({"type": "TaskFailed"}),
+            json!({"type": "ExecutionFailed"}),
+        ];
         assert_eq!(marks_from_history(&h, true).get("Ask"), Some(StateMark::Failed));
     }
 

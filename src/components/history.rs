@@ -49,7 +49,8 @@ pub fn summary(event: &Value) -> String {
     if parts.is_empty() {
         for key in ["output", "input", "parameters"] {
             if let Some(payload) = text(key) {
-                let compact = serde_json::from_str::<Value>(payload).map_or(payload.to_string(), |v| v.to_string());
+                let compact =
+                    serde_json::from_str::<Value>(payload).map_or(payload.to_string(), |v| v.to_string());
                 parts.push(clip(&compact, 80));
                 break;
             }
@@ -199,7 +200,8 @@ mod tests {
         assert_eq!(summary(&entered), "RequestApproval");
         let failed = json!({"type": "TaskTimedOut", "taskTimedOutEventDetails": {"resourceType": "lambda", "resource": "invoke.waitForTaskToken", "error": "States.Timeout"}});
         assert_eq!(summary(&failed), "lambda:invoke.waitForTaskToken · States.Timeout");
-        let started = json!({"type": "ExecutionStarted", "executionStartedEventDetails": {"input": "{\n \"a\": 1\n}"}});
+        let started =
+            json!({"type": "ExecutionStarted", "executionStartedEventDetails": {"input": "{\n \"a\": 1\n}"}});
         assert_eq!(summary(&started), "{\"a\":1}");
         assert_eq!(summary(&json!({"type": "X"})), "");
     }

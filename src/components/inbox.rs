@@ -81,8 +81,13 @@ struct LastCallProps {
 #[component]
 fn LastCall(props: &LastCallProps) -> Html {
     let (class, text) = match &props.call {
-        None => ("last-call", html! { <span class="muted">{ "Your API calls' results appear here." }</span> }),
-        Some(call) if call.ok => ("last-call ok", html! { <><span class="call-icon" aria-hidden="true">{ "✓" }</span>{ call.text.clone() }</> }),
+        None => {
+            ("last-call", html! { <span class="muted">{ "Your API calls' results appear here." }</span> })
+        }
+        Some(call) if call.ok => (
+            "last-call ok",
+            html! { <><span class="call-icon" aria-hidden="true">{ "✓" }</span>{ call.text.clone() }</> },
+        ),
         Some(call) => (
             "last-call refused",
             html! {

@@ -41,13 +41,23 @@ fn draw(run: &Run) -> String {
 #[component]
 pub fn SequencePane(props: &SequencePaneProps) -> Html {
     let svg = use_memo(props.run.clone(), |run| run.as_deref().map(|run| AttrValue::from(draw(run))));
+    // Follow the newest message, as a chat does, whenever the drawing changes.
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        use_effect_with(svg.clone(), move |_| {
+            if let Some(el) = canvas.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
     html! {
         <section class="pane sequence-pane" aria-label="Sequence diagram">
             <header class="pane-head">
                 <h2>{ "Sequence diagram" }</h2>
                 <span class="pane-hint">{ "Messages on the virtual clock" }</span>
             </header>
-            <div class="diagram sequence-canvas">
+            <div class="diagram sequence-canvas" ref={canvas}>
                 if let Some(svg) = (*svg).clone() {
                     { Html::from_html_unchecked(svg) }
                 } else {

@@ -59,10 +59,16 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
         }
         RunStatus::WaitingForCallback => {
             let open = run.tokens.iter().filter(|t| t.closed.is_none()).count();
-            let text = if open == 1 { "1 task token is out".to_string() } else { format!("{open} task tokens are out") };
+            let text = if open == 1 {
+                "1 task token is out".to_string()
+            } else {
+                format!("{open} task tokens are out")
+            };
             html! { <span class="status-detail muted">{ text }</span> }
         }
-        RunStatus::Running => html! { <span class="status-detail muted">{ "Advance the clock to continue" }</span> },
+        RunStatus::Running => {
+            html! { <span class="status-detail muted">{ "Advance the clock to continue" }</span> }
+        }
     };
     html! {
         <div class="status-bar">

@@ -31,9 +31,9 @@ pub fn merge(field: &ResultPath, raw_input: &Value, result: Value) -> Result<Val
     match field {
         ResultPath::Replace => Ok(result),
         ResultPath::Discard => Ok(raw_input.clone()),
-        ResultPath::Path(path) => path.assign(raw_input, result).map_err(|miss| {
-            runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))
-        }),
+        ResultPath::Path(path) => path
+            .assign(raw_input, result)
+            .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))),
     }
 }
 

@@ -191,7 +191,10 @@ impl ApiError {
     }
 
     fn task_timed_out() -> ApiError {
-        ApiError { code: "TaskTimedOut", message: "Task Timed Out: 'Provided task does not exist anymore'".into() }
+        ApiError {
+            code: "TaskTimedOut",
+            message: "Task Timed Out: 'Provided task does not exist anymore'".into(),
+        }
     }
 
     fn too_long(field: &str, value: &str, max: usize) -> ApiError {
@@ -402,8 +405,10 @@ impl Execution {
         };
         let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
         exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
-        let timeout =
-            exec.machine.timeout_seconds.map_or(MAX_EXECUTION_MS, |s| s.saturating_mul(1000).min(MAX_EXECUTION_MS));
+        let timeout = exec
+            .machine
+            .timeout_seconds
+            .map_or(MAX_EXECUTION_MS, |s| s.saturating_mul(1000).min(MAX_EXECUTION_MS));
         exec.add_timer(timeout, Timer::ExecutionTimeout);
         let start = graph.start;
         exec.threads.push(Thread {
@@ -502,7 +507,10 @@ impl Execution {
         if self.status != Status::Running {
             return None;
         }
-        self.timers.iter().find(|(&(at, _), &timer)| self.describe_timer(at, timer).is_some()).map(|(&(at, _), _)| at)
+        self.timers
+            .iter()
+            .find(|(&(at, _), &timer)| self.describe_timer(at, timer).is_some())
+            .map(|(&(at, _), _)| at)
     }
 
     /// Everything that will happen by itself, soonest first.
@@ -566,7 +574,12 @@ impl Execution {
         let (flavour, pattern, started) = (wait.flavour, wait.pattern, wait.started);
         match outcome {
             Outcome::Throw { error, cause } => {
-                let failure = Failure { error: error.map(Into::into), cause: cause.map(Into::into), heartbeat: false, fatal: false };
+                let failure = Failure {
+                    error: error.map(Into::into),
+                    cause: cause.map(Into::into),
+                    heartbeat: false,
+                    fatal: false,
+                };
                 self.task_failed(tid, failure);
             }
             Outcome::Return(value) if pattern == Pattern::WaitForTaskToken && flavour == Flavour::Service => {
@@ -623,7 +636,12 @@ impl Execution {
     }
 
     /// SendTaskFailure: both fields are optional, as in the API.
-    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), ApiError> {
         if let Some(e) = error.filter(|e| e.chars().count() > 256) {
             return Err(ApiError::too_long("error", e, 256));
         }
@@ -631,8 +649,12 @@ impl Execution {
             return Err(ApiError::too_long("cause", c, 32_768));
         }
         let tid = self.open_token(token)?;
-        let failure =
-            Failure { error: error.map(Into::into), cause: cause.map(Into::into), heartbeat: false, fatal: false };
+        let failure = Failure {
+            error: error.map(Into::into),
+            cause: cause.map(Into::into),
+            heartbeat: false,
+            fatal: false,
+        };
         self.task_failed(tid, failure);
         self.run();
         Ok(())
@@ -643,13 +665,15 @@ impl Execution {
         let tid = self.open_token(token)?;
         let now = self.now;
         let next = match &mut self.threads[tid].step {
-            Step::Task(_, wait) => match (wait.heartbeat_seconds, wait.started || wait.flavour != Flavour::Activity) {
-                (Some(s), true) => {
-                    wait.heartbeat_at = Some(now + s * 1000);
-                    wait.heartbeat_at
+            Step::Task(_, wait) => {
+                match (wait.heartbeat_seconds, wait.started || wait.flavour != Flavour::Activity) {
+                    (Some(s), true) => {
+                        wait.heartbeat_at = Some(now + s * 1000);
+                        wait.heartbeat_at
+                    }
+                    _ => None,
                 }
-                _ => None,
-            },
+            }
             _ => None,
         };
         if let Some(at) = next {
@@ -806,7 +830,11 @@ impl Execution {
         let state = &graph.states[index];
         let entered_id = self.emit(
             tid,
-            EventKind::StateEntered { state_type: state.type_name(), name: state.name.clone(), input: input.clone() },
+            EventKind::StateEntered {
+                state_type: state.type_name(),
+                name: state.name.clone(),
+                input: input.clone(),
+            },
         );
         let visit = Visit {
             state: index,
@@ -839,7 +867,9 @@ impl Execution {
             StateKind::Pass { result } => {
                 let result = match (result, &state.parameters) {
                     (Some(r), _) => Ok(r.clone()),
-                    (None, Some(_)) => self.eval_template(state.parameters.as_ref(), &effective, &context, &scope),
+                    (None, Some(_)) => {
+                        self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
+                    }
                     (None, None) => Ok(effective.clone()),
                 };
                 match result {
@@ -869,7 +899,12 @@ impl Execution {
                 match (error, cause) {
                     (Ok(error), Ok(cause)) => self.finish_thread(
                         tid,
-                        Err(Failure { error: error.map(Into::into), cause: cause.map(Into::into), heartbeat: false, fatal: false }),
+                        Err(Failure {
+                            error: error.map(Into::into),
+                            cause: cause.map(Into::into),
+                            heartbeat: false,
+                            fatal: false,
+                        }),
                     ),
                     (Err(e), _) | (_, Err(e)) => self.fail_state(tid, visit, e),
                 }
@@ -932,7 +967,8 @@ impl Execution {
             },
             StateKind::Task(task) => self.start_task(tid, visit, state, task, effective),
             StateKind::Parallel { branches } => {
-                let input = match self.eval_template(state.parameters.as_ref(), &effective, &context, &scope) {
+                let input = match self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
+                {
                     Ok(v) => v,
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
@@ -946,7 +982,7 @@ impl Execution {
                     failed: 0,
                     tolerated_count: None,
                     tolerated_percentage: None,
-                            last_child_event: cursor,
+                    last_child_event: cursor,
                     is_map: false,
                 };
                 for (slot, branch) in branches.iter().enumerate() {
@@ -977,12 +1013,24 @@ impl Execution {
         dataflow::apply(template, &mut env)
     }
 
-    fn output_path(&mut self, state: &State, value: &Value, context: &Value, scope: &Rc<Scope>) -> Result<Value, EvalError> {
+    fn output_path(
+        &mut self,
+        state: &State,
+        value: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Value, EvalError> {
         let env = Env { input: value, context, variables: &**scope, rng: &mut self.rng };
         dataflow::select(&state.output_path, &env)
     }
 
-    fn fail_field(&mut self, source: &Source, input: &Value, context: &Value, scope: &Rc<Scope>) -> Result<Option<String>, EvalError> {
+    fn fail_field(
+        &mut self,
+        source: &Source,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Option<String>, EvalError> {
         match source {
             Source::None => Ok(None),
             Source::Literal(s) => Ok(Some(s.to_string())),
@@ -1001,7 +1049,13 @@ impl Execution {
         }
     }
 
-    fn wait_until(&mut self, wait: &WaitFor, input: &Value, context: &Value, scope: &Rc<Scope>) -> Result<Millis, EvalError> {
+    fn wait_until(
+        &mut self,
+        wait: &WaitFor,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Millis, EvalError> {
         let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
         let from_epoch = |ms: i64, start: u64| -> Millis { (ms - start as i64).max(0) as Millis };
         match wait {
@@ -1012,7 +1066,10 @@ impl Execution {
                 let is_seconds = matches!(wait, WaitFor::SecondsPath(_));
                 let field = if is_seconds { "SecondsPath" } else { "TimestampPath" };
                 let value = env.resolve(path).map_err(|_| {
-                    runtime(format!("The {field} parameter does not reference an input value: {}", path.text()))
+                    runtime(format!(
+                        "The {field} parameter does not reference an input value: {}",
+                        path.text()
+                    ))
                 })?;
                 if is_seconds {
                     match (value.as_i64(), value.as_f64()) {
@@ -1046,7 +1103,8 @@ impl Execution {
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, None);
         let effective = {
-            let env = Env { input: &visit.raw_input, context: &context, variables: &*scope, rng: &mut self.rng };
+            let env =
+                Env { input: &visit.raw_input, context: &context, variables: &*scope, rng: &mut self.rng };
             dataflow::select(&state.input_path, &env)
         };
         match effective {
@@ -1062,12 +1120,20 @@ impl Execution {
         self.complete_with(tid, visit, result, assign_input, context)
     }
 
-    fn complete_with(&mut self, tid: usize, visit: Visit, result: Value, assign_input: Value, context: &Value) {
+    fn complete_with(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        result: Value,
+        assign_input: Value,
+        context: &Value,
+    ) {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
         let scope = self.threads[tid].scope.clone();
         let is_wait = matches!(state.kind, StateKind::Wait(_));
-        let merged = if is_wait { Ok(result) } else { dataflow::merge(&state.result_path, &visit.raw_input, result) };
+        let merged =
+            if is_wait { Ok(result) } else { dataflow::merge(&state.result_path, &visit.raw_input, result) };
         let output = merged.and_then(|m| self.output_path(state, &m, context, &scope));
         let output = match output {
             Ok(o) => o,
@@ -1124,7 +1190,14 @@ impl Execution {
         token.into()
     }
 
-    fn seconds(&mut self, s: &Seconds, input: &Value, context: &Value, scope: &Rc<Scope>, field: &str) -> Result<Option<u64>, EvalError> {
+    fn seconds(
+        &mut self,
+        s: &Seconds,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+        field: &str,
+    ) -> Result<Option<u64>, EvalError> {
         match s {
             Seconds::None => Ok(None),
             Seconds::Literal(n) => Ok(Some(*n)),
@@ -1138,14 +1211,24 @@ impl Execution {
                     Some(n) if n > 0 => Ok(Some(n)),
                     _ => Err(EvalError {
                         error: RUNTIME.into(),
-                        cause: format!("The {field} field refers to value {v} which is not a valid positive integer: {}", path.text()),
+                        cause: format!(
+                            "The {field} field refers to value {v} which is not a valid positive integer: {}",
+                            path.text()
+                        ),
                     }),
                 }
             }
         }
     }
 
-    fn start_task(&mut self, tid: usize, visit: Visit, state: &State, task: &crate::model::Task, effective: Value) {
+    fn start_task(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        state: &State,
+        task: &crate::model::Task,
+        effective: Value,
+    ) {
         let scope = self.threads[tid].scope.clone();
         let token = match task.resource.has_token() || task.resource.kind == ResourceKind::Activity {
             true => Some(self.new_token()),
@@ -1153,9 +1236,10 @@ impl Execution {
         };
         let context_token = if task.resource.has_token() { token.as_ref() } else { None };
         let context = self.context(tid, &visit, state, context_token);
-        let timeouts = self
-            .seconds(&task.timeout, &effective, &context, &scope, "TimeoutSecondsPath")
-            .and_then(|t| Ok((t, self.seconds(&task.heartbeat, &effective, &context, &scope, "HeartbeatSecondsPath")?)));
+        let timeouts =
+            self.seconds(&task.timeout, &effective, &context, &scope, "TimeoutSecondsPath").and_then(|t| {
+                Ok((t, self.seconds(&task.heartbeat, &effective, &context, &scope, "HeartbeatSecondsPath")?))
+            });
         let (timeout_seconds, heartbeat_seconds) = match timeouts {
             Ok(t) => t,
             Err(e) => return self.fail_state(tid, visit, e),
@@ -1169,7 +1253,10 @@ impl Execution {
             ResourceKind::Activity => Flavour::Activity,
             _ => Flavour::Service,
         };
-        let resource = TaskResource { resource_type: task.resource.service.clone(), resource: task.resource.action.clone() };
+        let resource = TaskResource {
+            resource_type: task.resource.service.clone(),
+            resource: task.resource.action.clone(),
+        };
         match flavour {
             Flavour::Service => {
                 self.emit(
@@ -1273,7 +1360,9 @@ impl Execution {
         let Some((visit, wait)) = self.take_task(tid) else { return };
         self.close_token(&wait);
         let kind = match wait.flavour {
-            Flavour::Service => EventKind::TaskSucceeded { task: wait.resource.clone(), output: result.clone() },
+            Flavour::Service => {
+                EventKind::TaskSucceeded { task: wait.resource.clone(), output: result.clone() }
+            }
             Flavour::Lambda => EventKind::LambdaFunctionSucceeded { output: result.clone() },
             Flavour::Activity => EventKind::ActivitySucceeded { output: result.clone() },
         };
@@ -1417,7 +1506,10 @@ impl Execution {
             }
             Err(failure) => {
                 self.status = Status::Failed;
-                self.emit(tid, EventKind::ExecutionFailed { error: failure.error.clone(), cause: failure.cause.clone() });
+                self.emit(
+                    tid,
+                    EventKind::ExecutionFailed { error: failure.error.clone(), cause: failure.cause.clone() },
+                );
                 self.failure = Some(failure);
             }
         }
@@ -1436,7 +1528,8 @@ impl Execution {
         input: Value,
         cursor: u64,
     ) -> usize {
-        let scope = Rc::new(Scope { parent: Some(self.threads[parent].scope.clone()), vars: RefCell::default() });
+        let scope =
+            Rc::new(Scope { parent: Some(self.threads[parent].scope.clone()), vars: RefCell::default() });
         let start = graph.start;
         self.threads.push(Thread {
             graph,
@@ -1451,7 +1544,14 @@ impl Execution {
         self.threads.len() - 1
     }
 
-    fn count(&mut self, count: &Count, input: &Value, scope: &Rc<Scope>, field: &str, float: bool) -> Result<Option<f64>, EvalError> {
+    fn count(
+        &mut self,
+        count: &Count,
+        input: &Value,
+        scope: &Rc<Scope>,
+        field: &str,
+        float: bool,
+    ) -> Result<Option<f64>, EvalError> {
         match count {
             Count::None => Ok(None),
             Count::Literal(n) => Ok(Some(*n)),
@@ -1483,13 +1583,23 @@ impl Execution {
         }
     }
 
-    fn start_map(&mut self, tid: usize, visit: Visit, state: &State, map: &MapState, effective: Value, scope: &Rc<Scope>) {
+    fn start_map(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        state: &State,
+        map: &MapState,
+        effective: Value,
+        scope: &Rc<Scope>,
+    ) {
         let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
         let items = match &map.items_path {
             None => Ok(effective.clone()),
             Some(path) => {
-                let env = Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
-                env.resolve(path).map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message)))
+                let env =
+                    Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
+                env.resolve(path)
+                    .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message)))
             }
         };
         let items = match items {
@@ -1502,9 +1612,30 @@ impl Execution {
         };
         let limits = self
             .count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false)
-            .and_then(|c| Ok((c, self.count(&map.tolerated_failure_count, &effective, scope, "ToleratedFailureCountPath", false)?)))
+            .and_then(|c| {
+                Ok((
+                    c,
+                    self.count(
+                        &map.tolerated_failure_count,
+                        &effective,
+                        scope,
+                        "ToleratedFailureCountPath",
+                        false,
+                    )?,
+                ))
+            })
             .and_then(|(c, t)| {
-                Ok((c, t, self.count(&map.tolerated_failure_percentage, &effective, scope, "ToleratedFailurePercentagePath", true)?))
+                Ok((
+                    c,
+                    t,
+                    self.count(
+                        &map.tolerated_failure_percentage,
+                        &effective,
+                        scope,
+                        "ToleratedFailurePercentagePath",
+                        true,
+                    )?,
+                ))
             });
         let (max_concurrency, tolerated_count, tolerated_percentage) = match limits {
             Ok(l) => l,
@@ -1514,7 +1645,11 @@ impl Execution {
             return self.fail_state(tid, visit, runtime("ToleratedFailureCount cannot be negative.".into()));
         }
         if tolerated_percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
-            return self.fail_state(tid, visit, runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+            return self.fail_state(
+                tid,
+                visit,
+                runtime("ToleratedFailurePercentage must be between 0 and 100.".into()),
+            );
         }
         // Each child's input: ItemSelector over the item (with $$.Map.Item), or the item itself.
         let mut inputs = Vec::with_capacity(items.len());
@@ -1535,7 +1670,10 @@ impl Execution {
                         "Map".into(),
                         Value::from_pairs([(
                             "Item",
-                            Value::from_pairs([("Index", Value::from_i64(index as i64)), ("Value", item.clone())]),
+                            Value::from_pairs([
+                                ("Index", Value::from_i64(index as i64)),
+                                ("Value", item.clone()),
+                            ]),
                         )]),
                     );
                     let context = Value::object(context);
@@ -1572,7 +1710,15 @@ impl Execution {
             _ => usize::MAX,
         };
         for (index, input) in inputs.into_iter().enumerate() {
-            let child = self.spawn(tid, map.processor.clone(), index, Some(index), Some(state.name.clone()), input, cursor);
+            let child = self.spawn(
+                tid,
+                map.processor.clone(),
+                index,
+                Some(index),
+                Some(state.name.clone()),
+                input,
+                cursor,
+            );
             children.threads.push(child);
             if index < limit {
                 children.running += 1;
@@ -1588,7 +1734,8 @@ impl Execution {
         for &child in first.iter().rev() {
             self.ready.push_front(child);
         }
-        let Step::Children(visit, children) = std::mem::replace(&mut self.threads[tid].step, Step::Done) else {
+        let Step::Children(visit, children) = std::mem::replace(&mut self.threads[tid].step, Step::Done)
+        else {
             return;
         };
         if children.threads.is_empty() {
@@ -1599,7 +1746,13 @@ impl Execution {
     }
 
     /// Groups Map items into batches: `{"Items": [...], "BatchInput": ...}` per child (ItemBatcher).
-    fn batch(&mut self, items: Vec<Value>, batcher: &crate::model::ItemBatcher, input: &Value, scope: &Rc<Scope>) -> Result<Vec<Value>, EvalError> {
+    fn batch(
+        &mut self,
+        items: Vec<Value>,
+        batcher: &crate::model::ItemBatcher,
+        input: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Vec<Value>, EvalError> {
         let max_items = self.count(&batcher.max_items, input, scope, "MaxItemsPerBatchPath", false)?;
         let max_bytes = self.count(&batcher.max_bytes, input, scope, "MaxInputBytesPerBatchPath", false)?;
         let batch_input = match &batcher.batch_input {
@@ -1637,7 +1790,9 @@ impl Execution {
     }
 
     fn map_iteration_started(&mut self, child: usize) {
-        let (Some(name), Some(index)) = (self.threads[child].map_state_name.clone(), self.threads[child].map_index) else {
+        let (Some(name), Some(index)) =
+            (self.threads[child].map_state_name.clone(), self.threads[child].map_index)
+        else {
             return;
         };
         let parent = self.threads[child].parent.unwrap_or(0);
@@ -1676,7 +1831,9 @@ impl Execution {
                 children.last_child_event = child_cursor;
                 let total = children.results.len() as f64;
                 let tolerated = children.tolerated_count.is_some_and(|c| children.failed as f64 <= c)
-                    || children.tolerated_percentage.is_some_and(|p| children.failed as f64 * 100.0 / total <= p);
+                    || children
+                        .tolerated_percentage
+                        .is_some_and(|p| children.failed as f64 * 100.0 / total <= p);
                 let breached = children.tolerated_count.is_some() || children.tolerated_percentage.is_some();
                 children.results[slot] = Some(failure.error_output());
                 if failure.fatal || !tolerated {
@@ -1709,7 +1866,9 @@ impl Execution {
             }
         }
         if let Some(failure) = fail_now {
-            let Step::Children(visit, children) = std::mem::replace(&mut self.threads[parent].step, Step::Done) else {
+            let Step::Children(visit, children) =
+                std::mem::replace(&mut self.threads[parent].step, Step::Done)
+            else {
                 return;
             };
             self.abort_children(&children);
@@ -1729,7 +1888,9 @@ impl Execution {
             self.map_iteration_started(next);
             self.ready.push_front(next);
         } else if children.running == 0 && children.pending.is_empty() {
-            let Step::Children(visit, children) = std::mem::replace(&mut self.threads[parent].step, Step::Done) else {
+            let Step::Children(visit, children) =
+                std::mem::replace(&mut self.threads[parent].step, Step::Done)
+            else {
                 return;
             };
             self.threads[parent].step = Step::ChildrenDone(visit, children);
@@ -1753,7 +1914,9 @@ impl Execution {
                 _ => {}
             }
             if started {
-                if let Some((name, index)) = self.threads[child].map_state_name.clone().zip(self.threads[child].map_index) {
+                if let Some((name, index)) =
+                    self.threads[child].map_state_name.clone().zip(self.threads[child].map_index)
+                {
                     let prev = self.threads[child].cursor;
                     self.push_event(prev, EventKind::MapIterationAborted { name, index });
                 }
@@ -1765,7 +1928,8 @@ impl Execution {
     fn children_done(&mut self, tid: usize, visit: Visit, children: Children) {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
-        let kind = if children.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
+        let kind =
+            if children.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
         // AWS writes ...StateSucceeded and the following ...StateExited both after the last child event.
         self.push_event(children.last_child_event, kind);
         self.threads[tid].cursor = children.last_child_event;

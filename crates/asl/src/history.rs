@@ -31,14 +31,37 @@ pub type Assigned = Vec<(Rc<str>, Value)>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
-    ExecutionStarted { input: Value, role_arn: Rc<str> },
-    ExecutionSucceeded { output: Value },
-    ExecutionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ExecutionStarted {
+        input: Value,
+        role_arn: Rc<str>,
+    },
+    ExecutionSucceeded {
+        output: Value,
+    },
+    ExecutionFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    ExecutionTimedOut {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    ExecutionAborted {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     /// `state_type` is the ASL type name (`Task`, `Pass`, ...): AWS spells the event `TaskStateEntered`.
-    StateEntered { state_type: &'static str, name: Rc<str>, input: Value },
-    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Assigned> },
+    StateEntered {
+        state_type: &'static str,
+        name: Rc<str>,
+        input: Value,
+    },
+    StateExited {
+        state_type: &'static str,
+        name: Rc<str>,
+        output: Value,
+        assigned: Option<Assigned>,
+    },
     TaskScheduled {
         task: TaskResource,
         region: Rc<str>,
@@ -46,40 +69,102 @@ pub enum EventKind {
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     },
-    TaskStarted { task: TaskResource },
-    TaskSubmitted { task: TaskResource, output: Value },
-    TaskSucceeded { task: TaskResource, output: Value },
-    TaskFailed { task: TaskResource, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    TaskTimedOut { task: TaskResource, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    TaskStateAborted { name: Rc<str> },
-    LambdaFunctionScheduled { resource: Rc<str>, input: Value, timeout_seconds: Option<u64> },
+    TaskStarted {
+        task: TaskResource,
+    },
+    TaskSubmitted {
+        task: TaskResource,
+        output: Value,
+    },
+    TaskSucceeded {
+        task: TaskResource,
+        output: Value,
+    },
+    TaskFailed {
+        task: TaskResource,
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    TaskTimedOut {
+        task: TaskResource,
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    TaskStateAborted {
+        name: Rc<str>,
+    },
+    LambdaFunctionScheduled {
+        resource: Rc<str>,
+        input: Value,
+        timeout_seconds: Option<u64>,
+    },
     LambdaFunctionStarted,
-    LambdaFunctionSucceeded { output: Value },
-    LambdaFunctionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    LambdaFunctionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    LambdaFunctionSucceeded {
+        output: Value,
+    },
+    LambdaFunctionFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    LambdaFunctionTimedOut {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     ActivityScheduled {
         resource: Rc<str>,
         input: Value,
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     },
-    ActivityStarted { worker_name: Option<Rc<str>> },
-    ActivitySucceeded { output: Value },
-    ActivityFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ActivityTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    WaitStateAborted { name: Rc<str> },
+    ActivityStarted {
+        worker_name: Option<Rc<str>>,
+    },
+    ActivitySucceeded {
+        output: Value,
+    },
+    ActivityFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    ActivityTimedOut {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
+    WaitStateAborted {
+        name: Rc<str>,
+    },
     ParallelStateStarted,
     ParallelStateSucceeded,
-    ParallelStateFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ParallelStateFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     ParallelStateAborted,
-    MapStateStarted { length: usize },
+    MapStateStarted {
+        length: usize,
+    },
     MapStateSucceeded,
-    MapStateFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    MapStateFailed {
+        error: Option<Rc<str>>,
+        cause: Option<Rc<str>>,
+    },
     MapStateAborted,
-    MapIterationStarted { name: Rc<str>, index: usize },
-    MapIterationSucceeded { name: Rc<str>, index: usize },
-    MapIterationFailed { name: Rc<str>, index: usize },
-    MapIterationAborted { name: Rc<str>, index: usize },
+    MapIterationStarted {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationSucceeded {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationFailed {
+        name: Rc<str>,
+        index: usize,
+    },
+    MapIterationAborted {
+        name: Rc<str>,
+        index: usize,
+    },
 }
 
 impl EventKind {
@@ -196,7 +281,9 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
             payload(&mut d, "output", output);
             "executionSucceededEventDetails"
         }
-        ExecutionFailed { error, cause } => return Some(("executionFailedEventDetails", error_cause(error, cause))),
+        ExecutionFailed { error, cause } => {
+            return Some(("executionFailedEventDetails", error_cause(error, cause)))
+        }
         ExecutionTimedOut { error, cause } => {
             return Some(("executionTimedOutEventDetails", error_cause(error, cause)))
         }
@@ -291,7 +378,9 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
             payload(&mut d, "output", output);
             "activitySucceededEventDetails"
         }
-        ActivityFailed { error, cause } => return Some(("activityFailedEventDetails", error_cause(error, cause))),
+        ActivityFailed { error, cause } => {
+            return Some(("activityFailedEventDetails", error_cause(error, cause)))
+        }
         ActivityTimedOut { error, cause } => {
             return Some(("activityTimedOutEventDetails", error_cause(error, cause)))
         }
@@ -300,7 +389,9 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
         ParallelStateFailed { error, cause } => {
             return Some(("parallelStateFailedEventDetails", error_cause(error, cause)))
         }
-        MapStateFailed { error, cause } => return Some(("mapStateFailedEventDetails", error_cause(error, cause))),
+        MapStateFailed { error, cause } => {
+            return Some(("mapStateFailedEventDetails", error_cause(error, cause)))
+        }
         MapStateStarted { length } => {
             d.insert("length".into(), json!(length));
             "mapStateStartedEventDetails"
@@ -359,7 +450,8 @@ mod tests {
 
     #[test]
     fn events_render_in_aws_shape() {
-        let task = TaskResource { resource_type: "sqs".into(), resource: "sendMessage.waitForTaskToken".into() };
+        let task =
+            TaskResource { resource_type: "sqs".into(), resource: "sendMessage.waitForTaskToken".into() };
         let ev = Event {
             id: 6,
             previous_event_id: 5,

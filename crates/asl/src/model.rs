@@ -221,7 +221,8 @@ impl Resource {
 
     /// Whether `$$.Task.Token` exists for this task (callback and `.sync` tasks, ASL-SEMANTICS §1.1).
     pub fn has_token(&self) -> bool {
-        matches!(self.pattern, Pattern::WaitForTaskToken | Pattern::Sync) && self.kind != ResourceKind::Activity
+        matches!(self.pattern, Pattern::WaitForTaskToken | Pattern::Sync)
+            && self.kind != ResourceKind::Activity
     }
 }
 
@@ -335,11 +336,7 @@ impl Reader {
                     .find(|s| s.eq_ignore_ascii_case(key))
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
-                self.error(
-                    "unknown-field",
-                    obj.at(key),
-                    format!("'{key}' is not a field of {what}{hint}"),
-                );
+                self.error("unknown-field", obj.at(key), format!("'{key}' is not a field of {what}{hint}"));
             }
         }
     }
@@ -348,7 +345,11 @@ impl Reader {
         match obj.get(key)? {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.error("wrong-type", obj.at(key), format!("'{key}' must be a string, not {}", article(other)));
+                self.error(
+                    "wrong-type",
+                    obj.at(key),
+                    format!("'{key}' must be a string, not {}", article(other)),
+                );
                 None
             }
         }
@@ -358,7 +359,11 @@ impl Reader {
         match obj.get(key)? {
             Value::Bool(b) => Some(*b),
             other => {
-                self.error("wrong-type", obj.at(key), format!("'{key}' must be true or false, not {}", article(other)));
+                self.error(
+                    "wrong-type",
+                    obj.at(key),
+                    format!("'{key}' must be true or false, not {}", article(other)),
+                );
                 None
             }
         }
@@ -385,7 +390,11 @@ impl Reader {
         match v.as_f64() {
             Some(n) => Some(n),
             None => {
-                self.error("wrong-type", obj.at(key), format!("'{key}' must be a number, not {}", article(v)));
+                self.error(
+                    "wrong-type",
+                    obj.at(key),
+                    format!("'{key}' must be a number, not {}", article(v)),
+                );
                 None
             }
         }
@@ -419,7 +428,11 @@ impl Reader {
                 self.parse_path(s, &at, key, false).map_or(PathField::Whole, PathField::Path)
             }
             Some(other) => {
-                self.error("wrong-type", obj.at(key), format!("'{key}' must be a path string or null, not {}", article(other)));
+                self.error(
+                    "wrong-type",
+                    obj.at(key),
+                    format!("'{key}' must be a path string or null, not {}", article(other)),
+                );
                 PathField::Whole
             }
         }
@@ -445,7 +458,11 @@ impl Reader {
                 }
             }
             Some(other) => {
-                self.error("wrong-type", obj.at("ResultPath"), format!("'ResultPath' must be a reference path or null, not {}", article(other)));
+                self.error(
+                    "wrong-type",
+                    obj.at("ResultPath"),
+                    format!("'ResultPath' must be a reference path or null, not {}", article(other)),
+                );
                 ResultPath::Replace
             }
         }
@@ -474,7 +491,11 @@ impl Reader {
         let path = self.path(obj, path_key, true);
         match (literal, path) {
             (Some(_), Some(_)) => {
-                self.error("exclusive-fields", obj.at(path_key), format!("'{key}' and '{path_key}' cannot both be set"));
+                self.error(
+                    "exclusive-fields",
+                    obj.at(path_key),
+                    format!("'{key}' and '{path_key}' cannot both be set"),
+                );
                 Seconds::None
             }
             (Some(n), None) => Seconds::Literal(n),
@@ -488,7 +509,11 @@ impl Reader {
         let path = self.path(obj, path_key, true);
         match (literal, path) {
             (Some(_), Some(_)) => {
-                self.error("exclusive-fields", obj.at(path_key), format!("'{key}' and '{path_key}' cannot both be set"));
+                self.error(
+                    "exclusive-fields",
+                    obj.at(path_key),
+                    format!("'{key}' and '{path_key}' cannot both be set"),
+                );
                 Count::None
             }
             (Some(n), None) if n < 0.0 => {
@@ -542,7 +567,11 @@ impl Reader {
         let states_at = obj.at("States");
         let states_value = obj.get("States");
         if start_at.is_none() && !obj.map.contains_key("StartAt") {
-            self.error("missing-field", &obj.pointer, format!("{owner} needs a 'StartAt' naming its first state"));
+            self.error(
+                "missing-field",
+                &obj.pointer,
+                format!("{owner} needs a 'StartAt' naming its first state"),
+            );
         }
         let Some(states_value) = states_value else {
             self.error("missing-field", &obj.pointer, format!("{owner} needs a 'States' object"));
@@ -558,7 +587,11 @@ impl Reader {
         for (name, value) in states_obj.map.iter() {
             let at = pointer_join(&states_at, name);
             if name.chars().count() > 80 {
-                self.error("bad-name", &at, format!("state names can be at most 80 characters; '{name}' is longer"));
+                self.error(
+                    "bad-name",
+                    &at,
+                    format!("state names can be at most 80 characters; '{name}' is longer"),
+                );
             }
             if let Some(state) = self.state(name, value, &at, &names) {
                 states.push(state);
@@ -617,13 +650,23 @@ impl Reader {
             }
             (None, Some(true)) => None,
             (None, _) => {
-                self.error("missing-next", &obj.pointer, "this state needs 'Next' (the state to go to) or 'End: true'");
+                self.error(
+                    "missing-next",
+                    &obj.pointer,
+                    "this state needs 'Next' (the state to go to) or 'End: true'",
+                );
                 None
             }
         }
     }
 
-    fn state(&mut self, name: &Rc<str>, v: &Value, at: &str, names: &HashMap<Rc<str>, usize>) -> Option<State> {
+    fn state(
+        &mut self,
+        name: &Rc<str>,
+        v: &Value,
+        at: &str,
+        names: &HashMap<Rc<str>, usize>,
+    ) -> Option<State> {
         let mut obj = self.object(v, at, &format!("State \"{name}\""))?;
         let type_name = self.string(&mut obj, "Type");
         let Some(type_name) = type_name else {
@@ -636,7 +679,10 @@ impl Reader {
             self.error(
                 "wrong-value",
                 obj.at("Type"),
-                format!("'Type' must be one of {}; \"{type_name}\" is not a state type", STATE_TYPES.join(", ")),
+                format!(
+                    "'Type' must be one of {}; \"{type_name}\" is not a state type",
+                    STATE_TYPES.join(", ")
+                ),
             );
             return None;
         }
@@ -652,7 +698,8 @@ impl Reader {
         let t = &*type_name;
         let terminal = matches!(t, "Succeed" | "Fail");
         let input_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "InputPath") };
-        let output_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "OutputPath") };
+        let output_path =
+            if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "OutputPath") };
         let takes_parameters = matches!(t, "Task" | "Pass" | "Parallel" | "Map");
         let parameters = if takes_parameters { self.template(&mut obj, "Parameters") } else { None };
         let takes_result = matches!(t, "Task" | "Parallel" | "Map");
@@ -704,7 +751,11 @@ impl Reader {
         let path = self.string(obj, path_key);
         match (literal, path) {
             (Some(_), Some(_)) => {
-                self.error("exclusive-fields", path_at, format!("'{key}' and '{path_key}' cannot both be set"));
+                self.error(
+                    "exclusive-fields",
+                    path_at,
+                    format!("'{key}' and '{path_key}' cannot both be set"),
+                );
                 Source::None
             }
             (Some(s), None) => Source::Literal(s),
@@ -731,7 +782,11 @@ impl Reader {
             Some(arn) => Resource::parse(&arn),
             None => {
                 if !obj.map.contains_key("Resource") {
-                    self.error("missing-field", &obj.pointer, "a Task state needs a 'Resource' (the integration to call)");
+                    self.error(
+                        "missing-field",
+                        &obj.pointer,
+                        "a Task state needs a 'Resource' (the integration to call)",
+                    );
                 }
                 Resource::parse("")
             }
@@ -758,11 +813,22 @@ impl Reader {
             Some(Value::Array(rules)) if !rules.is_empty() => {
                 for (i, rule) in rules.iter().enumerate() {
                     let rule_at = format!("{at}/{i}");
-                    let condition = choice::parse_condition(rule, &rule_at, &["Next", "Comment", "Assign"], &mut self.diags);
+                    let condition = choice::parse_condition(
+                        rule,
+                        &rule_at,
+                        &["Next", "Comment", "Assign"],
+                        &mut self.diags,
+                    );
                     let next = match rule.get("Next") {
-                        Some(Value::String(n)) => self.target(n, &pointer_join(&rule_at, "Next"), "Next", names),
+                        Some(Value::String(n)) => {
+                            self.target(n, &pointer_join(&rule_at, "Next"), "Next", names)
+                        }
                         Some(_) => {
-                            self.error("wrong-type", pointer_join(&rule_at, "Next"), "'Next' must be a state name");
+                            self.error(
+                                "wrong-type",
+                                pointer_join(&rule_at, "Next"),
+                                "'Next' must be a state name",
+                            );
                             None
                         }
                         None => {
@@ -770,16 +836,20 @@ impl Reader {
                             None
                         }
                     };
-                    let assign = rule.get("Assign").and_then(|a| {
-                        self.compile_template(a, &pointer_join(&rule_at, "Assign"))
-                    });
+                    let assign = rule
+                        .get("Assign")
+                        .and_then(|a| self.compile_template(a, &pointer_join(&rule_at, "Assign")));
                     if let (Some(condition), Some(next)) = (condition, next) {
                         choices.push(ChoiceBranch { condition, next, assign });
                     }
                 }
             }
             Some(Value::Array(_)) => self.error("missing-field", at, "'Choices' must hold at least one rule"),
-            Some(other) => self.error("wrong-type", at, format!("'Choices' must be an array of rules, not {}", article(other))),
+            Some(other) => self.error(
+                "wrong-type",
+                at,
+                format!("'Choices' must be an array of rules, not {}", article(other)),
+            ),
             None => self.error("missing-field", &obj.pointer, "a Choice state needs 'Choices'"),
         }
         let default = self.string(obj, "Default").and_then(|d| {
@@ -822,14 +892,22 @@ impl Reader {
             return None;
         }
         if given.is_empty() {
-            self.error("missing-field", &obj.pointer, "a Wait state needs one of Seconds, Timestamp, SecondsPath or TimestampPath");
+            self.error(
+                "missing-field",
+                &obj.pointer,
+                "a Wait state needs one of Seconds, Timestamp, SecondsPath or TimestampPath",
+            );
             return None;
         }
         if let Some(ts) = timestamp {
             return match choice::parse_timestamp(&ts) {
                 Some(t) => Some(WaitFor::Timestamp(t.to_epoch_millis())),
                 None => {
-                    self.error("bad-timestamp", obj.at("Timestamp"), "'Timestamp' must be an RFC 3339 timestamp such as 2026-01-01T12:00:00Z");
+                    self.error(
+                        "bad-timestamp",
+                        obj.at("Timestamp"),
+                        "'Timestamp' must be an RFC 3339 timestamp such as 2026-01-01T12:00:00Z",
+                    );
                     None
                 }
             };
@@ -876,11 +954,19 @@ impl Reader {
         let item_selector = self.template(obj, "ItemSelector");
         let legacy_parameters = obj.map.contains_key("Parameters");
         if item_selector.is_some() && legacy_parameters {
-            self.error("exclusive-fields", obj.at("Parameters"), "'ItemSelector' replaces the older 'Parameters' of a Map; use only one");
+            self.error(
+                "exclusive-fields",
+                obj.at("Parameters"),
+                "'ItemSelector' replaces the older 'Parameters' of a Map; use only one",
+            );
         }
         let processor_key = match (obj.map.contains_key("ItemProcessor"), obj.map.contains_key("Iterator")) {
             (true, true) => {
-                self.error("exclusive-fields", obj.at("Iterator"), "'ItemProcessor' replaces the older 'Iterator'; use only one");
+                self.error(
+                    "exclusive-fields",
+                    obj.at("Iterator"),
+                    "'ItemProcessor' replaces the older 'Iterator'; use only one",
+                );
                 "ItemProcessor"
             }
             (false, true) => "Iterator",
@@ -899,7 +985,11 @@ impl Reader {
                 graph?
             }
             None => {
-                self.error("missing-field", &obj.pointer, "a Map state needs an 'ItemProcessor' (the states to run for each item)");
+                self.error(
+                    "missing-field",
+                    &obj.pointer,
+                    "a Map state needs an 'ItemProcessor' (the states to run for each item)",
+                );
                 return None;
             }
         };
@@ -909,7 +999,11 @@ impl Reader {
             self.count(obj, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath");
         if let Count::Literal(p) = tolerated_failure_percentage {
             if p > 100.0 {
-                self.error("wrong-value", obj.at("ToleratedFailurePercentage"), "'ToleratedFailurePercentage' must be between 0 and 100");
+                self.error(
+                    "wrong-value",
+                    obj.at("ToleratedFailurePercentage"),
+                    "'ToleratedFailurePercentage' must be between 0 and 100",
+                );
             }
         }
         let _label = self.string(obj, "Label");
@@ -959,7 +1053,11 @@ impl Reader {
         }
         if let Some(t) = self.string(&mut c, "ExecutionType") {
             if !matches!(&*t, "STANDARD" | "EXPRESS") {
-                self.error("wrong-value", c.at("ExecutionType"), "'ExecutionType' must be \"STANDARD\" or \"EXPRESS\"");
+                self.error(
+                    "wrong-value",
+                    c.at("ExecutionType"),
+                    "'ExecutionType' must be \"STANDARD\" or \"EXPRESS\"",
+                );
             }
         }
         self.finish(c, "'ProcessorConfig'");
@@ -977,16 +1075,28 @@ impl Reader {
                     }
                 }
                 if names.len() > 1 && names.iter().any(|n| &**n == "States.ALL") {
-                    self.error("states-all-not-alone", &at, "\"States.ALL\" must be the only name in its 'ErrorEquals'");
+                    self.error(
+                        "states-all-not-alone",
+                        &at,
+                        "\"States.ALL\" must be the only name in its 'ErrorEquals'",
+                    );
                 }
                 names
             }
             Some(Value::Array(_)) => {
-                self.error("missing-field", at, format!("'ErrorEquals' of a {what} must name at least one error"));
+                self.error(
+                    "missing-field",
+                    at,
+                    format!("'ErrorEquals' of a {what} must name at least one error"),
+                );
                 Vec::new()
             }
             Some(other) => {
-                self.error("wrong-type", at, format!("'ErrorEquals' must be an array of error names, not {}", article(other)));
+                self.error(
+                    "wrong-type",
+                    at,
+                    format!("'ErrorEquals' must be an array of error names, not {}", article(other)),
+                );
                 Vec::new()
             }
             None => {
@@ -1009,7 +1119,11 @@ impl Reader {
             let Some(mut r) = self.object(item, &r_at, "A retrier") else { continue };
             let errors = self.error_names(&mut r, "retrier");
             if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
-                self.error("states-all-not-last", pointer_join(&r_at, "ErrorEquals"), "a retrier for \"States.ALL\" must be the last one: retriers after it can never match");
+                self.error(
+                    "states-all-not-last",
+                    pointer_join(&r_at, "ErrorEquals"),
+                    "a retrier for \"States.ALL\" must be the last one: retriers after it can never match",
+                );
             }
             let interval_seconds = self.integer(&mut r, "IntervalSeconds", 1, 99_999_999).unwrap_or(1) as f64;
             let max_attempts = self.integer(&mut r, "MaxAttempts", 0, 99_999_999).unwrap_or(3) as u32;
@@ -1026,13 +1140,24 @@ impl Reader {
                 None | Some("NONE") => false,
                 Some("FULL") => true,
                 Some(other) => {
-                    self.error("wrong-value", r.at("JitterStrategy"), format!("'JitterStrategy' must be \"FULL\" or \"NONE\", not \"{other}\""));
+                    self.error(
+                        "wrong-value",
+                        r.at("JitterStrategy"),
+                        format!("'JitterStrategy' must be \"FULL\" or \"NONE\", not \"{other}\""),
+                    );
                     false
                 }
             };
             let _ = self.string(&mut r, "Comment");
             self.finish(r, "a retrier");
-            out.push(Retrier { errors, interval_seconds, max_attempts, backoff_rate, max_delay_seconds, jitter_full });
+            out.push(Retrier {
+                errors,
+                interval_seconds,
+                max_attempts,
+                backoff_rate,
+                max_delay_seconds,
+                jitter_full,
+            });
         }
         out
     }
@@ -1050,7 +1175,11 @@ impl Reader {
             let Some(mut c) = self.object(item, &c_at, "A catcher") else { continue };
             let errors = self.error_names(&mut c, "catcher");
             if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
-                self.error("states-all-not-last", pointer_join(&c_at, "ErrorEquals"), "a catcher for \"States.ALL\" must be the last one: catchers after it can never match");
+                self.error(
+                    "states-all-not-last",
+                    pointer_join(&c_at, "ErrorEquals"),
+                    "a catcher for \"States.ALL\" must be the last one: catchers after it can never match",
+                );
             }
             let next = match self.string(&mut c, "Next") {
                 Some(n) => {
@@ -1058,7 +1187,11 @@ impl Reader {
                     self.target(&n, &n_at, "Next", names)
                 }
                 None => {
-                    self.error("missing-next", &c_at, "a catcher needs 'Next': the state to go to when it catches");
+                    self.error(
+                        "missing-next",
+                        &c_at,
+                        "a catcher needs 'Next': the state to go to when it catches",
+                    );
                     None
                 }
             };

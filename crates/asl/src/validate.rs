@@ -17,7 +17,10 @@ fn check_graph(graph: &Graph, diags: &mut Vec<Diagnostic>) {
             diags.push(Diagnostic::error(
                 "unreachable-state",
                 &state.pointer,
-                format!("state \"{}\" can never be reached: no Next, Default, Choice or Catch leads to it", state.name),
+                format!(
+                    "state \"{}\" can never be reached: no Next, Default, Choice or Catch leads to it",
+                    state.name
+                ),
             ));
         }
         match &state.kind {

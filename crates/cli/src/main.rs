@@ -114,7 +114,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     world.run_to_end();
     let report = sim::Report::of(&world);
     if let Some(path) = history_file {
-        let doc = serde_json::json!({ "events": report.history });
+        let doc = serde_json::json!({ "events": report.history_json() });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write '{path}': {e}"))?;
     }

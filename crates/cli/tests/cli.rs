@@ -9,7 +9,11 @@ fn baton(args: &[&str]) -> (i32, String, String) {
         .current_dir(workspace())
         .output()
         .expect("the baton binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn workspace() -> PathBuf {
@@ -35,14 +39,18 @@ fn validate_reports_every_problem_with_its_location() {
 
 #[test]
 fn validate_with_context_shows_the_line_and_a_caret() {
-    let (code, stdout, _) = baton(&["validate", "--context", "crates/cli/tests/invalid/invalid-json.asl.json"]);
+    let (code, stdout, _) =
+        baton(&["validate", "--context", "crates/cli/tests/invalid/invalid-json.asl.json"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(stdout);
 }
 
 #[test]
 fn a_valid_definition_validates_silently() {
-    assert_eq!(baton(&["validate", "examples/human-approval/definition.asl.json"]), (0, String::new(), String::new()));
+    assert_eq!(
+        baton(&["validate", "examples/human-approval/definition.asl.json"]),
+        (0, String::new(), String::new())
+    );
 }
 
 fn run_approval(scenario: &str) -> serde_json::Value {
@@ -71,7 +79,10 @@ fn run_approval_outcomes() {
     assert_eq!(reject["cause"], "Not in budget");
 
     let timeout = run_approval("timeout");
-    assert_eq!((timeout["status"].as_str(), timeout["error"].as_str()), (Some("FAILED"), Some("ApprovalTimedOut")));
+    assert_eq!(
+        (timeout["status"].as_str(), timeout["error"].as_str()),
+        (Some("FAILED"), Some("ApprovalTimedOut"))
+    );
     assert_eq!(timeout["clock"], 3600);
     let late = &timeout["calls"][0];
     assert_eq!((late["ok"].as_bool(), late["error"].as_str()), (Some(false), Some("TaskTimedOut")));
@@ -96,15 +107,26 @@ fn run_with_history_prints_aws_events() {
     ]);
     assert_eq!(code, 0);
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let types: Vec<&str> = out["history"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    let types: Vec<&str> =
+        out["history"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         types,
         [
-            "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted",
-            "TaskTimedOut", "TaskStateExited", "FailStateEntered", "ExecutionFailed"
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskTimedOut",
+            "TaskStateExited",
+            "FailStateEntered",
+            "ExecutionFailed"
         ]
     );
-    assert!(out["history"][2]["taskScheduledEventDetails"]["parameters"].as_str().unwrap().contains("\"token\":\"AQB"));
+    assert!(out["history"][2]["taskScheduledEventDetails"]["parameters"]
+        .as_str()
+        .unwrap()
+        .contains("\"token\":\"AQB"));
 }
 
 #[test]

@@ -68,7 +68,15 @@ fn time_workload(dir: &Path, name: &str, transitions: u64, runs: usize) -> Resul
         }
         check = match &report.output {
             Some(output) => output.to_json().chars().take(80).collect(),
-            None => format!("{:?}", report.status).chars().take(80).collect(),
+            None => format!(
+                "{:?}: {}: {}",
+                report.status,
+                report.error.as_deref().unwrap_or("-"),
+                report.cause.as_deref().unwrap_or("-")
+            )
+            .chars()
+            .take(80)
+            .collect(),
         };
     }
     times.sort_by(f64::total_cmp);

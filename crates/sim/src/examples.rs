@@ -64,9 +64,7 @@ pub const ALL: &[Example] = &[
         definition: file!("retry-after-timeout", "definition.asl.json"),
         input: file!("retry-after-timeout", "input.json"),
         explanation: file!("retry-after-timeout", "README.md"),
-        scenarios: &[
-            ("late-answer", file!("retry-after-timeout", "late-answer.scenario.json")),
-        ],
+        scenarios: &[("late-answer", file!("retry-after-timeout", "late-answer.scenario.json"))],
     },
     Example {
         slug: "parallel-approvals",
@@ -85,9 +83,7 @@ pub const ALL: &[Example] = &[
         definition: file!("map-per-item", "definition.asl.json"),
         input: file!("map-per-item", "input.json"),
         explanation: file!("map-per-item", "README.md"),
-        scenarios: &[
-            ("all-picked", file!("map-per-item", "all-picked.scenario.json")),
-        ],
+        scenarios: &[("all-picked", file!("map-per-item", "all-picked.scenario.json"))],
     },
     Example {
         slug: "activity-worker",
@@ -95,9 +91,7 @@ pub const ALL: &[Example] = &[
         definition: file!("activity-worker", "definition.asl.json"),
         input: file!("activity-worker", "input.json"),
         explanation: file!("activity-worker", "README.md"),
-        scenarios: &[
-            ("worker-prints", file!("activity-worker", "worker-prints.scenario.json")),
-        ],
+        scenarios: &[("worker-prints", file!("activity-worker", "worker-prints.scenario.json"))],
     },
 ];
 

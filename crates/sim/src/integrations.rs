@@ -24,10 +24,9 @@ pub fn participant(resource: &Resource, parameters: &Value) -> Participant {
         (_, "sqs") => ("queue", text("QueueUrl").map_or_else(|| "queue".into(), |u| last(u, '/'))),
         (_, "lambda") => ("lambda", text("FunctionName").map_or_else(|| "function".into(), |f| last(f, ':'))),
         (_, "sns") => ("topic", text("TopicArn").map_or_else(|| "topic".into(), |t| last(t, ':'))),
-        (_, "states") => (
-            "execution",
-            text("StateMachineArn").map_or_else(|| "child execution".into(), |a| last(a, ':')),
-        ),
+        (_, "states") => {
+            ("execution", text("StateMachineArn").map_or_else(|| "child execution".into(), |a| last(a, ':')))
+        }
         (_, "events") => ("bus", "EventBridge".into()),
         (_, "dynamodb") => ("table", text("TableName").unwrap_or_else(|| "table".into())),
         (_, service) => ("service", service.trim_start_matches("aws-sdk:").to_string()),
@@ -59,7 +58,10 @@ pub fn default_response(resource: &Resource, parameters: &Value, n: u64) -> Valu
             ("FailedEntryCount", Value::from_i64(0)),
         ]),
         "states" => Value::from_pairs([
-            ("ExecutionArn", Value::from(format!("arn:aws:states:us-east-1:123456789012:execution:child:{id}"))),
+            (
+                "ExecutionArn",
+                Value::from(format!("arn:aws:states:us-east-1:123456789012:execution:child:{id}")),
+            ),
             ("StartDate", Value::from("2026-01-01T00:00:00.000Z")),
         ]),
         _ => {

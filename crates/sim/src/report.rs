@@ -1,6 +1,7 @@
 //! The result of a run, in the shape `baton run` prints.
 
 use asl::exec::Status;
+use asl::history::Event;
 use asl::Value;
 use serde_json::{json, Map, Value as Json};
 
@@ -15,8 +16,10 @@ pub struct Report {
     /// Virtual milliseconds from the start to the last history event.
     pub clock_ms: u64,
     pub calls: Vec<CallRecord>,
-    /// The history as AWS prints it.
-    pub history: Vec<Json>,
+    /// The event history, kept as data: [`Report::history_json`] writes AWS's form on demand
+    /// (serializing every payload of a long run costs more than running it).
+    pub events: Vec<Event>,
+    pub start_epoch_ms: u64,
 }
 
 impl Report {
@@ -30,8 +33,14 @@ impl Report {
             cause: failure.and_then(|f| f.cause.as_deref().map(String::from)),
             clock_ms: exec.history().last().map_or(0, |e| e.at_ms),
             calls: world.calls().to_vec(),
-            history: exec.history_json(),
+            events: exec.history().to_vec(),
+            start_epoch_ms: exec.options().start_epoch_ms,
         }
+    }
+
+    /// The history as `aws stepfunctions get-execution-history` prints its `events`.
+    pub fn history_json(&self) -> Vec<Json> {
+        self.events.iter().map(|e| e.to_aws_json(self.start_epoch_ms)).collect()
     }
 
     /// `{"status", "output" | "error", "cause", "clock", "calls", "history"?}`.
@@ -51,7 +60,7 @@ impl Report {
         let calls: Vec<Json> = self.calls.iter().map(call_json).collect();
         out.insert("calls".into(), Json::Array(calls));
         if with_history {
-            out.insert("history".into(), Json::Array(self.history.clone()));
+            out.insert("history".into(), Json::Array(self.history_json()));
         }
         Json::Object(out)
     }

@@ -50,7 +50,10 @@ pub enum Response {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
     Success(Value),
-    Failure { error: Option<String>, cause: Option<String> },
+    Failure {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     /// Nobody answers (only heartbeats, if any).
     None,
 }
@@ -75,10 +78,18 @@ pub enum Target {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The output as raw text, so invalid JSON can be sent on purpose.
-    SendTaskSuccess { output: String },
-    SendTaskFailure { error: Option<String>, cause: Option<String> },
+    SendTaskSuccess {
+        output: String,
+    },
+    SendTaskFailure {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     SendTaskHeartbeat,
-    StopExecution { error: Option<String>, cause: Option<String> },
+    StopExecution {
+        error: Option<String>,
+        cause: Option<String>,
+    },
 }
 
 impl Action {
@@ -97,7 +108,6 @@ impl Action {
 pub struct Context {
     pub options: asl::exec::StartOptions,
 }
-
 
 /// A scenario that cannot be used, with the JSON pointer of the problem.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,7 +132,11 @@ fn err(pointer: impl Into<String>, message: impl Into<String>) -> ScenarioError 
     ScenarioError { pointer: pointer.into(), message: message.into() }
 }
 
-fn opt_string(obj: &serde_json::Map<String, Json>, key: &str, at: &str) -> Result<Option<String>, ScenarioError> {
+fn opt_string(
+    obj: &serde_json::Map<String, Json>,
+    key: &str,
+    at: &str,
+) -> Result<Option<String>, ScenarioError> {
     match obj.get(key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.clone())),
@@ -149,8 +163,9 @@ impl Scenario {
 
     /// Reads a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let json: Json = serde_json::from_str(text)
-            .map_err(|e| err("", format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column())))?;
+        let json: Json = serde_json::from_str(text).map_err(|e| {
+            err("", format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column()))
+        })?;
         Scenario::from_json_value(&json)
     }
 
@@ -167,10 +182,14 @@ impl Scenario {
         }
         scenario.input = obj.get("input").map(|v| Value::from(v.clone()));
         if let Some(responders) = obj.get("responders") {
-            let map = responders.as_object().ok_or_else(|| err("/responders", "'responders' must map state names to lists of responses"))?;
+            let map = responders.as_object().ok_or_else(|| {
+                err("/responders", "'responders' must map state names to lists of responses")
+            })?;
             for (state, list) in map {
                 let at = format!("/responders/{}", state.replace('~', "~0").replace('/', "~1"));
-                let list = list.as_array().ok_or_else(|| err(&at, "must be a list of responses, one per invocation"))?;
+                let list = list
+                    .as_array()
+                    .ok_or_else(|| err(&at, "must be a list of responses, one per invocation"))?;
                 let responses = list
                     .iter()
                     .enumerate()
@@ -189,8 +208,11 @@ impl Scenario {
             scenario.context = Context::from_json(context)?;
         }
         if let Some(expect) = obj.get("expect") {
-            let e = expect.as_object().ok_or_else(|| err("/expect", "'expect' must be {\"status\": ..., \"error\": ...}"))?;
-            let status = opt_string(e, "status", "/expect")?.ok_or_else(|| err("/expect", "'expect' needs a 'status'"))?;
+            let e = expect
+                .as_object()
+                .ok_or_else(|| err("/expect", "'expect' must be {\"status\": ..., \"error\": ...}"))?;
+            let status = opt_string(e, "status", "/expect")?
+                .ok_or_else(|| err("/expect", "'expect' needs a 'status'"))?;
             scenario.expect = Some(Expect { status, error: opt_string(e, "error", "/expect")? });
         }
         Ok(scenario)
@@ -204,24 +226,41 @@ impl Scenario {
 
 impl Response {
     fn from_json(v: &Json, at: &str) -> Result<Response, ScenarioError> {
-        let obj = v.as_object().ok_or_else(|| err(at, "a response must be an object such as {\"return\": {...}}"))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| err(at, "a response must be an object such as {\"return\": {...}}"))?;
         if let Some(x) = obj.get("return") {
             return Ok(Response::Return(Value::from(x.clone())));
         }
         if let Some(t) = obj.get("throw") {
-            let t = t.as_object().ok_or_else(|| err(format!("{at}/throw"), "'throw' must be {\"error\": ..., \"cause\": ...}"))?;
+            let t = t.as_object().ok_or_else(|| {
+                err(format!("{at}/throw"), "'throw' must be {\"error\": ..., \"cause\": ...}")
+            })?;
             let at = format!("{at}/throw");
-            return Ok(Response::Throw { error: opt_string(t, "error", &at)?, cause: opt_string(t, "cause", &at)? });
+            return Ok(Response::Throw {
+                error: opt_string(t, "error", &at)?,
+                cause: opt_string(t, "cause", &at)?,
+            });
         }
         if obj.get("hang") == Some(&Json::Bool(true)) {
             return Ok(Response::Hang);
         }
         if let Some(kind) = obj.get("callback") {
             let answer = match kind.as_str() {
-                Some("success") => Answer::Success(Value::from(obj.get("output").cloned().unwrap_or(Json::Null))),
-                Some("failure") => Answer::Failure { error: opt_string(obj, "error", at)?, cause: opt_string(obj, "cause", at)? },
+                Some("success") => {
+                    Answer::Success(Value::from(obj.get("output").cloned().unwrap_or(Json::Null)))
+                }
+                Some("failure") => Answer::Failure {
+                    error: opt_string(obj, "error", at)?,
+                    cause: opt_string(obj, "cause", at)?,
+                },
                 Some("none") => Answer::None,
-                _ => return Err(err(format!("{at}/callback"), "'callback' must be \"success\", \"failure\" or \"none\"")),
+                _ => {
+                    return Err(err(
+                        format!("{at}/callback"),
+                        "'callback' must be \"success\", \"failure\" or \"none\"",
+                    ))
+                }
             };
             let after_seconds = seconds(obj.get("after"), &format!("{at}/after"))?;
             let heartbeats = match obj.get("heartbeats") {
@@ -229,9 +268,13 @@ impl Response {
                 Some(Json::Array(items)) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, h)| seconds(Some(h), &format!("{at}/heartbeats/{i}")).map(Option::unwrap_or_default))
+                    .map(|(i, h)| {
+                        seconds(Some(h), &format!("{at}/heartbeats/{i}")).map(Option::unwrap_or_default)
+                    })
                     .collect::<Result<_, _>>()?,
-                Some(_) => return Err(err(format!("{at}/heartbeats"), "'heartbeats' must be a list of seconds")),
+                Some(_) => {
+                    return Err(err(format!("{at}/heartbeats"), "'heartbeats' must be a list of seconds"))
+                }
             };
             return Ok(Response::Callback { answer, after_seconds, heartbeats });
         }
@@ -245,31 +288,34 @@ impl Call {
         let at_seconds = seconds(obj.get("at"), &format!("{at}/at"))?.unwrap_or(0.0);
         let error = opt_string(obj, "error", at)?;
         let cause = opt_string(obj, "cause", at)?;
-        let action = match obj.get("action").and_then(Json::as_str) {
-            Some("SendTaskSuccess") => {
-                let output = match (obj.get("outputText"), obj.get("output")) {
-                    (Some(Json::String(text)), _) => text.clone(),
-                    (Some(_), _) => return Err(err(format!("{at}/outputText"), "'outputText' must be a string")),
-                    (None, Some(output)) => output.to_string(),
-                    (None, None) => "{}".into(),
-                };
-                Action::SendTaskSuccess { output }
-            }
-            Some("SendTaskFailure") => Action::SendTaskFailure { error, cause },
-            Some("SendTaskHeartbeat") => Action::SendTaskHeartbeat,
-            Some("StopExecution") => Action::StopExecution { error, cause },
-            _ => {
-                return Err(err(
+        let action =
+            match obj.get("action").and_then(Json::as_str) {
+                Some("SendTaskSuccess") => {
+                    let output = match (obj.get("outputText"), obj.get("output")) {
+                        (Some(Json::String(text)), _) => text.clone(),
+                        (Some(_), _) => {
+                            return Err(err(format!("{at}/outputText"), "'outputText' must be a string"))
+                        }
+                        (None, Some(output)) => output.to_string(),
+                        (None, None) => "{}".into(),
+                    };
+                    Action::SendTaskSuccess { output }
+                }
+                Some("SendTaskFailure") => Action::SendTaskFailure { error, cause },
+                Some("SendTaskHeartbeat") => Action::SendTaskHeartbeat,
+                Some("StopExecution") => Action::StopExecution { error, cause },
+                _ => return Err(err(
                     format!("{at}/action"),
                     "'action' must be SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat or StopExecution",
-                ))
-            }
-        };
+                )),
+            };
         let target = match (opt_string(obj, "token", at)?, opt_string(obj, "state", at)?) {
             (Some(token), _) => Target::Token(token),
             (None, Some(state)) => Target::State(state),
             (None, None) if matches!(action, Action::StopExecution { .. }) => Target::Execution,
-            (None, None) => return Err(err(at, "a call needs 'state' (use the last token issued to it) or 'token'")),
+            (None, None) => {
+                return Err(err(at, "a call needs 'state' (use the last token issued to it) or 'token'"))
+            }
         };
         Ok(Call { at_seconds, action, target })
     }
@@ -296,7 +342,8 @@ impl Context {
             options.role_arn = v;
         }
         if let Some(seed) = obj.get("seed") {
-            options.seed = seed.as_u64().ok_or_else(|| err("/context/seed", "'seed' must be a whole number"))?;
+            options.seed =
+                seed.as_u64().ok_or_else(|| err("/context/seed", "'seed' must be a whole number"))?;
         }
         if let Some(start) = obj.get("startTime") {
             let ms = start

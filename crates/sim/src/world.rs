@@ -85,7 +85,10 @@ impl World {
         };
         for call in &scenario.calls {
             let at = (call.at_seconds * 1000.0).round() as Millis;
-            world.plan(at, Planned::Call { action: call.action.clone(), target: call.target.clone(), by: None });
+            world.plan(
+                at,
+                Planned::Call { action: call.action.clone(), target: call.target.clone(), by: None },
+            );
         }
         world.settle();
         world
@@ -166,7 +169,12 @@ impl World {
         self.call_now(Action::SendTaskSuccess { output: output.into() }, &Target::Token(token.into()))
     }
 
-    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), ApiError> {
         let action = Action::SendTaskFailure { error: error.map(Into::into), cause: cause.map(Into::into) };
         self.call_now(action, &Target::Token(token.into()))
     }
@@ -212,7 +220,8 @@ impl World {
 
     fn next_at(&self) -> Option<Millis> {
         let engine = self.exec.next_timer_at();
-        let world = self.planned.keys().next().map(|&(at, _)| at).filter(|_| self.exec.status() == Status::Running);
+        let world =
+            self.planned.keys().next().map(|&(at, _)| at).filter(|_| self.exec.status() == Status::Running);
         match (engine, world) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -312,7 +321,9 @@ impl World {
                 self.plan(now, Planned::Poll(inv));
                 self.plan(now, token_call(Action::SendTaskFailure { error, cause }));
             }
-            Some(Response::Throw { error, cause }) => self.plan(now, Planned::Resolve(inv, Outcome::Throw { error, cause })),
+            Some(Response::Throw { error, cause }) => {
+                self.plan(now, Planned::Resolve(inv, Outcome::Throw { error, cause }))
+            }
             Some(Response::Hang) if activity => self.plan(now, Planned::Poll(inv)),
             Some(Response::Hang) => {}
             Some(Response::Callback { answer, after_seconds, heartbeats }) => {
@@ -326,8 +337,12 @@ impl World {
                 }
                 let at = now + (after_seconds.unwrap_or(0.0) * 1000.0).round() as Millis;
                 match answer {
-                    Answer::Success(output) => self.plan(at, token_call(Action::SendTaskSuccess { output: output.to_json() })),
-                    Answer::Failure { error, cause } => self.plan(at, token_call(Action::SendTaskFailure { error, cause })),
+                    Answer::Success(output) => {
+                        self.plan(at, token_call(Action::SendTaskSuccess { output: output.to_json() }))
+                    }
+                    Answer::Failure { error, cause } => {
+                        self.plan(at, token_call(Action::SendTaskFailure { error, cause }))
+                    }
                     Answer::None => {}
                 }
             }
@@ -337,13 +352,17 @@ impl World {
     fn call(&mut self, action: Action, target: &Target, by: Option<String>) -> Result<(), ApiError> {
         let token: Option<String> = match target {
             Target::Token(t) => Some(t.clone()),
-            Target::State(s) => Some(self.last_token.get(s.as_str()).map(|t| t.to_string()).unwrap_or_default()),
+            Target::State(s) => {
+                Some(self.last_token.get(s.as_str()).map(|t| t.to_string()).unwrap_or_default())
+            }
             Target::Execution => None,
         };
         let t = token.as_deref().unwrap_or_default();
         let result = match &action {
             Action::SendTaskSuccess { output } => self.exec.send_task_success(t, output),
-            Action::SendTaskFailure { error, cause } => self.exec.send_task_failure(t, error.as_deref(), cause.as_deref()),
+            Action::SendTaskFailure { error, cause } => {
+                self.exec.send_task_failure(t, error.as_deref(), cause.as_deref())
+            }
             Action::SendTaskHeartbeat => self.exec.send_task_heartbeat(t),
             Action::StopExecution { error, cause } => self.exec.stop(error.as_deref(), cause.as_deref()),
         };

@@ -7,15 +7,21 @@ use sim::{Report, Scenario, World};
 /// One line per event (`id prev time type details`), then the API calls.
 fn render(report: &Report) -> String {
     let mut out = String::new();
-    for e in &report.history {
+    for e in &report.history_json() {
         let details = e
             .as_object()
             .and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")))
             .map_or(String::new(), |(_, v)| v.to_string());
-        let details = details.replace(r#","inputDetails":{"truncated":false}"#, "").replace(r#","outputDetails":{"truncated":false}"#, "");
+        let details = details
+            .replace(r#","inputDetails":{"truncated":false}"#, "")
+            .replace(r#","outputDetails":{"truncated":false}"#, "");
         out.push_str(&format!(
             "{:>3} {:>3} {} {} {}\n",
-            e["id"], e["previousEventId"], &e["timestamp"].as_str().unwrap_or_default()[11..19], e["type"].as_str().unwrap_or_default(), details
+            e["id"],
+            e["previousEventId"],
+            &e["timestamp"].as_str().unwrap_or_default()[11..19],
+            e["type"].as_str().unwrap_or_default(),
+            details
         ));
     }
     for c in &report.calls {
@@ -46,7 +52,10 @@ fn examples_keep_their_promises_and_histories() {
         assert!(!example.scenarios.is_empty(), "{} has no scenario", example.slug);
         for (name, text) in example.scenarios {
             let report = run(example, text);
-            let expect = Scenario::from_json(text).unwrap().expect.expect("every example scenario promises an outcome");
+            let expect = Scenario::from_json(text)
+                .unwrap()
+                .expect
+                .expect("every example scenario promises an outcome");
             assert_eq!(report.status.as_aws(), expect.status, "{}/{name}", example.slug);
             assert_eq!(report.error, expect.error, "{}/{name}", example.slug);
             insta::assert_snapshot!(format!("{}__{name}", example.slug), render(&report));
@@ -57,8 +66,10 @@ fn examples_keep_their_promises_and_histories() {
 #[test]
 fn the_examples_folder_and_the_built_in_list_agree() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut dirs: Vec<String> =
-        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut dirs: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     dirs.sort();
     let mut slugs: Vec<String> = ALL.iter().map(|e| e.slug.to_string()).collect();
     slugs.sort();
@@ -77,8 +88,8 @@ fn retried_callbacks_get_new_tokens_and_the_old_one_is_closed() {
     let example = sim::examples::find("retry-after-timeout").unwrap();
     let report = run(example, example.scenarios[0].1);
     let tokens: Vec<String> = report
-        .history
-        .iter()
+        .history_json()
+        .into_iter()
         .filter(|e| e["type"] == "TaskScheduled")
         .map(|e| e["taskScheduledEventDetails"]["parameters"].as_str().unwrap().to_string())
         .collect();
