@@ -173,7 +173,9 @@ pub fn App() -> Html {
     };
     let save_note = match &save_status {
         SaveStatus::Idle => html! { <span class="save-note" /> },
-        SaveStatus::Saved => html! { <span class="save-note">{ "Saved in this browser" }</span> },
+        SaveStatus::Saved => html! {
+            <span class="save-note" title="The definition and input are kept in this browser's storage">{ "✓ Saved" }</span>
+        },
         SaveStatus::Failed(why) => {
             html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> }
         }

@@ -174,10 +174,7 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                 <dd><span class={classes!("mono", (due <= now).then_some("overdue"))}>{ countdown(now, due) }</span></dd>
             </div>
         },
-        (None, None) => html! {
-            <div class="deadline"><dt>{ label.to_string() }</dt><dd class="muted">{ "none" }</dd></div>
-        },
-        (_, Some(_)) => html! {},
+        _ => html! {},
     };
     // How much of the task's time budget is used: a thin bar, so the timeout is felt, not read.
     let progress = match (card.timeout_due_ms, &card.closed) {
@@ -189,6 +186,10 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
         _ => html! {},
     };
     let is_open = card.closed.is_none();
+    let heartbeat_hint = match card.heartbeat_due_ms {
+        Some(_) if is_open => "Restarts the HeartbeatSeconds timer",
+        _ => "This task sets no HeartbeatSeconds",
+    };
     let output_id = id("output");
     let output_error_id = id("output-error");
 
@@ -205,7 +206,6 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                     }
                 </div>
                 <div class="token-tools">
-                    <button type="button" class="btn btn-small" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
                     <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
                         { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
                     </button>
@@ -223,7 +223,7 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
             </dl>
             { progress }
             if !is_open {
-                <p class="closed-note">{ "This token is closed. You can still send to it, to see what AWS answers." }</p>
+                <p class="closed-note">{ "Closed. Sending to it still works: see what AWS answers." }</p>
             }
             <div class="token-actions">
                 <label for={output_id.clone()}>{ "Task output" }</label>
@@ -250,6 +250,9 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                         oninput={let cause = cause.clone(); move |e| cause.set(input_value(e))} />
                 </div>
                 <button type="button" class="btn btn-danger" onclick={send_failure}>{ "Send task failure" }</button>
+                <span class="action-label">{ "Heartbeat" }</span>
+                <span class="action-hint">{ heartbeat_hint }</span>
+                <button type="button" class="btn" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
             </div>
         </article>
     }

@@ -3,6 +3,7 @@
 // or console error (the harness) and saves a screenshot under tests/artifacts/.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { openApp, definitionEditor, screenshot } from './harness.mjs';
 
 const status = (page) => page.getByRole('status');
@@ -35,6 +36,16 @@ test('approve: Send task success ends the execution Succeeded', async (t) => {
   await assertStatus(page, 'Succeeded');
   assert.match(await svgText(sequenceSvg(page)), /SendTaskSuccess/);
   await screenshot(page, 'approval-approve');
+
+  // The history downloads as {"events": [...]}, the shape of GetExecutionHistory.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export history JSON' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'execution-history.json');
+  const body = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(body.events[0].type, 'ExecutionStarted');
+  assert.equal(body.events.at(-1).type, 'ExecutionSucceeded');
 });
 
 test('reject: Send task failure ends the execution Failed', async (t) => {
