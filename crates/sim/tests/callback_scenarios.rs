@@ -15,8 +15,11 @@ fn run(scenario: serde_json::Value) -> serde_json::Value {
     sim::run(&definition, &scenario).unwrap().to_json(false)
 }
 
-/// `(at, action, error code or "ok")` for each reported call.
-fn calls(report: &serde_json::Value) -> Vec<(u64, String, String)> {
+/// `(at, action, error code or "ok")`.
+type Reported = (u64, String, String);
+
+/// What each reported call got.
+fn calls(report: &serde_json::Value) -> Vec<Reported> {
     report["calls"]
         .as_array()
         .unwrap()
@@ -38,7 +41,7 @@ fn call(at: u64, action: &str, extra: serde_json::Value) -> serde_json::Value {
 fn outcome_table() {
     let ok = |at, action: &str| (at, action.to_string(), "ok".to_string());
     let err = |at, action: &str, e: &str| (at, action.to_string(), e.to_string());
-    let rows: Vec<(&str, serde_json::Value, &str, Vec<(u64, String, String)>)> = vec![
+    let rows: Vec<(&str, serde_json::Value, &str, Vec<Reported>)> = vec![
         (
             "a token never issued",
             json!([{"at": 1, "action": "SendTaskSuccess", "token": "garbage", "output": {}}, call(2, "SendTaskSuccess", json!({}))]),
