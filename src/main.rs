@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod browser;
 mod components;
 mod examples;
 mod format;

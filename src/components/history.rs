@@ -88,28 +88,6 @@ pub fn time_of(event: &Value) -> String {
     }
 }
 
-/// Offers `text` as a file download, through a temporary object URL.
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // The download has started from the click; the URL is no longer needed.
-    gloo::timers::callback::Timeout::new(0, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
-}
-
 #[component]
 pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     let expanded = use_state(BTreeSet::<usize>::new);
@@ -120,7 +98,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let body = serde_json::json!({ "events": &*events });
             let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-            if let Err(e) = download("execution-history.json", &text) {
+            if let Err(e) = crate::browser::download("execution-history.json", "application/json", &text) {
                 gloo::console::warn!("export failed", e);
             }
         })

@@ -6,7 +6,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -117,19 +116,6 @@ fn input_value(e: InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-/// Copies text to the clipboard; the browser may refuse (no permission, insecure page), which is
-/// caught so that it never becomes an unhandled rejection.
-fn copy_to_clipboard(text: &str, copied: UseStateHandle<Option<bool>>) {
-    let Some(window) = web_sys::window() else { return };
-    let promise = window.navigator().clipboard().write_text(text);
-    let ok = copied.clone();
-    let on_ok = Closure::once(move |_: wasm_bindgen::JsValue| ok.set(Some(true)));
-    let on_err = Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(false)));
-    let _ = promise.then2(&on_ok, &on_err);
-    on_ok.forget();
-    on_err.forget();
-}
-
 #[component]
 fn TokenCardView(props: &TokenCardProps) -> Html {
     let card = &props.card;
@@ -162,7 +148,10 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
     };
     let copy = {
         let (token, copied) = (card.token.clone(), copied.clone());
-        Callback::from(move |_: MouseEvent| copy_to_clipboard(&token, copied.clone()))
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            crate::browser::copy_text(&token, Callback::from(move |ok| copied.set(Some(ok))));
+        })
     };
 
     let now = props.now_ms;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use diagram::{layout_sequence, sequence_svg, ApiCall, Participant};
+use diagram::{layout_sequence, sequence_mermaid, sequence_svg, ApiCall, Participant};
 use yew::prelude::*;
 
 use crate::state::Run;
@@ -14,8 +14,8 @@ pub struct SequencePaneProps {
 }
 
 /// The world's records in the diagram's terms (the diagram crate does not know the engine).
-fn draw(run: &Run) -> String {
-    let (calls, participants) = run.with_world(|world| {
+fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
+    run.with_world(|world| {
         let calls: Vec<ApiCall> = world
             .calls()
             .iter()
@@ -34,8 +34,17 @@ fn draw(run: &Run) -> String {
             .map(|p| Participant { id: p.id.clone(), name: p.name.clone(), kind: p.kind.to_string() })
             .collect();
         (calls, participants)
-    });
+    })
+}
+
+fn draw(run: &Run) -> String {
+    let (calls, participants) = diagram_inputs(run);
     sequence_svg(&layout_sequence(&run.history, &calls, &participants))
+}
+
+fn mermaid(run: &Run) -> String {
+    let (calls, participants) = diagram_inputs(run);
+    sequence_mermaid(&run.history, &calls, &participants)
 }
 
 #[component]
@@ -51,11 +60,30 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
             }
         });
     }
+    let copied = use_state_eq(|| None::<bool>);
+    let copy_mermaid = {
+        let (run, copied) = (props.run.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(run) = &run {
+                let copied = copied.clone();
+                crate::browser::copy_text(&mermaid(run), Callback::from(move |ok| copied.set(Some(ok))));
+            }
+        })
+    };
+    // A new drawing resets the "Copied" confirmation.
+    {
+        let copied = copied.clone();
+        use_effect_with(svg.clone(), move |_| copied.set(None));
+    }
     html! {
         <section class="pane sequence-pane" aria-label="Sequence diagram">
             <header class="pane-head">
                 <h2>{ "Sequence diagram" }</h2>
                 <span class="pane-hint">{ "Messages on the virtual clock" }</span>
+                <button type="button" class="btn btn-small btn-quiet" disabled={props.run.is_none()} onclick={copy_mermaid}
+                    title="Copy this diagram as Mermaid text, for documentation">
+                    { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy Mermaid" } }
+                </button>
             </header>
             <div class="diagram sequence-canvas" ref={canvas}>
                 if let Some(svg) = (*svg).clone() {

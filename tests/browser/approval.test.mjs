@@ -135,3 +135,14 @@ test('the workspace at 1280x800 in light and dark, and at 768 wide', async (t) =
   await start(page);
   await screenshot(page, 'workspace-narrow', { fullPage: true });
 });
+
+test('loading an example replaces the text and can be undone', async (t) => {
+  const { page } = await openApp(t);
+  const input = page.getByRole('textbox', { name: 'Execution input' });
+  await input.fill('{"amount": 1}');
+  await page.getByLabel('Examples').selectOption('human-approval');
+  await page.getByText('Loaded the example').waitFor();
+  assert.match(await input.inputValue(), /ana@example\.com/);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await input.inputValue(), '{"amount": 1}');
+});

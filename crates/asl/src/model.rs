@@ -479,7 +479,9 @@ impl Reader {
             Ok(t) => Some(t),
             Err(errors) => {
                 for e in errors {
-                    self.error("bad-template", format!("{at}{}", e.pointer), e.message);
+                    // AWS's own words first, then what exactly is wrong.
+                    let message = if e.detail.is_empty() { e.message } else { format!("{} ({})", e.message, e.detail) };
+                    self.error("bad-template", format!("{at}{}", e.pointer), message);
                 }
                 None
             }

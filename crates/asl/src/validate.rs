@@ -3,11 +3,83 @@
 //! Errors here are what AWS rejects at CreateStateMachine; warnings are what AWS accepts but a
 //! learner almost certainly did not mean (a callback task that can only time out, say).
 
+use std::collections::HashSet;
+
 use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::value::Value;
 use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
 
 pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     check_graph(&machine.graph, diags);
+    check_variables(&machine.definition, "", &HashSet::new(), diags);
+}
+
+/// Variable names and scopes (ASL-SEMANTICS §6.3): a Parallel branch or Map iteration may read the
+/// variables of the enclosing scope but not assign them.
+fn check_variables(owner: &Value, pointer: &str, outer: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
+    let Some(states) = owner.get("States").and_then(Value::as_object) else { return };
+    let states_at = pointer_join(pointer, "States");
+    let mut here: HashSet<String> = HashSet::new();
+    for (name, state) in states.iter() {
+        let state_at = pointer_join(&states_at, name);
+        let mut blocks: Vec<(String, &Value)> = Vec::new();
+        if let Some(a) = state.get("Assign") {
+            blocks.push((pointer_join(&state_at, "Assign"), a));
+        }
+        for list in ["Choices", "Catch"] {
+            for (i, item) in state.get(list).and_then(Value::as_array).unwrap_or_default().iter().enumerate() {
+                if let Some(a) = item.get("Assign") {
+                    blocks.push((format!("{}/{i}/Assign", pointer_join(&state_at, list)), a));
+                }
+            }
+        }
+        for (at, block) in blocks {
+            for key in block.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                let var = key.strip_suffix(".$").unwrap_or(&key);
+                let key_at = pointer_join(&at, &key);
+                if let Some(problem) = variable_name_problem(var) {
+                    diags.push(Diagnostic::error("bad-variable-name", &key_at, problem));
+                } else if outer.contains(var) {
+                    diags.push(Diagnostic::error(
+                        "assigns-outer-variable",
+                        &key_at,
+                        format!("'{var}' belongs to the enclosing scope: a Parallel branch or Map iteration can read it but not assign it"),
+                    ));
+                }
+                here.insert(var.to_string());
+            }
+        }
+    }
+    let visible: HashSet<String> = outer.union(&here).cloned().collect();
+    for (name, state) in states.iter() {
+        let state_at = pointer_join(&states_at, name);
+        for (i, branch) in state.get("Branches").and_then(Value::as_array).unwrap_or_default().iter().enumerate() {
+            check_variables(branch, &format!("{}/{i}", pointer_join(&state_at, "Branches")), &visible, diags);
+        }
+        for key in ["ItemProcessor", "Iterator"] {
+            if let Some(processor) = state.get(key) {
+                check_variables(processor, &pointer_join(&state_at, key), &visible, diags);
+            }
+        }
+    }
+}
+
+/// Why `name` cannot be a variable name, if it cannot.
+fn variable_name_problem(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
+    if name == "states" {
+        return Some("'states' is reserved (it names $states in JSONata) and cannot be assigned".into());
+    }
+    if name.chars().count() > 80 {
+        return Some(format!("variable names can be at most 80 characters; '{name}' is longer"));
+    }
+    if !first_ok || !chars.all(|c| c.is_alphanumeric() || c == '_') {
+        return Some(format!(
+            "'{name}' is not a variable name: use letters, digits and '_', starting with a letter or '_' (no paths such as 'x.y' or 'x[0]')"
+        ));
+    }
+    None
 }
 
 fn check_graph(graph: &Graph, diags: &mut Vec<Diagnostic>) {
