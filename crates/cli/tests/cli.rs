@@ -119,6 +119,11 @@ fn run_with_history_prints_aws_events() {
             "TaskSubmitted",
             "TaskTimedOut",
             "TaskStateExited",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
             "FailStateEntered",
             "ExecutionFailed"
         ]
