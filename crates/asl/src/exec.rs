@@ -44,6 +44,8 @@ pub struct StartOptions {
     pub start_epoch_ms: u64,
     /// Seeds task tokens, `States.UUID`, `States.MathRandom` and retry jitter.
     pub seed: u64,
+    /// A host setting, not an AWS one: see [`Execution::set_step_limit`].
+    pub step_limit: Option<u64>,
 }
 
 impl Default for StartOptions {
@@ -56,6 +58,7 @@ impl Default for StartOptions {
             role_arn: "arn:aws:iam::123456789012:role/baton".into(),
             start_epoch_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z: fixed, so runs replay exactly
             seed: 1,
+            step_limit: None,
         }
     }
 }
@@ -364,6 +367,9 @@ pub struct Execution {
     rng: Rng,
     context_execution: Value,
     context_machine: Value,
+    /// States one command may enter before it returns (see [`Execution::set_step_limit`]).
+    step_limit: Option<u64>,
+    steps_left: u64,
 }
 
 impl Execution {
@@ -383,6 +389,7 @@ impl Execution {
             ("Name", Value::from(options.state_machine_name.clone())),
         ]);
         let graph = machine.graph.clone();
+        let step_limit = options.step_limit;
         let mut exec = Execution {
             rng: Rng::new(options.seed),
             machine,
@@ -402,6 +409,8 @@ impl Execution {
             effects: Vec::new(),
             context_execution,
             context_machine,
+            step_limit,
+            steps_left: u64::MAX,
         };
         let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
         exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
@@ -748,9 +757,28 @@ impl Execution {
         }
     }
 
-    /// Runs ready threads until every thread waits or the execution ends.
+    /// Bounds how many states one command may enter: an endless loop of Pass and Choice states
+    /// would otherwise never return and freeze a browser tab. When the bound is reached the
+    /// execution stays `Running` and [`Execution::is_busy`]; [`Execution::resume`] goes on.
+    /// `None` (the default) means no bound.
+    pub fn set_step_limit(&mut self, limit: Option<u64>) {
+        self.step_limit = limit;
+    }
+
+    /// Work is left that no timer or outside answer is waiting for: call [`Execution::resume`].
+    pub fn is_busy(&self) -> bool {
+        self.status == Status::Running && !self.ready.is_empty()
+    }
+
+    /// Runs the next slice of work after the step limit stopped a command.
+    pub fn resume(&mut self) {
+        self.run();
+    }
+
+    /// Runs ready threads until every thread waits, the execution ends or the step limit is hit.
     fn run(&mut self) {
-        while self.status == Status::Running {
+        self.steps_left = self.step_limit.unwrap_or(u64::MAX);
+        while self.status == Status::Running && self.steps_left > 0 {
             let Some(tid) = self.ready.pop_front() else { break };
             self.run_thread(tid);
         }
@@ -763,7 +791,15 @@ impl Execution {
             }
             let step = std::mem::replace(&mut self.threads[tid].step, Step::Done);
             match step {
-                Step::Enter(state, input) => self.enter(tid, state, input),
+                Step::Enter(state, input) if self.steps_left == 0 => {
+                    self.threads[tid].step = Step::Enter(state, input);
+                    self.ready.push_front(tid);
+                    return;
+                }
+                Step::Enter(state, input) => {
+                    self.steps_left -= 1;
+                    self.enter(tid, state, input)
+                }
                 Step::Attempt(visit) => self.attempt(tid, visit),
                 Step::ChildrenDone(visit, children) => self.children_done(tid, visit, children),
                 other => {

@@ -163,6 +163,22 @@ impl World {
         out
     }
 
+    /// See [`Execution::set_step_limit`]: the browser bounds each command so a runaway loop
+    /// cannot freeze the page.
+    pub fn set_step_limit(&mut self, limit: Option<u64>) {
+        self.exec.set_step_limit(limit);
+    }
+
+    /// The step limit stopped the last command with work left; call [`World::resume`] soon.
+    pub fn is_busy(&self) -> bool {
+        self.exec.is_busy()
+    }
+
+    pub fn resume(&mut self) {
+        self.exec.resume();
+        self.settle();
+    }
+
     // ----- commands from a person -----
 
     pub fn send_task_success(&mut self, token: &str, output: &str) -> Result<(), ApiError> {
@@ -207,7 +223,14 @@ impl World {
     /// can happen.
     /// Calls planned for after the end still happen, so late and duplicate callbacks show AWS's answer.
     pub fn run_to_end(&mut self) {
-        while self.exec.status() == Status::Running && self.advance_to_next_deadline() {}
+        loop {
+            while self.exec.is_busy() {
+                self.resume();
+            }
+            if self.exec.status() != Status::Running || !self.advance_to_next_deadline() {
+                break;
+            }
+        }
         while let Some(((at, _), planned)) = self.planned.pop_first() {
             if let Planned::Call { .. } = planned {
                 self.exec.advance_to(at);

@@ -129,3 +129,26 @@ fn responders_answer_on_the_clock() {
     assert_eq!(report["status"], "FAILED");
     assert!(report.get("error").is_none() && report.get("cause").is_none(), "no error, no cause: {report}");
 }
+
+#[test]
+fn a_step_limit_slices_an_endless_loop_so_a_page_stays_responsive() {
+    let (machine, _) = sim::load(
+        r#"{"StartAt": "Spin", "States": {
+            "Spin": {"Type": "Pass", "Next": "Again"},
+            "Again": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Spin"},
+            "Done": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let mut scenario = sim::Scenario::default();
+    scenario.context.options.step_limit = Some(1000);
+    let mut world = sim::World::start(machine, asl::Value::empty_object(), &scenario);
+    assert!(world.is_busy());
+    assert_eq!(world.status(), asl::exec::Status::Running);
+    let before = world.execution().history().len();
+    assert_eq!(before, 2001, "ExecutionStarted and one entered/exited pair per step");
+    world.resume();
+    assert_eq!(world.execution().history().len(), 4001, "each slice makes the same progress");
+    world.stop_execution().unwrap();
+    assert_eq!(world.status(), asl::exec::Status::Aborted);
+    assert!(!world.is_busy());
+}
