@@ -28,7 +28,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
             <div class="status-bar">
                 { live }
                 <span class="chip chip-idle" aria-hidden="true">{ "Not started" }</span>
-                <span class="status-detail muted">{ "Edit the definition, then start an execution." }</span>
+                <span class="status-detail muted">{ "No execution yet" }</span>
             </div>
         };
     };

@@ -1,0 +1,172 @@
+//! The types the outside world sees: statuses, failures, integration calls and API answers.
+
+use std::rc::Rc;
+
+use super::Millis;
+use crate::dataflow::RUNTIME;
+use crate::model::Resource;
+use crate::template::EvalError;
+use crate::value::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    /// The AWS `ExecutionStatus` spelling.
+    pub fn as_aws(&self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// An error as Retry/Catch see it. `error: None` happens when SendTaskFailure names no error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
+    /// The timeout came from HeartbeatSeconds: a `States.HeartbeatTimeout` retrier/catcher matches.
+    pub heartbeat: bool,
+    /// `States.Runtime`: neither retried nor caught, it ends the execution (ASL-SEMANTICS §5.3).
+    pub fatal: bool,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<Rc<str>>, cause: Option<String>) -> Failure {
+        Failure { error: Some(error.into()), cause: cause.map(Into::into), heartbeat: false, fatal: false }
+    }
+
+    pub(super) fn timeout(heartbeat: bool) -> Failure {
+        Failure { error: Some("States.Timeout".into()), cause: None, heartbeat, fatal: false }
+    }
+
+    /// Whether a retrier or catcher listing `names` handles this failure.
+    pub fn matches(&self, names: &[Rc<str>]) -> bool {
+        let Some(error) = self.error.as_deref() else {
+            // SendTaskFailure without an error: only States.ALL catches it (recorded on AWS).
+            return names.iter().any(|n| &**n == "States.ALL");
+        };
+        names.iter().any(|n| match &**n {
+            "States.ALL" => true,
+            "States.TaskFailed" => error != "States.Timeout",
+            "States.HeartbeatTimeout" => self.heartbeat,
+            name => name == error,
+        })
+    }
+
+    /// The error output a catcher hands on: `{"Error": ..., "Cause": ...}`.
+    pub(super) fn error_output(&self) -> Value {
+        let text = |s: &Option<Rc<str>>| s.clone().map_or(Value::Null, Value::String);
+        // A timeout's event has no cause, yet AWS hands catchers `"Cause": ""` (recorded for
+        // lambda:invoke, error_handling/test_invoke_timeout).
+        let cause = match (&self.cause, self.error.as_deref()) {
+            (None, Some("States.Timeout")) => Value::from(""),
+            (cause, _) => text(cause),
+        };
+        Value::from_pairs([("Error", text(&self.error)), ("Cause", cause)])
+    }
+}
+
+impl From<EvalError> for Failure {
+    fn from(e: EvalError) -> Failure {
+        let fatal = e.error == RUNTIME;
+        Failure { error: Some(e.error.into()), cause: Some(e.cause.into()), heartbeat: false, fatal }
+    }
+}
+
+/// An integration call the outside world must answer through [`Execution::resolve`].
+#[derive(Clone, Debug)]
+pub struct Effect {
+    pub invocation: u64,
+    /// The Task state's name.
+    pub state: Rc<str>,
+    pub resource: Resource,
+    /// What the integration receives: the evaluated Parameters (or the effective input).
+    pub parameters: Value,
+    /// The task token, for callback tasks, `.sync` tasks and activities.
+    pub token: Option<Rc<str>>,
+    /// 0 for the first attempt, 1 for the first retry...
+    pub retry_count: u32,
+    /// The Map iteration index, when the task runs inside a Map.
+    pub map_index: Option<usize>,
+}
+
+/// The integration's answer to an [`Effect`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The call returned. For a callback task this is the immediate response (TaskSubmitted);
+    /// otherwise it is the task's result.
+    Return(Value),
+    /// The call failed with an error name and cause.
+    Throw { error: Option<String>, cause: Option<String> },
+}
+
+/// An error answer from SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat / StopExecution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// AWS's error code: `InvalidToken`, `TaskTimedOut`, `InvalidOutput`, `ValidationException`,
+    /// `ExecutionDoesNotExist`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub(super) fn invalid_token() -> ApiError {
+        ApiError { code: "InvalidToken", message: "Invalid Token: 'Invalid token'".into() }
+    }
+
+    pub(super) fn task_timed_out() -> ApiError {
+        ApiError {
+            code: "TaskTimedOut",
+            message: "Task Timed Out: 'Provided task does not exist anymore'".into(),
+        }
+    }
+
+    pub(super) fn too_long(field: &str, value: &str, max: usize) -> ApiError {
+        let shown: String = value.chars().take(40).collect();
+        ApiError {
+            code: "ValidationException",
+            message: format!(
+                "1 validation error detected: Value '{shown}…' at '{field}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// A task waiting for its token, as the token inbox shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenTask {
+    pub token: Rc<str>,
+    pub state: Rc<str>,
+    pub resource: Resource,
+    pub retry_count: u32,
+    pub map_index: Option<usize>,
+    pub opened_at: Millis,
+    /// False while an activity waits for a worker to poll it, or an integration has not answered.
+    pub started: bool,
+    pub heartbeat_due: Option<Millis>,
+    pub timeout_due: Option<Millis>,
+}
+
+/// Something that will happen by itself at a virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deadline {
+    pub at: Millis,
+    pub what: String,
+}

@@ -1,0 +1,430 @@
+//! Parallel branches and Map iterations: child threads, concurrency limits, tolerated failures.
+
+use super::*;
+
+impl Execution {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn spawn(
+        &mut self,
+        parent: usize,
+        graph: Rc<Graph>,
+        slot: usize,
+        map_index: Option<usize>,
+        map_state_name: Option<Rc<str>>,
+        input: Value,
+        cursor: u64,
+    ) -> usize {
+        let scope =
+            Rc::new(Scope { parent: Some(self.threads[parent].scope.clone()), vars: RefCell::default() });
+        let start = graph.start;
+        self.threads.push(Thread {
+            graph,
+            scope,
+            cursor,
+            parent: Some(parent),
+            slot,
+            map_index,
+            step: Step::Enter(start, input),
+            map_state_name,
+        });
+        self.threads.len() - 1
+    }
+
+    pub(super) fn count(
+        &mut self,
+        count: &Count,
+        input: &Value,
+        scope: &Rc<Scope>,
+        field: &str,
+        float: bool,
+    ) -> Result<Option<f64>, EvalError> {
+        match count {
+            Count::None => Ok(None),
+            Count::Literal(n) => Ok(Some(*n)),
+            Count::Path(path) => {
+                let env = Env { input, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
+                let v = env.resolve(path).map_err(|miss| EvalError {
+                    error: RUNTIME.into(),
+                    cause: format!("Invalid path '{}' : {}", path.text(), miss.message),
+                })?;
+                // AWS reads numbers written as strings too ("1"), but not other text.
+                let number = match &v {
+                    Value::String(s) => Value::parse(s.trim()).ok().filter(|n| matches!(n, Value::Number(_))),
+                    other => Some(other.clone()),
+                };
+                let n = number.and_then(|n| if float { n.as_f64() } else { n.as_i64().map(|n| n as f64) });
+                match n {
+                    Some(n) => Ok(Some(n)),
+                    None => Err(EvalError {
+                        error: RUNTIME.into(),
+                        cause: format!(
+                            "The {field} field refers to value \"{}\" which is not a valid {}: {}",
+                            v.as_str().map_or_else(|| v.to_json(), String::from),
+                            if float { "float" } else { "integer" },
+                            path.text()
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+
+    pub(super) fn start_map(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        state: &State,
+        map: &MapState,
+        effective: Value,
+        scope: &Rc<Scope>,
+    ) {
+        let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
+        let items = match &map.items_path {
+            None => Ok(effective.clone()),
+            Some(path) => {
+                let env =
+                    Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
+                env.resolve(path)
+                    .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message)))
+            }
+        };
+        let items = match items {
+            Ok(Value::Array(items)) => items,
+            Ok(other) => {
+                let e = runtime(format!("Map state input must be an array but was: {}", other.to_json()));
+                return self.fail_state(tid, visit, e);
+            }
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        let limits = self
+            .count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false)
+            .and_then(|c| {
+                Ok((
+                    c,
+                    self.count(
+                        &map.tolerated_failure_count,
+                        &effective,
+                        scope,
+                        "ToleratedFailureCountPath",
+                        false,
+                    )?,
+                ))
+            })
+            .and_then(|(c, t)| {
+                Ok((
+                    c,
+                    t,
+                    self.count(
+                        &map.tolerated_failure_percentage,
+                        &effective,
+                        scope,
+                        "ToleratedFailurePercentagePath",
+                        true,
+                    )?,
+                ))
+            });
+        let (max_concurrency, tolerated_count, tolerated_percentage) = match limits {
+            Ok(l) => l,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        if tolerated_count.is_some_and(|c| c < 0.0) {
+            return self.fail_state(tid, visit, runtime("ToleratedFailureCount cannot be negative.".into()));
+        }
+        if tolerated_percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return self.fail_state(
+                tid,
+                visit,
+                runtime("ToleratedFailurePercentage must be between 0 and 100.".into()),
+            );
+        }
+        // Each child's input: ItemSelector over the item (with $$.Map.Item), or the item itself.
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let input = match &map.item_selector {
+                None => item.clone(),
+                Some(selector) => {
+                    let mut context = match self.context(tid, &visit, state, None) {
+                        Value::Object(o) => (*o).clone(),
+                        _ => {
+                            let mut ctx = Map::new();
+                            ctx.insert("Execution".into(), self.context_execution.clone());
+                            ctx.insert("StateMachine".into(), self.context_machine.clone());
+                            ctx
+                        }
+                    };
+                    context.insert(
+                        "Map".into(),
+                        Value::from_pairs([(
+                            "Item",
+                            Value::from_pairs([
+                                ("Index", Value::from_i64(index as i64)),
+                                ("Value", item.clone()),
+                            ]),
+                        )]),
+                    );
+                    let context = Value::object(context);
+                    match self.eval_template(Some(selector), &effective, &context, scope) {
+                        Ok(v) => v,
+                        Err(e) => return self.fail_state(tid, visit, e),
+                    }
+                }
+            };
+            inputs.push(input);
+        }
+        let inputs = match &map.batcher {
+            None => inputs,
+            Some(batcher) => match self.batch(inputs, batcher, &effective, scope) {
+                Ok(b) => b,
+                Err(e) => return self.fail_state(tid, visit, e),
+            },
+        };
+        self.emit(tid, EventKind::MapStateStarted { length: inputs.len() });
+        let cursor = self.threads[tid].cursor;
+        let mut children = Children {
+            threads: Vec::with_capacity(inputs.len()),
+            results: vec![None; inputs.len()],
+            pending: VecDeque::new(),
+            running: 0,
+            failed: 0,
+            tolerated_count,
+            tolerated_percentage,
+            last_child_event: cursor,
+            is_map: true,
+        };
+        let limit = match max_concurrency {
+            Some(c) if c >= 1.0 => c as usize,
+            _ => usize::MAX,
+        };
+        for (index, input) in inputs.into_iter().enumerate() {
+            let child = self.spawn(
+                tid,
+                map.processor.clone(),
+                index,
+                Some(index),
+                Some(state.name.clone()),
+                input,
+                cursor,
+            );
+            children.threads.push(child);
+            if index < limit {
+                children.running += 1;
+            } else {
+                children.pending.push_back(index);
+            }
+        }
+        let first: Vec<usize> = children.threads[..children.running].to_vec();
+        self.threads[tid].step = Step::Children(visit, children);
+        for &child in &first {
+            self.map_iteration_started(child);
+        }
+        for &child in first.iter().rev() {
+            self.ready.push_front(child);
+        }
+        let Step::Children(visit, children) = std::mem::replace(&mut self.threads[tid].step, Step::Done)
+        else {
+            return;
+        };
+        if children.threads.is_empty() {
+            self.threads[tid].step = Step::ChildrenDone(visit, children);
+        } else {
+            self.threads[tid].step = Step::Children(visit, children);
+        }
+    }
+
+    /// Groups Map items into batches: `{"Items": [...], "BatchInput": ...}` per child (ItemBatcher).
+    pub(super) fn batch(
+        &mut self,
+        items: Vec<Value>,
+        batcher: &crate::model::ItemBatcher,
+        input: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Vec<Value>, EvalError> {
+        let max_items = self.count(&batcher.max_items, input, scope, "MaxItemsPerBatchPath", false)?;
+        let max_bytes = self.count(&batcher.max_bytes, input, scope, "MaxInputBytesPerBatchPath", false)?;
+        let batch_input = match &batcher.batch_input {
+            Some(t) => Some(self.eval_template(Some(t), input, &Value::Null, scope)?),
+            None => None,
+        };
+        let max_items = max_items.map_or(usize::MAX, |n| (n as usize).max(1));
+        let max_bytes = max_bytes.map_or(usize::MAX, |n| n as usize);
+        let mut batches = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = 0;
+        for item in items {
+            let size = item.json_len() + 1;
+            if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
+                batches.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            batches.push(current);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut m = Map::new();
+                if let Some(b) = &batch_input {
+                    m.insert("BatchInput".into(), b.clone());
+                }
+                m.insert("Items".into(), Value::array(items));
+                Value::object(m)
+            })
+            .collect())
+    }
+
+    pub(super) fn map_iteration_started(&mut self, child: usize) {
+        let (Some(name), Some(index)) =
+            (self.threads[child].map_state_name.clone(), self.threads[child].map_index)
+        else {
+            return;
+        };
+        let parent = self.threads[child].parent.unwrap_or(0);
+        let prev = match &self.threads[parent].step {
+            Step::Children(_, c) => c.last_child_event,
+            _ => self.threads[parent].cursor,
+        };
+        let id = self.push_event(prev, EventKind::MapIterationStarted { name, index });
+        self.threads[child].cursor = id;
+    }
+
+    pub(super) fn child_finished(&mut self, parent: usize, child: usize, result: Result<Value, Failure>) {
+        let slot = self.threads[child].slot;
+        let child_cursor = self.threads[child].cursor;
+        let iteration = self.threads[child].map_state_name.clone().zip(self.threads[child].map_index);
+        let Step::Children(_, children) = &mut self.threads[parent].step else { return };
+        children.running = children.running.saturating_sub(1);
+        let mut start_next = None;
+        let mut fail_now = None;
+        match result {
+            Ok(output) => {
+                children.results[slot] = Some(output);
+                children.last_child_event = child_cursor;
+                if let Some((name, index)) = iteration {
+                    let id = self.events.len() as u64 + 1;
+                    self.events.push(Event {
+                        id,
+                        previous_event_id: child_cursor,
+                        at_ms: self.now,
+                        kind: EventKind::MapIterationSucceeded { name, index },
+                    });
+                }
+            }
+            Err(failure) => {
+                children.failed += 1;
+                children.last_child_event = child_cursor;
+                let total = children.results.len() as f64;
+                let tolerated = children.tolerated_count.is_some_and(|c| children.failed as f64 <= c)
+                    || children
+                        .tolerated_percentage
+                        .is_some_and(|p| children.failed as f64 * 100.0 / total <= p);
+                let breached = children.tolerated_count.is_some() || children.tolerated_percentage.is_some();
+                children.results[slot] = Some(failure.error_output());
+                if failure.fatal || !tolerated {
+                    let failure = if breached && !failure.fatal {
+                        Failure::new(
+                            "States.ExceedToleratedFailureThreshold",
+                            Some("The specified tolerated failure threshold was exceeded".into()),
+                        )
+                    } else {
+                        failure
+                    };
+                    fail_now = Some(failure);
+                }
+                if let Some((name, index)) = iteration.clone() {
+                    let id = self.events.len() as u64 + 1;
+                    self.events.push(Event {
+                        id,
+                        previous_event_id: child_cursor,
+                        at_ms: self.now,
+                        kind: EventKind::MapIterationFailed { name, index },
+                    });
+                }
+            }
+        }
+        let Step::Children(_, children) = &mut self.threads[parent].step else { return };
+        if fail_now.is_none() {
+            if let Some(next) = children.pending.pop_front() {
+                children.running += 1;
+                start_next = Some(children.threads[next]);
+            }
+        }
+        if let Some(failure) = fail_now {
+            let Step::Children(visit, children) =
+                std::mem::replace(&mut self.threads[parent].step, Step::Done)
+            else {
+                return;
+            };
+            self.abort_children(&children);
+            let (error, cause) = (failure.error.clone(), failure.cause.clone());
+            let kind = if children.is_map {
+                EventKind::MapStateFailed { error, cause }
+            } else {
+                EventKind::ParallelStateFailed { error, cause }
+            };
+            let id = self.push_event(children.last_child_event, kind);
+            self.threads[parent].cursor = id;
+            self.handle_failure(parent, visit, failure);
+            self.ready.push_front(parent);
+            return;
+        }
+        if let Some(next) = start_next {
+            self.map_iteration_started(next);
+            self.ready.push_front(next);
+        } else if children.running == 0 && children.pending.is_empty() {
+            let Step::Children(visit, children) =
+                std::mem::replace(&mut self.threads[parent].step, Step::Done)
+            else {
+                return;
+            };
+            self.threads[parent].step = Step::ChildrenDone(visit, children);
+            self.ready.push_front(parent);
+        }
+    }
+
+    /// Ends every unfinished child (and its children), closing their tokens.
+    pub(super) fn abort_children(&mut self, children: &Children) {
+        for &child in &children.threads {
+            let step = std::mem::replace(&mut self.threads[child].step, Step::Done);
+            let started = !children.pending.contains(&self.threads[child].slot);
+            match step {
+                Step::Done => continue,
+                Step::Task(visit, wait) => {
+                    self.close_token(&wait);
+                    let name = self.threads[child].graph.states[visit.state].name.clone();
+                    self.emit(child, EventKind::TaskStateAborted { name });
+                }
+                Step::Children(_, grandchildren) => self.abort_children(&grandchildren),
+                _ => {}
+            }
+            if started {
+                if let Some((name, index)) =
+                    self.threads[child].map_state_name.clone().zip(self.threads[child].map_index)
+                {
+                    let prev = self.threads[child].cursor;
+                    self.push_event(prev, EventKind::MapIterationAborted { name, index });
+                }
+            }
+            self.ready.retain(|&t| t != child);
+        }
+    }
+
+    pub(super) fn children_done(&mut self, tid: usize, visit: Visit, children: Children) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        let kind =
+            if children.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
+        // AWS writes ...StateSucceeded and the following ...StateExited both after the last child event.
+        self.push_event(children.last_child_event, kind);
+        self.threads[tid].cursor = children.last_child_event;
+        let result = Value::array(children.results.into_iter().map(Option::unwrap_or_default).collect());
+        let scope = self.threads[tid].scope.clone();
+        let context = self.context(tid, &visit, state, None);
+        match self.eval_template(state.result_selector.as_ref(), &result, &context, &scope) {
+            Ok(selected) => self.complete(tid, visit, selected, &context),
+            Err(e) => self.fail_state(tid, visit, e),
+        }
+    }
+}

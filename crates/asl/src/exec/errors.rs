@@ -1,0 +1,97 @@
+//! When a state fails: Retry, then Catch, then the thread (and perhaps the execution) fails.
+
+use super::states::exited;
+use super::*;
+
+impl Execution {
+    /// A failure while evaluating the state's own fields (paths, templates): `States.Runtime` ends
+    /// the execution; other errors go through Retry/Catch.
+    pub(super) fn fail_state(&mut self, tid: usize, visit: Visit, e: EvalError) {
+        let failure = self.runtime_failure(tid, &visit, e);
+        self.handle_failure(tid, visit, failure);
+    }
+
+    /// Retry, then Catch, then the thread fails (ASL-SEMANTICS §8.3-8.4).
+    pub(super) fn handle_failure(&mut self, tid: usize, mut visit: Visit, failure: Failure) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        if failure.fatal {
+            return self.finish_thread(tid, Err(failure));
+        }
+        if let Some(i) = state.retry.iter().position(|r| failure.matches(&r.errors)) {
+            let retrier = &state.retry[i];
+            if visit.retries_used[i] < retrier.max_attempts {
+                let k = visit.retries_used[i];
+                visit.retries_used[i] += 1;
+                visit.retry_count += 1;
+                let mut delay = retrier.interval_seconds * retrier.backoff_rate.powi(k as i32);
+                if let Some(max) = retrier.max_delay_seconds {
+                    delay = delay.min(max);
+                }
+                if retrier.jitter_full {
+                    delay *= self.rng.next_f64();
+                }
+                let until = self.now + (delay * 1000.0).round() as Millis;
+                if matches!(state.kind, StateKind::Parallel { .. } | StateKind::Map(_)) {
+                    // Retrying a Parallel or Map re-runs it from its Started event.
+                }
+                if until <= self.now {
+                    self.threads[tid].step = Step::Attempt(visit);
+                } else {
+                    self.add_timer(until, Timer::Wake(tid));
+                    self.threads[tid].step = Step::RetryDelay(visit, until);
+                }
+                return;
+            }
+        }
+        let Some(catcher) = state.catch.iter().find(|c| failure.matches(&c.errors)) else {
+            return self.finish_thread(tid, Err(failure));
+        };
+        let error_output = failure.error_output();
+        let output = match dataflow::merge(&catcher.result_path, &visit.raw_input, error_output.clone()) {
+            Ok(o) => o,
+            Err(e) => {
+                let failure = self.runtime_failure(tid, &visit, e);
+                return self.finish_thread(tid, Err(failure));
+            }
+        };
+        let context = self.context(tid, &visit, state, None);
+        let assigned = match self.assign(tid, catcher.assign.as_ref(), &error_output, &context) {
+            Ok(a) => a,
+            Err(e) => {
+                let failure = self.runtime_failure(tid, &visit, e);
+                return self.finish_thread(tid, Err(failure));
+            }
+        };
+        self.emit(tid, exited(state, output.clone(), assigned));
+        self.threads[tid].step = Step::Enter(catcher.next, output);
+    }
+
+    /// A thread ran off its end (`Ok`) or failed unhandled (`Err`).
+    pub(super) fn finish_thread(&mut self, tid: usize, result: Result<Value, Failure>) {
+        self.threads[tid].step = Step::Done;
+        match self.threads[tid].parent {
+            None => self.finish_execution(tid, result),
+            Some(parent) => self.child_finished(parent, tid, result),
+        }
+    }
+
+    pub(super) fn finish_execution(&mut self, tid: usize, result: Result<Value, Failure>) {
+        self.close_all_tokens();
+        match result {
+            Ok(output) => {
+                self.status = Status::Succeeded;
+                self.emit(tid, EventKind::ExecutionSucceeded { output: output.clone() });
+                self.output = Some(output);
+            }
+            Err(failure) => {
+                self.status = Status::Failed;
+                self.emit(
+                    tid,
+                    EventKind::ExecutionFailed { error: failure.error.clone(), cause: failure.cause.clone() },
+                );
+                self.failure = Some(failure);
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Entering and leaving states: the data flow of each state type, Wait, and Assign.
+
+use super::*;
+
+impl Execution {
+    pub(super) fn enter(&mut self, tid: usize, index: usize, input: Value) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[index];
+        let entered_id = self.emit(
+            tid,
+            EventKind::StateEntered {
+                state_type: state.type_name(),
+                name: state.name.clone(),
+                input: input.clone(),
+            },
+        );
+        let visit = Visit {
+            state: index,
+            raw_input: input,
+            entered_id,
+            entered_at: self.now,
+            retries_used: vec![0; state.retry.len()],
+            retry_count: 0,
+        };
+        self.attempt(tid, visit);
+    }
+
+    /// The work of a state, from InputPath on. Retries come back here.
+    pub(super) fn attempt(&mut self, tid: usize, visit: Visit) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        let scope = self.threads[tid].scope.clone();
+        let context = self.context(tid, &visit, state, None);
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let effective = {
+            let env = Env { input: &visit.raw_input, context: &context, variables: &*scope, rng: &mut rng };
+            dataflow::select(&state.input_path, &env)
+        };
+        self.rng = rng;
+        let effective = match effective {
+            Ok(v) => v,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        match &state.kind {
+            StateKind::Pass { result } => {
+                let result = match (result, &state.parameters) {
+                    (Some(r), _) => Ok(r.clone()),
+                    (None, Some(_)) => {
+                        self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
+                    }
+                    (None, None) => Ok(effective.clone()),
+                };
+                match result {
+                    Ok(result) if result.json_len() > MAX_PAYLOAD_BYTES => {
+                        // An oversized Pass result ends the execution at once (recorded on AWS).
+                        let mut failure = Failure::new(
+                            "States.DataLimitExceeded",
+                            Some(format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)),
+                        );
+                        failure.fatal = true;
+                        self.finish_thread(tid, Err(failure));
+                    }
+                    Ok(result) => self.complete(tid, visit, result, &context),
+                    Err(e) => self.fail_state(tid, visit, e),
+                }
+            }
+            StateKind::Succeed => match self.output_path(state, &effective, &context, &scope) {
+                Ok(output) => {
+                    self.emit(tid, exited(state, output.clone(), None));
+                    self.finish_thread(tid, Ok(output));
+                }
+                Err(e) => self.fail_state(tid, visit, e),
+            },
+            StateKind::Fail { error, cause } => {
+                let error = self.fail_field(error, &effective, &context, &scope);
+                let cause = self.fail_field(cause, &effective, &context, &scope);
+                match (error, cause) {
+                    (Ok(error), Ok(cause)) => self.finish_thread(
+                        tid,
+                        Err(Failure {
+                            error: error.map(Into::into),
+                            cause: cause.map(Into::into),
+                            heartbeat: false,
+                            fatal: false,
+                        }),
+                    ),
+                    (Err(e), _) | (_, Err(e)) => self.fail_state(tid, visit, e),
+                }
+            }
+            StateKind::Choice { choices, default } => {
+                let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+                let picked = {
+                    let env = Env { input: &effective, context: &context, variables: &*scope, rng: &mut rng };
+                    let mut picked = Ok(None);
+                    for branch in choices {
+                        match branch.condition.eval(&env) {
+                            Ok(true) => {
+                                picked = Ok(Some(branch));
+                                break;
+                            }
+                            Ok(false) => {}
+                            Err(e) => {
+                                picked = Err(e);
+                                break;
+                            }
+                        }
+                    }
+                    picked
+                };
+                self.rng = rng;
+                let (next, assign) = match picked {
+                    Ok(Some(branch)) => (Some(branch.next), branch.assign.as_ref().or(state.assign.as_ref())),
+                    Ok(None) => (*default, state.assign.as_ref()),
+                    Err(e) => return self.fail_state(tid, visit, e),
+                };
+                let Some(next) = next else {
+                    let failure = Failure::new(
+                        "States.NoChoiceMatched",
+                        Some(format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). No Choice Rule matched and no Default was set.",
+                            state.name, visit.entered_id
+                        )),
+                    );
+                    return self.finish_thread(tid, Err(failure));
+                };
+                let assigned = match self.assign(tid, assign, &effective, &context) {
+                    Ok(a) => a,
+                    Err(e) => return self.fail_state(tid, visit, e),
+                };
+                match self.output_path(state, &effective, &context, &scope) {
+                    Ok(output) => {
+                        self.emit(tid, exited(state, output.clone(), assigned));
+                        self.threads[tid].step = Step::Enter(next, output);
+                    }
+                    Err(e) => self.fail_state(tid, visit, e),
+                }
+            }
+            StateKind::Wait(wait) => match self.wait_until(wait, &effective, &context, &scope) {
+                Ok(until) if until <= self.now => self.finish_wait(tid, visit),
+                Ok(until) => {
+                    self.add_timer(until, Timer::Wake(tid));
+                    self.threads[tid].step = Step::Wait(visit, until);
+                }
+                Err(e) => self.fail_state(tid, visit, e),
+            },
+            StateKind::Task(task) => self.start_task(tid, visit, state, task, effective),
+            StateKind::Parallel { branches } => {
+                let input = match self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
+                {
+                    Ok(v) => v,
+                    Err(e) => return self.fail_state(tid, visit, e),
+                };
+                self.emit(tid, EventKind::ParallelStateStarted);
+                let cursor = self.threads[tid].cursor;
+                let mut children = Children {
+                    threads: Vec::new(),
+                    results: vec![None; branches.len()],
+                    pending: VecDeque::new(),
+                    running: branches.len(),
+                    failed: 0,
+                    tolerated_count: None,
+                    tolerated_percentage: None,
+                    last_child_event: cursor,
+                    is_map: false,
+                };
+                for (slot, branch) in branches.iter().enumerate() {
+                    let child = self.spawn(tid, branch.clone(), slot, None, None, input.clone(), cursor);
+                    children.threads.push(child);
+                }
+                for &child in children.threads.iter().rev() {
+                    self.ready.push_front(child);
+                }
+                if branches.is_empty() {
+                    self.threads[tid].step = Step::ChildrenDone(visit, children);
+                } else {
+                    self.threads[tid].step = Step::Children(visit, children);
+                }
+            }
+            StateKind::Map(map) => self.start_map(tid, visit, state, map, effective, &scope),
+        }
+    }
+
+    pub(super) fn eval_template(
+        &mut self,
+        template: Option<&crate::template::Template>,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Value, EvalError> {
+        let mut env = Env { input, context, variables: &**scope, rng: &mut self.rng };
+        dataflow::apply(template, &mut env)
+    }
+
+    pub(super) fn output_path(
+        &mut self,
+        state: &State,
+        value: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Value, EvalError> {
+        let env = Env { input: value, context, variables: &**scope, rng: &mut self.rng };
+        dataflow::select(&state.output_path, &env)
+    }
+
+    pub(super) fn fail_field(
+        &mut self,
+        source: &Source,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Option<String>, EvalError> {
+        match source {
+            Source::None => Ok(None),
+            Source::Literal(s) => Ok(Some(s.to_string())),
+            Source::Dynamic(template, field) => {
+                // AWS names the field without the `.$` the template needs (ASL-SEMANTICS §5.3).
+                let v = self.eval_template(Some(template), input, context, scope).map_err(|mut e| {
+                    e.cause = e.cause.replace(&format!("'{field}.$'"), &format!("'{field}'"));
+                    e
+                })?;
+                match v.get(field) {
+                    Some(Value::String(s)) => Ok(Some(s.to_string())),
+                    Some(Value::Null) | None => Ok(None),
+                    Some(other) => Ok(Some(other.to_json())),
+                }
+            }
+        }
+    }
+
+    pub(super) fn wait_until(
+        &mut self,
+        wait: &WaitFor,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<Millis, EvalError> {
+        let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
+        let from_epoch = |ms: i64, start: u64| -> Millis { (ms - start as i64).max(0) as Millis };
+        match wait {
+            WaitFor::Seconds(s) => Ok(self.now + s * 1000),
+            WaitFor::Timestamp(ms) => Ok(from_epoch(*ms, self.options.start_epoch_ms)),
+            WaitFor::SecondsPath(path) | WaitFor::TimestampPath(path) => {
+                let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
+                let is_seconds = matches!(wait, WaitFor::SecondsPath(_));
+                let field = if is_seconds { "SecondsPath" } else { "TimestampPath" };
+                let value = env.resolve(path).map_err(|_| {
+                    runtime(format!(
+                        "The {field} parameter does not reference an input value: {}",
+                        path.text()
+                    ))
+                })?;
+                if is_seconds {
+                    match (value.as_i64(), value.as_f64()) {
+                        (Some(n), _) if n < 0 => Err(runtime(format!(
+                            "The SecondsPath parameter references a negative value: {} == {value}",
+                            path.text()
+                        ))),
+                        (Some(n), _) => Ok(self.now + (n as u64).saturating_mul(1000)),
+                        _ => Err(runtime(format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {} == {value}",
+                            path.text()
+                        ))),
+                    }
+                } else {
+                    match value.as_str().and_then(crate::choice::parse_timestamp) {
+                        Some(t) => Ok(from_epoch(t.to_epoch_millis(), self.options.start_epoch_ms)),
+                        None => Err(runtime(format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                            path.text(),
+                            value.as_str().map_or_else(|| value.to_json(), String::from)
+                        ))),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn finish_wait(&mut self, tid: usize, visit: Visit) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        let scope = self.threads[tid].scope.clone();
+        let context = self.context(tid, &visit, state, None);
+        let effective = {
+            let env =
+                Env { input: &visit.raw_input, context: &context, variables: &*scope, rng: &mut self.rng };
+            dataflow::select(&state.input_path, &env)
+        };
+        match effective {
+            Ok(effective) => self.complete_with(tid, visit, effective.clone(), effective, &context),
+            Err(e) => self.fail_state(tid, visit, e),
+        }
+        self.ready.push_back(tid);
+    }
+
+    /// Finishes a state that produced `result`: ResultPath, OutputPath, Assign, then Next.
+    pub(super) fn complete(&mut self, tid: usize, visit: Visit, result: Value, context: &Value) {
+        let assign_input = result.clone();
+        self.complete_with(tid, visit, result, assign_input, context)
+    }
+
+    pub(super) fn complete_with(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        result: Value,
+        assign_input: Value,
+        context: &Value,
+    ) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        let scope = self.threads[tid].scope.clone();
+        let is_wait = matches!(state.kind, StateKind::Wait(_));
+        let merged =
+            if is_wait { Ok(result) } else { dataflow::merge(&state.result_path, &visit.raw_input, result) };
+        let output = merged.and_then(|m| self.output_path(state, &m, context, &scope));
+        let output = match output {
+            Ok(o) => o,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        let assigned = match self.assign(tid, state.assign.as_ref(), &assign_input, context) {
+            Ok(a) => a,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        self.emit(tid, exited(state, output.clone(), assigned));
+        match state.next {
+            Some(next) => self.threads[tid].step = Step::Enter(next, output),
+            None => self.finish_thread(tid, Ok(output)),
+        }
+    }
+
+    /// Evaluates an Assign block and stores its variables in the thread's scope.
+    pub(super) fn assign(
+        &mut self,
+        tid: usize,
+        assign: Option<&crate::template::Template>,
+        input: &Value,
+        context: &Value,
+    ) -> Result<Option<Assigned>, EvalError> {
+        let Some(assign) = assign else { return Ok(None) };
+        let scope = self.threads[tid].scope.clone();
+        let values = self.eval_template(Some(assign), input, context, &scope)?;
+        let Some(values) = values.as_object() else { return Ok(None) };
+        let mut vars = scope.vars.borrow_mut();
+        let mut assigned = Vec::with_capacity(values.len());
+        for (k, v) in values.iter() {
+            vars.insert(k.clone(), v.clone());
+            assigned.push((k.clone(), v.clone()));
+        }
+        Ok(Some(assigned))
+    }
+}
+
+pub(super) fn exited(state: &State, output: Value, assigned: Option<Assigned>) -> EventKind {
+    EventKind::StateExited { state_type: state.type_name(), name: state.name.clone(), output, assigned }
+}
