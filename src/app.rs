@@ -1,6 +1,7 @@
 //! The one screen: a top bar, three resizable panes (editors, workflow graph, sequence diagram) and
 //! a dock (token inbox, virtual clock, event history).
 
+use gloo::timers::callback::Timeout;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -134,6 +135,16 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
     };
+    // The engine yields after a bounded slice of work; go on at the next tick, which lets the
+    // browser paint and handle clicks (such as "Stop execution") in between.
+    {
+        let busy = state.run.as_ref().filter(|r| r.busy).map(|r| r.revision);
+        let on_action = on_action.clone();
+        use_effect_with(busy, move |busy| {
+            let next = busy.map(|_| Timeout::new(0, move || on_action.emit(Action::Resume)));
+            move || drop(next)
+        });
+    }
     let emit = |action: Action| {
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))

@@ -49,6 +49,9 @@ impl Problem {
     }
 }
 
+/// States one engine command may enter before it yields to the browser (see [`Run::busy`]).
+const STEP_LIMIT: u64 = 2_000;
+
 /// Parses JSON text the way the engine does, so that errors carry a line and column.
 fn parse_json(text: &str) -> Result<asl::Value, Problem> {
     asl::source::parse(text).map(|(value, _)| value).map_err(|e| Problem::from_diagnostic(&e.to_diagnostic()))
@@ -161,6 +164,9 @@ pub struct Run {
     pub tokens: Rc<Vec<TokenCard>>,
     pub history: Rc<Vec<serde_json::Value>>,
     pub last_call: Option<CallOutcome>,
+    /// The step limit paused the engine with work left; the app resumes it on the next tick, so a
+    /// runaway loop never freezes the page and "Stop execution" stays clickable.
+    pub busy: bool,
     /// Bumped on every change, so components can memoise expensive drawings on it.
     pub revision: u64,
 }
@@ -179,7 +185,7 @@ enum Closing<'a> {
 }
 
 impl Run {
-    fn start(definition: &Rc<str>, input_text: &str) -> Result<Run, String> {
+    fn start(definition: &Rc<str>, input_text: &str, number: u64) -> Result<Run, String> {
         let input = parse_json(input_text).map_err(|p| format!("Execution input: {}", p.located()))?;
         let (machine, _warnings) = sim::load(definition).map_err(|diagnostics| {
             let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
@@ -190,7 +196,14 @@ impl Run {
         })?;
         let definition_json: serde_json::Value =
             serde_json::from_str(definition).map_err(|e| format!("Definition: {e}"))?;
-        let world = sim::World::start(machine, input, &sim::Scenario::default());
+        // No responders: every task's token is left to the person at the keyboard.
+        let mut scenario = sim::Scenario::default();
+        let options = &mut scenario.context.options;
+        options.step_limit = Some(STEP_LIMIT);
+        // Each execution of the session gets its own tokens and name, as on AWS; replayable still.
+        options.seed = number;
+        options.execution_name = format!("execution-{number}");
+        let world = sim::World::start(machine, input, &scenario);
         let mut run = Run {
             world: Rc::new(RefCell::new(world)),
             definition_text: definition.clone(),
@@ -204,6 +217,7 @@ impl Run {
             tokens: Rc::default(),
             history: Rc::default(),
             last_call: None,
+            busy: false,
             revision: 0,
         };
         run.refresh(Closing::Clock);
@@ -222,6 +236,7 @@ impl Run {
         self.error = failure.and_then(|f| f.error.as_deref().map(str::to_string));
         self.cause = failure.and_then(|f| f.cause.as_deref().map(str::to_string));
         self.now_ms = world.now_ms();
+        self.busy = world.is_busy();
         self.upcoming = Rc::new(world.upcoming().into_iter().map(|u| (u.at_ms, u.what)).collect());
         self.history = Rc::new(execution.history_json());
 
@@ -321,6 +336,11 @@ impl Run {
         true
     }
 
+    fn resume(&mut self) {
+        self.world.borrow_mut().resume();
+        self.refresh(Closing::Clock);
+    }
+
     fn advance_by(&mut self, ms: u64) {
         self.world.borrow_mut().advance_by(ms);
         self.refresh(Closing::Clock);
@@ -363,11 +383,22 @@ pub enum Action {
     DismissNotice,
     Start,
     Stop,
-    SendSuccess { token: String, output: String },
-    SendFailure { token: String, error: String, cause: String },
-    SendHeartbeat { token: String },
+    SendSuccess {
+        token: String,
+        output: String,
+    },
+    SendFailure {
+        token: String,
+        error: String,
+        cause: String,
+    },
+    SendHeartbeat {
+        token: String,
+    },
     AdvanceToNextDeadline,
     AdvanceBy(u64),
+    /// Go on with an execution the step limit paused (dispatched by the app, not the user).
+    Resume,
 }
 
 #[derive(Clone)]
@@ -378,6 +409,8 @@ pub struct AppState {
     pub input_problems: Rc<Vec<Problem>>,
     pub run: Option<Rc<Run>>,
     pub notice: Option<Notice>,
+    /// Executions started in this session, to give each its own tokens and name.
+    started: u64,
     /// The definition and input replaced by the last example load, for "Undo".
     replaced: Option<(Rc<str>, Rc<str>)>,
 }
@@ -391,6 +424,7 @@ impl AppState {
             input_problems: Rc::new(parse_json(input).err().into_iter().collect()),
             run: None,
             notice,
+            started: 0,
             replaced: None,
         }
     }
@@ -443,7 +477,11 @@ impl AppState {
                 let Some(example) = examples::by_id(&id) else { return false };
                 let replaced = (self.definition.clone(), self.input.clone());
                 let changed = *replaced.0 != *example.definition || *replaced.1 != *example.input;
-                *self = AppState { run: self.run.take(), ..AppState::with_example(example) };
+                *self = AppState {
+                    run: self.run.take(),
+                    started: self.started,
+                    ..AppState::with_example(example)
+                };
                 self.notice = Some(Notice {
                     kind: NoticeKind::Info,
                     text: format!("Loaded the example “{}”.", example.title),
@@ -453,15 +491,20 @@ impl AppState {
             }
             Action::UndoLoadExample => {
                 let Some((definition, input)) = self.replaced.take() else { return false };
-                *self = AppState { run: self.run.take(), ..AppState::new(&definition, &input, None) };
+                *self = AppState {
+                    run: self.run.take(),
+                    started: self.started,
+                    ..AppState::new(&definition, &input, None)
+                };
             }
             Action::DismissNotice => {
                 if self.notice.take().is_none() {
                     return false;
                 }
             }
-            Action::Start => match Run::start(&self.definition, &self.input) {
+            Action::Start => match Run::start(&self.definition, &self.input, self.started + 1) {
                 Ok(run) => {
+                    self.started += 1;
                     self.run = Some(Rc::new(run));
                     if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error) {
                         self.notice = None;
@@ -494,6 +537,10 @@ impl AppState {
                 }
                 return self.run_mut().is_some_and(Run::advance_to_next_deadline);
             }
+            Action::Resume => match self.run_mut() {
+                Some(run) if run.busy => run.resume(),
+                _ => return false,
+            },
             Action::AdvanceBy(ms) => match self.run_mut() {
                 Some(run) if ms > 0 => run.advance_by(ms),
                 _ => return false,
@@ -657,6 +704,31 @@ mod tests {
             let next = state.clone().reduce(action.clone());
             assert!(Rc::ptr_eq(&state, &next), "{action:?} changed the state");
         }
+    }
+
+    #[test]
+    fn an_endless_loop_runs_in_slices_and_can_be_stopped() {
+        let definition = r#"{"StartAt": "Spin", "States": {
+            "Spin": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "BooleanEquals": true, "Next": "Done"}], "Default": "Again"},
+            "Again": {"Type": "Pass", "Next": "Spin"},
+            "Done": {"Type": "Succeed"}}}"#;
+        let state = Rc::new(AppState::new(definition, r#"{"stop": false}"#, None)).reduce(Action::Start);
+        assert!(run(&state).busy);
+        assert_eq!(run(&state).status, RunStatus::Running);
+        let state = state.reduce(Action::Resume);
+        assert!(run(&state).busy);
+        let state = state.reduce(Action::Stop);
+        assert_eq!(run(&state).status, RunStatus::Aborted);
+        assert!(!run(&state).busy);
+        let again = state.clone().reduce(Action::Resume);
+        assert!(Rc::ptr_eq(&state, &again));
+    }
+
+    #[test]
+    fn each_execution_gets_its_own_token() {
+        let first = approval().reduce(Action::Start);
+        let second = first.clone().reduce(Action::Start);
+        assert_ne!(open_token(&first), open_token(&second));
     }
 
     #[test]

@@ -1,0 +1,286 @@
+//! The typed state machine, read from a definition's JSON value.
+//!
+//! Reading collects every problem it finds as a [`Diagnostic`] (pointer only; the caller attaches
+//! line and column from the source map) and still builds as much of the machine as it can, so
+//! the editor can show all problems at once. Small languages are compiled here, once: paths,
+//! payload templates, intrinsic calls and Choice conditions never get re-parsed while running.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::choice::Condition;
+use crate::diagnostic::Diagnostic;
+use crate::path::Path;
+use crate::template::Template;
+use crate::value::Value;
+
+/// A definition that passed reading and validation.
+#[derive(Debug)]
+pub struct StateMachine {
+    pub graph: Rc<Graph>,
+    /// Execution-level `TimeoutSeconds`: past it the execution ends `TIMED_OUT`.
+    pub timeout_seconds: Option<u64>,
+    pub comment: Option<String>,
+    /// The definition as read, for diagrams and the `$$` context.
+    pub definition: Value,
+}
+
+/// A set of states with a start: the machine itself, a Parallel branch or a Map processor.
+#[derive(Debug)]
+pub struct Graph {
+    pub start: usize,
+    pub states: Vec<State>,
+    pub index: HashMap<Rc<str>, usize>,
+}
+
+impl Graph {
+    pub fn state(&self, name: &str) -> Option<&State> {
+        self.index.get(name).map(|&i| &self.states[i])
+    }
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub name: Rc<str>,
+    /// RFC 6901 pointer to the state's object in the definition.
+    pub pointer: String,
+    pub kind: StateKind,
+    pub input_path: PathField,
+    pub output_path: PathField,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPath,
+    pub assign: Option<Template>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    /// Index of the next state, or `None` for `End: true` (and for Choice, Succeed, Fail).
+    pub next: Option<usize>,
+    /// Whether anything in the state reads `$$`, so the context object is built only when needed.
+    pub uses_context: bool,
+}
+
+impl State {
+    /// The ASL `Type` name.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            StateKind::Pass { .. } => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice { .. } => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail { .. } => "Fail",
+            StateKind::Parallel { .. } => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+/// `InputPath` / `OutputPath`: absent means `$`, `null` means `{}`.
+#[derive(Debug, Clone)]
+pub enum PathField {
+    Whole,
+    Null,
+    Path(Path),
+}
+
+/// `ResultPath`: absent means the result replaces the input, `null` discards the result.
+#[derive(Debug, Clone)]
+pub enum ResultPath {
+    Replace,
+    Discard,
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub enum StateKind {
+    Pass { result: Option<Value> },
+    Task(Task),
+    Choice { choices: Vec<ChoiceBranch>, default: Option<usize> },
+    Wait(WaitFor),
+    Succeed,
+    Fail { error: Source, cause: Source },
+    Parallel { branches: Vec<Rc<Graph>> },
+    Map(MapState),
+}
+
+#[derive(Debug)]
+pub struct ChoiceBranch {
+    pub condition: Condition,
+    pub next: usize,
+    pub assign: Option<Template>,
+}
+
+/// A Fail state's `Error`/`Cause`: given literally, or read through `ErrorPath`/`CausePath`.
+#[derive(Debug, Clone)]
+pub enum Source {
+    None,
+    Literal(Rc<str>),
+    /// A one-member payload template `{"<field>.$": ...}` and the field's name.
+    Dynamic(Template, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    Seconds(u64),
+    /// Milliseconds since the Unix epoch.
+    Timestamp(i64),
+    SecondsPath(Path),
+    TimestampPath(Path),
+}
+
+/// A positive number of seconds given literally or through a path.
+#[derive(Debug, Clone)]
+pub enum Seconds {
+    None,
+    Literal(u64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct Task {
+    pub resource: Resource,
+    pub timeout: Seconds,
+    pub heartbeat: Seconds,
+}
+
+/// How the execution talks to the integration (the Resource ARN's suffix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    WaitForTaskToken,
+    Sync,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `arn:aws:states:::sqs:sendMessage.waitForTaskToken`, `arn:aws:states:::aws-sdk:s3:getObject`...
+    Service,
+    /// A legacy Lambda function ARN (`arn:aws:lambda:region:account:function:name`).
+    LambdaFunction,
+    /// `arn:aws:states:region:account:activity:name`: the token goes to a polling worker.
+    Activity,
+    /// Anything else: still runnable with responders; the validator warns.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub arn: Rc<str>,
+    pub kind: ResourceKind,
+    /// `resourceType` in task events: `sqs`, `lambda`, `aws-sdk:dynamodb`...
+    pub service: Rc<str>,
+    /// `resource` in task events: the action with its suffix, `sendMessage.waitForTaskToken`.
+    pub action: Rc<str>,
+    pub pattern: Pattern,
+}
+
+impl Resource {
+    pub fn parse(arn: &str) -> Resource {
+        let kind_of = |kind, service: &str, action: &str, pattern| Resource {
+            arn: arn.into(),
+            kind,
+            service: service.into(),
+            action: action.into(),
+            pattern,
+        };
+        let parts: Vec<&str> = arn.split(':').collect();
+        if let Some(rest) = arn.strip_prefix("arn:aws:states:::") {
+            let (service, action) = match rest.strip_prefix("aws-sdk:") {
+                Some(sdk) => match sdk.split_once(':') {
+                    Some((svc, action)) => (format!("aws-sdk:{svc}"), action),
+                    None => (format!("aws-sdk:{sdk}"), ""),
+                },
+                None => match rest.split_once(':') {
+                    Some((svc, action)) => (svc.to_string(), action),
+                    None => (rest.to_string(), ""),
+                },
+            };
+            let pattern = if action.ends_with(".waitForTaskToken") {
+                Pattern::WaitForTaskToken
+            } else if action.contains(".sync") {
+                Pattern::Sync
+            } else {
+                Pattern::RequestResponse
+            };
+            let kind = if action.is_empty() { ResourceKind::Unknown } else { ResourceKind::Service };
+            return kind_of(kind, &service, action, pattern);
+        }
+        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function" {
+            return kind_of(ResourceKind::LambdaFunction, "lambda", arn, Pattern::RequestResponse);
+        }
+        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" {
+            return kind_of(ResourceKind::Activity, "activity", arn, Pattern::WaitForTaskToken);
+        }
+        kind_of(ResourceKind::Unknown, "unknown", arn, Pattern::RequestResponse)
+    }
+
+    /// Whether the task pauses for a task token (callback tasks and activities).
+    pub fn waits_for_token(&self) -> bool {
+        self.pattern == Pattern::WaitForTaskToken
+    }
+
+    /// Whether `$$.Task.Token` exists for this task (callback and `.sync` tasks, ASL-SEMANTICS §1.1).
+    pub fn has_token(&self) -> bool {
+        matches!(self.pattern, Pattern::WaitForTaskToken | Pattern::Sync)
+            && self.kind != ResourceKind::Activity
+    }
+}
+
+#[derive(Debug)]
+pub struct MapState {
+    pub items_path: Option<Path>,
+    pub item_selector: Option<Template>,
+    pub processor: Rc<Graph>,
+    pub max_concurrency: Count,
+    pub tolerated_failure_count: Count,
+    pub tolerated_failure_percentage: Count,
+    pub batcher: Option<ItemBatcher>,
+}
+
+/// A count given literally (`MaxConcurrency`) or through a path (`MaxConcurrencyPath`).
+#[derive(Debug, Clone)]
+pub enum Count {
+    None,
+    Literal(f64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct ItemBatcher {
+    pub max_items: Count,
+    pub max_bytes: Count,
+    pub batch_input: Option<Template>,
+}
+
+#[derive(Debug)]
+pub struct Retrier {
+    pub errors: Vec<Rc<str>>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    pub jitter_full: bool,
+}
+
+#[derive(Debug)]
+pub struct Catcher {
+    pub errors: Vec<Rc<str>>,
+    pub next: usize,
+    pub result_path: ResultPath,
+    pub assign: Option<Template>,
+}
+
+mod read;
+
+pub use read::article;
+
+/// Reads a definition. Returns the machine when there are no errors (warnings may remain).
+pub fn load(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
+    let (machine, mut diags) = read::read(definition);
+    let has_errors = diags.iter().any(Diagnostic::is_error);
+    if let Some(machine) = &machine {
+        crate::validate::check(machine, &mut diags);
+    }
+    let has_errors = has_errors || diags.iter().any(Diagnostic::is_error);
+    (if has_errors { None } else { machine }, diags)
+}
