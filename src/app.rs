@@ -135,6 +135,16 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
     };
+    // Confirmations fade on their own; warnings and errors stay until dismissed.
+    {
+        let info = state.notice.clone().filter(|n| n.kind == NoticeKind::Info);
+        let on_action = on_action.clone();
+        use_effect_with(info, move |info| {
+            let fade =
+                info.as_ref().map(|_| Timeout::new(8_000, move || on_action.emit(Action::DismissNotice)));
+            move || drop(fade)
+        });
+    }
     // The engine yields after a bounded slice of work; go on at the next tick, which lets the
     // browser paint and handle clicks (such as "Stop execution") in between.
     {
@@ -205,8 +215,8 @@ pub fn App() -> Html {
                     <label class="visually-hidden" for="examples">{ "Examples" }</label>
                     <select id="examples" class="select" onchange={on_example}>
                         <option value="" selected=true>{ "Examples…" }</option>
-                        for example in examples::ALL {
-                            <option value={example.id} title={example.summary}>{ example.title }</option>
+                        for example in examples::all() {
+                            <option value={example.slug} title={examples::summary(example)}>{ example.title }</option>
                         }
                     </select>
                     <button

@@ -20,11 +20,11 @@ pub fn duration(ms: u64) -> String {
         format!("{}h {:02}m", ms / 3_600_000, total_s / 60 % 60)
     } else if ms >= 60_000 {
         format!("{}m {:02}s", ms / 60_000, total_s % 60)
-    } else if ms % 1000 == 0 {
-        format!("{total_s}s")
     } else {
-        let tenths = (ms % 1000) / 100;
-        format!("{total_s}.{tenths}s")
+        match ms % 1000 / 100 {
+            0 => format!("{total_s}s"),
+            tenths => format!("{total_s}.{tenths}s"),
+        }
     }
 }
 

@@ -50,7 +50,7 @@ impl Problem {
 }
 
 /// States one engine command may enter before it yields to the browser (see [`Run::busy`]).
-const STEP_LIMIT: u64 = 2_000;
+const STEP_LIMIT: u64 = 250;
 
 /// Parses JSON text the way the engine does, so that errors carry a line and column.
 fn parse_json(text: &str) -> Result<asl::Value, Problem> {
@@ -162,7 +162,7 @@ pub struct Run {
     pub now_ms: u64,
     pub upcoming: Rc<Vec<(u64, String)>>,
     pub tokens: Rc<Vec<TokenCard>>,
-    pub history: Rc<Vec<serde_json::Value>>,
+    pub history: EventLog,
     pub last_call: Option<CallOutcome>,
     /// The step limit paused the engine with work left; the app resumes it on the next tick, so a
     /// runaway loop never freezes the page and "Stop execution" stays clickable.
@@ -173,7 +173,50 @@ pub struct Run {
 
 impl PartialEq for Run {
     fn eq(&self, other: &Run) -> bool {
-        self.revision == other.revision && Rc::ptr_eq(&self.history, &other.history)
+        self.revision == other.revision && self.history == other.history
+    }
+}
+
+/// The history in AWS's JSON shape, each event converted once. A history only grows, so every
+/// state the reducer produces shares one log and remembers how much of it it has seen: a long
+/// execution costs each step only its new events, not a copy of all of them.
+#[derive(Clone, Default)]
+pub struct EventLog {
+    events: Rc<RefCell<Vec<serde_json::Value>>>,
+    len: usize,
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Reads the events this snapshot has seen.
+    pub fn with<T>(&self, f: impl FnOnce(&[serde_json::Value]) -> T) -> T {
+        f(&self.events.borrow()[..self.len])
+    }
+
+    fn sync(&mut self, execution: &asl::exec::Execution) {
+        let all = execution.history();
+        let mut log = self.events.borrow_mut();
+        if all.len() < log.len() {
+            // Not expected (histories only grow), but never show events that are gone.
+            log.clear();
+        }
+        let epoch = execution.options().start_epoch_ms;
+        let seen = log.len();
+        log.extend(all[seen..].iter().map(|e| e.to_aws_json(epoch)));
+        self.len = log.len();
+    }
+}
+
+impl PartialEq for EventLog {
+    fn eq(&self, other: &EventLog) -> bool {
+        Rc::ptr_eq(&self.events, &other.events) && self.len == other.len
     }
 }
 
@@ -215,7 +258,7 @@ impl Run {
             now_ms: 0,
             upcoming: Rc::default(),
             tokens: Rc::default(),
-            history: Rc::default(),
+            history: EventLog::default(),
             last_call: None,
             busy: false,
             revision: 0,
@@ -238,7 +281,7 @@ impl Run {
         self.now_ms = world.now_ms();
         self.busy = world.is_busy();
         self.upcoming = Rc::new(world.upcoming().into_iter().map(|u| (u.at_ms, u.what)).collect());
-        self.history = Rc::new(execution.history_json());
+        self.history.sync(execution);
 
         let now = self.now_ms;
         let tokens = Rc::make_mut(&mut self.tokens);
@@ -653,7 +696,7 @@ mod tests {
         assert_eq!(r.status, RunStatus::Failed);
         assert_eq!(r.error.as_deref(), Some("ApprovalTimedOut"));
         assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Timed out (States.Timeout)");
-        let history = serde_json::to_string(&*r.history).unwrap();
+        let history = r.history.with(|h| serde_json::to_string(h).unwrap());
         assert!(history.contains("States.Timeout"));
         // Nothing left to fire: a second advance changes nothing.
         let again = state.clone().reduce(Action::AdvanceToNextDeadline);

@@ -100,15 +100,34 @@ fn sync_scroll(source: &NodeRef, gutter: &NodeRef, backdrop: &NodeRef) {
     }
 }
 
-/// Selects the problem's range in the textarea and scrolls it to the middle.
-fn reveal(textarea: &NodeRef, text: &str, problem: &Problem) {
-    let Some(el) = textarea.cast::<HtmlTextAreaElement>() else { return };
-    let start = utf16_offset(text, problem.start);
-    let end = utf16_offset(text, problem.end.max(problem.start));
+/// Selects `start..end` (bytes of `text`, on 1-based `line`) in the textarea and scrolls it to
+/// the middle.
+fn select_range(el: &HtmlTextAreaElement, text: &str, start: usize, end: usize, line: usize) {
+    let from = utf16_offset(text, start);
+    let to = utf16_offset(text, end.max(start));
     let _ = el.focus();
-    let _ = el.set_selection_range(start, end);
-    let line_top = (problem.line as i32 - 1) * LINE_HEIGHT_PX;
+    let _ = el.set_selection_range(from, to);
+    let line_top = (line.max(1) as i32 - 1) * LINE_HEIGHT_PX;
     el.set_scroll_top((line_top - el.client_height() / 2).max(0));
+}
+
+fn reveal(textarea: &NodeRef, text: &str, problem: &Problem) {
+    if let Some(el) = textarea.cast::<HtmlTextAreaElement>() {
+        select_range(&el, text, problem.start, problem.end, problem.line);
+    }
+}
+
+/// Selects a range in the editor whose textarea has the id `id` (used by the graph to show where
+/// a state is defined).
+pub fn reveal_in(id: &str, text: &str, start: usize, end: usize, line: usize) {
+    use wasm_bindgen::JsCast;
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+    if let Some(el) = el {
+        select_range(&el, text, start, end, line);
+    }
 }
 
 #[component]

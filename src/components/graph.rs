@@ -75,6 +75,44 @@ pub fn marks_from_history(history: &[Value], finished: bool) -> Marks {
     marks
 }
 
+/// The JSON pointer of the state named `name`, searching nested Parallel branches and Map
+/// processors too (the graph knows states by name only).
+pub fn state_pointer(definition: &asl::Value, name: &str) -> Option<String> {
+    fn search(machine: &asl::Value, at: String, name: &str) -> Option<String> {
+        let states = machine.get("States")?.as_object()?;
+        let here = format!("{at}/States");
+        if states.contains_key(name) {
+            return Some(asl::diagnostic::pointer_join(&here, name));
+        }
+        for (key, state) in states {
+            let base = asl::diagnostic::pointer_join(&here, key);
+            if let Some(branches) = state.get("Branches").and_then(asl::Value::as_array) {
+                for (i, branch) in branches.iter().enumerate() {
+                    if let Some(found) = search(branch, format!("{base}/Branches/{i}"), name) {
+                        return Some(found);
+                    }
+                }
+            }
+            for field in ["ItemProcessor", "Iterator"] {
+                if let Some(inner) = state.get(field) {
+                    if let Some(found) = search(inner, format!("{base}/{field}"), name) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        None
+    }
+    search(definition, String::new(), name)
+}
+
+/// Selects the state's name in the definition editor.
+fn reveal_state(definition: &str, name: &str) {
+    let Ok((value, map)) = asl::source::parse(definition) else { return };
+    let Some(span) = state_pointer(&value, name).and_then(|p| map.key_span(&p)) else { return };
+    crate::components::editor::reveal_in("definition", definition, span.start, span.end, span.line);
+}
+
 fn legend() -> Html {
     let item = |class: &str, text: &str| {
         html! { <li><span class={classes!("swatch", class.to_string())} aria-hidden="true" />{ text.to_string() }</li> }
@@ -94,7 +132,7 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
     let shown_run = props.run.clone().filter(|_| props.attached);
     let drawing = use_memo((props.definition.clone(), shown_run), |(text, run)| match run {
         Some(run) => {
-            let marks = marks_from_history(&run.history, run.status.is_finished());
+            let marks = run.history.with(|h| marks_from_history(h, run.status.is_finished()));
             Some(graph_svg(&layout_graph(&run.definition_json), &marks))
         }
         None => serde_json::from_str::<Value>(text)
@@ -117,6 +155,20 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
         let fit = fit.clone();
         Callback::from(move |_: MouseEvent| fit.set(!*fit))
     };
+    let onclick = {
+        let definition = props.definition.clone();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let state = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("[data-state]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-state"));
+            if let Some(name) = state {
+                reveal_state(&definition, &name);
+            }
+        })
+    };
     let caption = match (&props.run, props.attached, stale) {
         (_, _, true) => "Last valid version: the definition does not parse right now",
         (Some(_), true, _) => "This execution's path",
@@ -134,7 +186,8 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
                     { "Fit" }
                 </button>
             </header>
-            <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"), fit.then_some("fit"))}>
+            <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"), fit.then_some("fit"))}
+                {onclick} title="Click a state to find it in the definition">
                 if let Some(svg) = svg {
                     { Html::from_html_unchecked(svg) }
                 } else {
@@ -160,6 +213,17 @@ mod tests {
 
     fn exited(kind: &str, name: &str) -> Value {
         json!({"type": kind, "stateExitedEventDetails": {"name": name}})
+    }
+
+    #[test]
+    fn states_are_found_at_any_depth() {
+        let text = r#"{"States": {"P": {"Type": "Parallel", "Branches": [{"States": {"A": {}}}, {"States": {"B/1": {}}}]},
+            "M": {"ItemProcessor": {"States": {"C": {}}}}, "Top": {}}}"#;
+        let (value, _) = asl::source::parse(text).unwrap();
+        assert_eq!(state_pointer(&value, "Top").as_deref(), Some("/States/Top"));
+        assert_eq!(state_pointer(&value, "B/1").as_deref(), Some("/States/P/Branches/1/States/B~11"));
+        assert_eq!(state_pointer(&value, "C").as_deref(), Some("/States/M/ItemProcessor/States/C"));
+        assert_eq!(state_pointer(&value, "Nope"), None);
     }
 
     #[test]

@@ -10,6 +10,9 @@ use yew::prelude::*;
 
 use crate::state::Run;
 
+/// Rows drawn at most: a runaway loop makes thousands of events, and the newest matter most.
+const MAX_ROWS: usize = 400;
+
 #[derive(Properties, PartialEq)]
 pub struct HistoryTableProps {
     pub run: Option<Rc<Run>>,
@@ -91,20 +94,45 @@ pub fn time_of(event: &Value) -> String {
 #[component]
 pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     let expanded = use_state(BTreeSet::<usize>::new);
+    // Follow new events while the user is at the bottom of the table, as a log viewer does.
+    let scroller = use_node_ref();
+    let follow = use_mut_ref(|| true);
+    let onscroll = {
+        let (scroller, follow) = (scroller.clone(), follow.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                *follow.borrow_mut() = el.scroll_height() - el.scroll_top() - el.client_height() < 24;
+            }
+        })
+    };
     let events = props.run.as_ref().map(|r| r.history.clone()).unwrap_or_default();
+    let total = events.len();
+    {
+        let (scroller, follow) = (scroller.clone(), follow.clone());
+        use_effect_with(events.clone(), move |_| {
+            if *follow.borrow() {
+                if let Some(el) = scroller.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
+    let first_shown = total.saturating_sub(MAX_ROWS);
 
     let export = {
         let events = events.clone();
         Callback::from(move |_: MouseEvent| {
-            let body = serde_json::json!({ "events": &*events });
-            let text = serde_json::to_string_pretty(&body).unwrap_or_default();
+            let text = events.with(|events| {
+                serde_json::to_string_pretty(&serde_json::json!({ "events": events })).unwrap_or_default()
+            });
             if let Err(e) = crate::browser::download("execution-history.json", "application/json", &text) {
                 gloo::console::warn!("export failed", e);
             }
         })
     };
 
-    let rows = events.iter().enumerate().map(|(i, event)| {
+    let rows: Vec<Html> = events.with(|all| {
+        all.iter().enumerate().skip(first_shown).map(|(i, event)| {
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("?").to_string();
         let id = event.get("id").map_or((i + 1).to_string(), |v| v.to_string());
         let open = expanded.contains(&i);
@@ -140,18 +168,19 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                 }
             </>
         }
+    }).collect()
     });
 
     html! {
         <section class="panel history-panel" aria-label="Event history">
             <header class="panel-head">
                 <h2>{ "Event history" }</h2>
-                <span class="count">{ format!("{} events", events.len()) }</span>
+                <span class="count">{ format!("{total} events") }</span>
                 <button type="button" class="btn btn-small btn-quiet push-right" disabled={events.is_empty()} onclick={export}>
                     { "Export history JSON" }
                 </button>
             </header>
-            <div class="panel-body table-scroll">
+            <div class="panel-body table-scroll" ref={scroller} {onscroll}>
                 if events.is_empty() {
                     <p class="empty-note">{ "Events appear here as the execution runs." }</p>
                 } else {
@@ -159,7 +188,16 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                         <thead>
                             <tr><th scope="col">{ "#" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Time" }</th><th scope="col">{ "Details" }</th></tr>
                         </thead>
-                        <tbody>{ for rows }</tbody>
+                        <tbody>
+                            if first_shown > 0 {
+                                <tr class="event-elided">
+                                    <td colspan="4">
+                                        { format!("{first_shown} earlier events are not shown here; \"Export history JSON\" has them all.") }
+                                    </td>
+                                </tr>
+                            }
+                            { for rows }
+                        </tbody>
                     </table>
                 }
             </div>

@@ -39,17 +39,27 @@ fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
 
 fn draw(run: &Run) -> String {
     let (calls, participants) = diagram_inputs(run);
-    sequence_svg(&layout_sequence(&run.history, &calls, &participants))
+    run.history.with(|h| sequence_svg(&layout_sequence(h, &calls, &participants)))
 }
 
 fn mermaid(run: &Run) -> String {
     let (calls, participants) = diagram_inputs(run);
-    sequence_mermaid(&run.history, &calls, &participants)
+    run.history.with(|h| sequence_mermaid(h, &calls, &participants))
 }
 
 #[component]
 pub fn SequencePane(props: &SequencePaneProps) -> Html {
-    let svg = use_memo(props.run.clone(), |run| run.as_deref().map(|run| AttrValue::from(draw(run))));
+    // While the engine works through a long slice-by-slice run, keep the last drawing instead of
+    // redrawing the whole diagram at every slice.
+    let busy = props.run.as_ref().is_some_and(|r| r.busy);
+    let drawn = use_memo(props.run.clone().filter(|r| !r.busy), |run| {
+        run.as_deref().map(|run| AttrValue::from(draw(run)))
+    });
+    let last = use_mut_ref(|| None::<AttrValue>);
+    if !busy {
+        *last.borrow_mut() = (*drawn).clone();
+    }
+    let svg = Rc::new(last.borrow().clone());
     // Follow the newest message, as a chat does, whenever the drawing changes.
     let canvas = use_node_ref();
     {
@@ -79,8 +89,7 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
         <section class="pane sequence-pane" aria-label="Sequence diagram">
             <header class="pane-head">
                 <h2>{ "Sequence diagram" }</h2>
-                <span class="pane-hint">{ "Messages on the virtual clock" }</span>
-                <button type="button" class="btn btn-small btn-quiet" disabled={props.run.is_none()} onclick={copy_mermaid}
+                <button type="button" class="btn btn-small btn-quiet push-right" disabled={props.run.is_none()} onclick={copy_mermaid}
                     title="Copy this diagram as Mermaid text, for documentation">
                     { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy Mermaid" } }
                 </button>

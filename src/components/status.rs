@@ -43,6 +43,9 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
                 </span>
             }
         }
+        RunStatus::Aborted if run.error.is_none() => {
+            html! { <span class="status-detail muted">{ "Stopped with StopExecution" }</span> }
+        }
         RunStatus::Failed | RunStatus::TimedOut | RunStatus::Aborted => {
             let error = run.error.clone().unwrap_or_else(|| "—".into());
             let cause = run.cause.clone().unwrap_or_default();
@@ -66,6 +69,7 @@ pub fn StatusBar(props: &StatusBarProps) -> Html {
             };
             html! { <span class="status-detail muted">{ text }</span> }
         }
+        RunStatus::Running if run.busy => html! { <span class="status-detail muted">{ "Working…" }</span> },
         RunStatus::Running => {
             html! { <span class="status-detail muted">{ "Advance the clock to continue" }</span> }
         }

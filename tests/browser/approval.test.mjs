@@ -146,3 +146,37 @@ test('loading an example replaces the text and can be undone', async (t) => {
   await page.getByRole('button', { name: 'Undo' }).click();
   assert.equal(await input.inputValue(), '{"amount": 1}');
 });
+
+test('an endless loop does not freeze the page and can be stopped', async (t) => {
+  const { page } = await openApp(t);
+  await definitionEditor(page).fill(JSON.stringify({
+    StartAt: 'Spin',
+    States: {
+      Spin: { Type: 'Choice', Choices: [{ Variable: '$.stop', BooleanEquals: true, Next: 'Done' }], Default: 'Again' },
+      Again: { Type: 'Pass', Next: 'Spin' },
+      Done: { Type: 'Succeed' },
+    },
+  }, null, 2));
+  await page.getByRole('textbox', { name: 'Execution input' }).fill('{"stop": false}');
+  await page.getByRole('button', { name: 'Start execution' }).click();
+  // Either the page keeps answering while the loop runs in slices and Stop ends it, or the
+  // engine has already ended it at a history limit; both leave a page that responds.
+  const stop = page.getByRole('button', { name: 'Stop execution' });
+  await page.waitForTimeout(1500);
+  if (await stop.isEnabled()) {
+    await stop.click();
+  }
+  await page.waitForFunction(() =>
+    ['Aborted', 'Failed'].includes(document.querySelector('[role="status"]')?.textContent.trim()),
+  );
+  await screenshot(page, 'endless-loop-stopped');
+});
+
+test('clicking a state in the graph selects it in the definition', async (t) => {
+  const { page } = await openApp(t);
+  await graphSvg(page).locator('[data-state="CheckDecision"]').click();
+  const selected = await definitionEditor(page).evaluate((el) =>
+    document.activeElement === el ? el.value.slice(el.selectionStart, el.selectionEnd) : null,
+  );
+  assert.equal(selected, '"CheckDecision"');
+});

@@ -268,3 +268,31 @@ impl Parser<'_> {
         u32::from_str_radix(hex, 16).map_err(|_| self.error("bad \\u escape"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_like_python() {
+        let v = Json::obj([
+            ("a", Json::Arr(vec![Json::Int(1), Json::Float(3.0), Json::Float(1.5), Json::Null])),
+            ("b", Json::str("x\"y\u{e9}")),
+            ("c", Json::Bool(true)),
+        ]);
+        assert_eq!(v.to_python_json(), r#"{"a": [1, 3.0, 1.5, null], "b": "x\"y\u00e9", "c": true}"#);
+    }
+
+    #[test]
+    fn reads_a_timing_report() {
+        let v = Json::parse(
+            r#"{ "loop": { "median_ms": 12.5, "transitions_per_s": 1600080, "check": "{\"i\":1}" } }"#,
+        )
+        .unwrap();
+        let entry = v.get("loop").unwrap();
+        assert_eq!(entry.get("median_ms").and_then(Json::as_f64), Some(12.5));
+        assert_eq!(entry.get("transitions_per_s").and_then(Json::as_f64), Some(1600080.0));
+        assert_eq!(entry.get("check").and_then(Json::as_str), Some(r#"{"i":1}"#));
+        assert!(Json::parse("{\"a\": 1,}").is_err());
+    }
+}

@@ -74,26 +74,10 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
 /// Runs a `cargo test` command, counting its `test result:` lines into the run.
 fn cargo_test(run: &mut Run, c: &mut std::process::Command) -> Result<String, String> {
     let (out, ok) = run::tee(c)?;
-    let (mut passed, mut failed, mut ignored, mut suites) = (0, 0, 0, 0);
-    for line in out.lines() {
-        let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
-        suites += 1;
-        // `ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s`
-        for part in rest.split(['.', ';']) {
-            let mut words = part.split_whitespace();
-            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
-            let Ok(n) = n.parse::<u64>() else { continue };
-            match what {
-                "passed" => passed += n,
-                "failed" => failed += n,
-                "ignored" => ignored += n,
-                _ => {}
-            }
-        }
-    }
+    let Counts { passed, failed, ignored, suites } = count_cargo_results(&out);
     run.passed += passed;
     run.failed += failed;
-    let note = format!("{passed} passed, {failed} failed, {ignored} ignored in {suites} test binaries");
+    let note = format!("{passed} passed, {failed} failed, {ignored} ignored in {suites} suites");
     if ok && failed == 0 {
         Ok(note)
     } else if failed > 0 {
@@ -101,6 +85,40 @@ fn cargo_test(run: &mut Run, c: &mut std::process::Command) -> Result<String, St
     } else {
         Err(format!("`{}` failed before finishing ({note}); see the errors above", run::show(c)))
     }
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+    suites: u64,
+}
+
+/// Sums cargo's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` lines.
+fn count_cargo_results(out: &str) -> Counts {
+    let mut counts = Counts::default();
+    for line in out.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { continue };
+        counts.suites += 1;
+        for part in rest.split(['.', ';']) {
+            let mut words = part.split_whitespace();
+            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match what {
+                "passed" => counts.passed += n,
+                "failed" => counts.failed += n,
+                "ignored" => counts.ignored += n,
+                _ => {}
+            }
+        }
+    }
+    counts
+}
+
+/// `wasm-bindgen`, `wasm-bindgen-futures`, `gloo-timers`, `yew-macro`... but not `yewtube`.
+fn is_browser_crate(name: &str) -> bool {
+    BROWSER_CRATES.iter().any(|b| name == *b || name.strip_prefix(b).is_some_and(|r| r.starts_with('-')))
 }
 
 fn asl_is_browser_free() -> Result<String, String> {
@@ -120,15 +138,7 @@ fn asl_is_browser_free() -> Result<String, String> {
     let mut names: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
     names.sort_unstable();
     names.dedup();
-    let offenders: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|name| {
-            BROWSER_CRATES
-                .iter()
-                .any(|b| name == b || name.strip_prefix(b).is_some_and(|r| r.starts_with('-')))
-        })
-        .collect();
+    let offenders: Vec<&str> = names.iter().copied().filter(|name| is_browser_crate(name)).collect();
     if offenders.is_empty() {
         Ok(format!("{} crates, none of {}", names.len(), BROWSER_CRATES.join(", ")))
     } else {
@@ -228,5 +238,31 @@ fn browser_tests(run: &mut Run) -> Result<String, String> {
         Ok(note)
     } else {
         Err(format!("{note}; screenshots and details: tests/artifacts/ and the output above"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cargo_test_result_lines() {
+        let out = "running 2 tests\n\
+            test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+            test result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.50s\n\
+            some test printing: 7 passed\n";
+        assert_eq!(count_cargo_results(out), Counts { passed: 8, failed: 2, ignored: 1, suites: 2 });
+    }
+
+    #[test]
+    fn recognises_browser_crates() {
+        for name in
+            ["wasm-bindgen", "wasm-bindgen-futures", "web-sys", "js-sys", "yew", "yew-macro", "gloo-timers"]
+        {
+            assert!(is_browser_crate(name), "{name}");
+        }
+        for name in ["serde_json", "indexmap", "yewtube", "wasm-encoder", "baton-asl"] {
+            assert!(!is_browser_crate(name), "{name}");
+        }
     }
 }
