@@ -49,11 +49,13 @@ fn initial_state(restored: &Restored) -> AppState {
     }
 }
 
-/// Pane widths in percent of the workspace: (definition pane, sequence pane).
+/// Pane sizes in percent: the definition and sequence panes of the workspace's width, the dock of
+/// the window's height.
 #[derive(Clone, Copy, PartialEq)]
 struct PaneWidths {
     left: f64,
     right: f64,
+    dock: f64,
 }
 
 impl PaneWidths {
@@ -61,10 +63,16 @@ impl PaneWidths {
     const MAX: f64 = 50.0;
     /// The graph in the middle keeps at least this much.
     const MIN_MIDDLE: f64 = 22.0;
+    const MIN_DOCK: f64 = 20.0;
+    const MAX_DOCK: f64 = 70.0;
 
     fn with_left(self, left: f64) -> PaneWidths {
         let left = left.clamp(Self::MIN, Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.right);
         PaneWidths { left, ..self }
+    }
+
+    fn with_dock(self, dock: f64) -> PaneWidths {
+        PaneWidths { dock: dock.clamp(Self::MIN_DOCK, Self::MAX_DOCK), ..self }
     }
 
     fn with_right(self, right: f64) -> PaneWidths {
@@ -128,8 +136,9 @@ pub fn App() -> Html {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
     });
-    let widths = use_state_eq(|| PaneWidths { left: 30.0, right: 33.0 });
+    let widths = use_state_eq(|| PaneWidths { left: 30.0, right: 33.0, dock: 40.0 });
     let workspace = use_node_ref();
+    let frame = use_node_ref();
 
     let on_action = {
         let state = state.clone();
@@ -177,6 +186,10 @@ pub fn App() -> Html {
         let widths = widths.clone();
         Callback::from(move |p: f64| widths.set(widths.with_left(p)))
     };
+    let resize_dock = {
+        let widths = widths.clone();
+        Callback::from(move |p: f64| widths.set(widths.with_dock(p)))
+    };
     let resize_right = {
         let widths = widths.clone();
         Callback::from(move |p: f64| widths.set(widths.with_right(p)))
@@ -202,9 +215,10 @@ pub fn App() -> Html {
         }
     };
     let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
+    let frame_style = format!("--dock: {:.2}%;", widths.dock);
 
     html! {
-        <div class="app">
+        <div class="app" ref={frame.clone()} style={frame_style}>
             <header class="topbar">
                 <div class="brand">
                     { logo() }
@@ -279,6 +293,8 @@ pub fn App() -> Html {
                     container={workspace.clone()}
                     percent={widths.left}
                     label="Resize the definition pane"
+                    min={PaneWidths::MIN as u8}
+                    max={PaneWidths::MAX as u8}
                     on_resize={resize_left}
                 />
                 <WorkflowGraph definition={state.definition.clone()} run={run.clone()} attached={state.run_matches_editor()} />
@@ -287,11 +303,22 @@ pub fn App() -> Html {
                     container={workspace}
                     percent={widths.right}
                     label="Resize the sequence diagram pane"
+                    min={PaneWidths::MIN as u8}
+                    max={PaneWidths::MAX as u8}
                     on_resize={resize_right}
                 />
                 <SequencePane run={run.clone()} />
             </main>
 
+            <Splitter
+                edge={Edge::Bottom}
+                container={frame}
+                percent={widths.dock}
+                label="Resize the token inbox, clock and history"
+                min={PaneWidths::MIN_DOCK as u8}
+                max={PaneWidths::MAX_DOCK as u8}
+                on_resize={resize_dock}
+            />
             <div class="dock">
                 <TokenInbox run={run.clone()} on_action={on_action.clone()} />
                 <ClockPanel run={run.clone()} on_action={on_action.clone()} />
@@ -315,10 +342,11 @@ mod tests {
 
     #[test]
     fn pane_widths_stay_usable() {
-        let w = PaneWidths { left: 30.0, right: 33.0 };
+        let w = PaneWidths { left: 30.0, right: 33.0, dock: 40.0 };
         assert_eq!(w.with_left(5.0).left, PaneWidths::MIN);
         assert_eq!(w.with_left(90.0).left, PaneWidths::MAX - 5.0);
         assert_eq!(w.with_right(40.0).right, 40.0);
+        assert_eq!(w.with_dock(95.0).dock, PaneWidths::MAX_DOCK);
     }
 
     #[test]

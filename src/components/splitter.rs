@@ -12,6 +12,8 @@ pub enum Edge {
     Left,
     /// Resizes the pane on the right, measured from the workspace's right edge.
     Right,
+    /// Resizes the pane below (the dock), measured from the container's bottom edge.
+    Bottom,
 }
 
 #[derive(Properties, PartialEq)]
@@ -22,6 +24,9 @@ pub struct SplitterProps {
     /// The current width of the pane this divider resizes, in percent.
     pub percent: f64,
     pub label: AttrValue,
+    /// The range the app clamps `percent` to, announced to assistive technology.
+    pub min: u8,
+    pub max: u8,
     pub on_resize: Callback<f64>,
 }
 
@@ -35,15 +40,17 @@ pub fn Splitter(props: &SplitterProps) -> Html {
     let percent_at = {
         let container = props.container.clone();
         let edge = props.edge;
-        move |client_x: i32| -> Option<f64> {
+        move |e: &PointerEvent| -> Option<f64> {
             let rect = container.cast::<Element>()?.get_bounding_client_rect();
-            if rect.width() <= 0.0 {
+            if rect.width() <= 0.0 || rect.height() <= 0.0 {
                 return None;
             }
-            let x = f64::from(client_x) - rect.left();
+            let x = f64::from(e.client_x()) - rect.left();
+            let y = f64::from(e.client_y()) - rect.top();
             Some(match edge {
                 Edge::Left => x / rect.width() * 100.0,
                 Edge::Right => (rect.width() - x) / rect.width() * 100.0,
+                Edge::Bottom => (rect.height() - y) / rect.height() * 100.0,
             })
         }
     };
@@ -67,7 +74,7 @@ pub fn Splitter(props: &SplitterProps) -> Html {
         let percent_at = percent_at.clone();
         Callback::from(move |e: PointerEvent| {
             if *dragging {
-                if let Some(p) = percent_at(e.client_x()) {
+                if let Some(p) = percent_at(&e) {
                     on_resize.emit(p);
                 }
             }
@@ -86,8 +93,8 @@ pub fn Splitter(props: &SplitterProps) -> Html {
         let (edge, percent) = (props.edge, props.percent);
         Callback::from(move |e: KeyboardEvent| {
             let grow = match (e.key().as_str(), edge) {
-                ("ArrowRight", Edge::Left) | ("ArrowLeft", Edge::Right) => STEP,
-                ("ArrowLeft", Edge::Left) | ("ArrowRight", Edge::Right) => -STEP,
+                ("ArrowRight", Edge::Left) | ("ArrowLeft", Edge::Right) | ("ArrowUp", Edge::Bottom) => STEP,
+                ("ArrowLeft", Edge::Left) | ("ArrowRight", Edge::Right) | ("ArrowDown", Edge::Bottom) => -STEP,
                 _ => return,
             };
             e.prevent_default();
@@ -95,15 +102,19 @@ pub fn Splitter(props: &SplitterProps) -> Html {
         })
     };
 
+    let (orientation, class) = match props.edge {
+        Edge::Bottom => ("horizontal", "splitter splitter-h"),
+        Edge::Left | Edge::Right => ("vertical", "splitter"),
+    };
     html! {
         <div
-            class={classes!("splitter", (*dragging).then_some("dragging"))}
+            class={classes!(class, (*dragging).then_some("dragging"))}
             role="separator"
-            aria-orientation="vertical"
+            aria-orientation={orientation}
             aria-label={props.label.clone()}
             aria-valuenow={format!("{:.0}", props.percent)}
-            aria-valuemin="15"
-            aria-valuemax="55"
+            aria-valuemin={props.min.to_string()}
+            aria-valuemax={props.max.to_string()}
             tabindex="0"
             {onpointerdown}
             {onpointermove}

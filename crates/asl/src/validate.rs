@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{pointer_join, Diagnostic};
-use crate::value::Value;
 use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
+use crate::value::Value;
 
 pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     check_graph(&machine.graph, diags);
@@ -27,7 +27,8 @@ fn check_variables(owner: &Value, pointer: &str, outer: &HashSet<String>, diags:
             blocks.push((pointer_join(&state_at, "Assign"), a));
         }
         for list in ["Choices", "Catch"] {
-            for (i, item) in state.get(list).and_then(Value::as_array).unwrap_or_default().iter().enumerate() {
+            for (i, item) in state.get(list).and_then(Value::as_array).unwrap_or_default().iter().enumerate()
+            {
                 if let Some(a) = item.get("Assign") {
                     blocks.push((format!("{}/{i}/Assign", pointer_join(&state_at, list)), a));
                 }
@@ -53,7 +54,9 @@ fn check_variables(owner: &Value, pointer: &str, outer: &HashSet<String>, diags:
     let visible: HashSet<String> = outer.union(&here).cloned().collect();
     for (name, state) in states.iter() {
         let state_at = pointer_join(&states_at, name);
-        for (i, branch) in state.get("Branches").and_then(Value::as_array).unwrap_or_default().iter().enumerate() {
+        for (i, branch) in
+            state.get("Branches").and_then(Value::as_array).unwrap_or_default().iter().enumerate()
+        {
             check_variables(branch, &format!("{}/{i}", pointer_join(&state_at, "Branches")), &visible, diags);
         }
         for key in ["ItemProcessor", "Iterator"] {
