@@ -5,6 +5,7 @@ use gloo::timers::callback::Timeout;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::about::AboutDialog;
 use crate::components::clock::ClockPanel;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
@@ -136,6 +137,8 @@ pub fn App() -> Html {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
     });
+    let about_open = use_state_eq(|| false);
+    let about_button = use_node_ref();
     let widths = use_state_eq(|| PaneWidths { left: 30.0, right: 33.0, dock: 40.0 });
     let workspace = use_node_ref();
     let frame = use_node_ref();
@@ -214,6 +217,25 @@ pub fn App() -> Html {
             html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> }
         }
     };
+    let about_example = state.example.and_then(examples::by_id);
+    let open_about = {
+        let about_open = about_open.clone();
+        Callback::from(move |_: MouseEvent| about_open.set(true))
+    };
+    let about = match about_example.filter(|_| *about_open) {
+        Some(example) => {
+            let (about_open, about_button) = (about_open.clone(), about_button.clone());
+            // Closing gives the focus back to the button that opened the dialog.
+            let on_close = Callback::from(move |()| {
+                about_open.set(false);
+                if let Some(el) = about_button.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            });
+            html! { <AboutDialog {example} {on_close} /> }
+        }
+        None => html! {},
+    };
     let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
     let frame_style = format!("--dock: {:.2}%;", widths.dock);
 
@@ -233,6 +255,12 @@ pub fn App() -> Html {
                             <option value={example.slug} title={examples::summary(example)}>{ example.title }</option>
                         }
                     </select>
+                    if let Some(example) = about_example {
+                        <button type="button" class="btn btn-quiet" ref={about_button.clone()} onclick={open_about}
+                            title={format!("What “{}” shows, and what to try", example.title)}>
+                            { "About this example" }
+                        </button>
+                    }
                     <button
                         type="button"
                         class="btn btn-primary"
@@ -252,6 +280,7 @@ pub fn App() -> Html {
                 { save_note }
             </header>
 
+            { about }
             <NoticeToast notice={state.notice.clone()} on_action={on_action.clone()} />
 
             <main class="workspace" ref={workspace.clone()} {style}>

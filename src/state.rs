@@ -290,12 +290,16 @@ impl Run {
                 let why = match closing {
                     Closing::Answered { token, how } if token == card.token => how.to_string(),
                     Closing::Stopped => "Execution stopped".to_string(),
-                    _ if card.timeout_due_ms.is_some_and(|due| due <= now)
-                        || card.heartbeat_due_ms.is_some_and(|due| due <= now) =>
-                    {
-                        "Timed out (States.Timeout)".to_string()
-                    }
-                    _ => "Closed".to_string(),
+                    _ => match (
+                        card.timeout_due_ms.filter(|&d| d <= now),
+                        card.heartbeat_due_ms.filter(|&d| d <= now),
+                    ) {
+                        // Whichever deadline passed first is the one that fired.
+                        (Some(t), Some(h)) if h < t => "Timed out (States.HeartbeatTimeout)".to_string(),
+                        (Some(_), _) => "Timed out (States.Timeout)".to_string(),
+                        (None, Some(_)) => "Timed out (States.HeartbeatTimeout)".to_string(),
+                        (None, None) => "Closed".to_string(),
+                    },
                 };
                 card.closed = Some((now, why));
             }
@@ -454,8 +458,10 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Executions started in this session, to give each its own tokens and name.
     started: u64,
+    /// The example the text came from (even if edited since), for "About this example".
+    pub example: Option<&'static str>,
     /// The definition and input replaced by the last example load, for "Undo".
-    replaced: Option<(Rc<str>, Rc<str>)>,
+    replaced: Option<(Rc<str>, Rc<str>, Option<&'static str>)>,
 }
 
 impl AppState {
@@ -468,12 +474,13 @@ impl AppState {
             run: None,
             notice,
             started: 0,
+            example: examples::all().iter().find(|e| e.definition == definition).map(|e| e.slug),
             replaced: None,
         }
     }
 
-    pub fn with_example(example: &Example) -> AppState {
-        AppState::new(example.definition, example.input, None)
+    pub fn with_example(example: &'static Example) -> AppState {
+        AppState { example: Some(example.slug), ..AppState::new(example.definition, example.input, None) }
     }
 
     pub fn error_count(&self) -> usize {
@@ -518,7 +525,7 @@ impl AppState {
             }
             Action::LoadExample(id) => {
                 let Some(example) = examples::by_id(&id) else { return false };
-                let replaced = (self.definition.clone(), self.input.clone());
+                let replaced = (self.definition.clone(), self.input.clone(), self.example);
                 let changed = *replaced.0 != *example.definition || *replaced.1 != *example.input;
                 *self = AppState {
                     run: self.run.take(),
@@ -533,10 +540,11 @@ impl AppState {
                 self.replaced = changed.then_some(replaced);
             }
             Action::UndoLoadExample => {
-                let Some((definition, input)) = self.replaced.take() else { return false };
+                let Some((definition, input, example)) = self.replaced.take() else { return false };
                 *self = AppState {
                     run: self.run.take(),
                     started: self.started,
+                    example,
                     ..AppState::new(&definition, &input, None)
                 };
             }
@@ -772,6 +780,18 @@ mod tests {
         let first = approval().reduce(Action::Start);
         let second = first.clone().reduce(Action::Start);
         assert_ne!(open_token(&first), open_token(&second));
+    }
+
+    #[test]
+    fn a_missed_heartbeat_is_named_as_such() {
+        let example = examples::by_id("heartbeats").unwrap();
+        let state = Rc::new(AppState::with_example(example)).reduce(Action::Start);
+        let token = open_token(&state);
+        let state = state.reduce(Action::AdvanceBy(1_000)).reduce(Action::SendHeartbeat { token });
+        assert!(run(&state).last_call.as_ref().unwrap().ok);
+        assert_eq!(run(&state).tokens[0].heartbeat_due_ms, Some(61_000));
+        let state = state.reduce(Action::AdvanceToNextDeadline);
+        assert_eq!(run(&state).tokens[0].closed.as_ref().unwrap().1, "Timed out (States.HeartbeatTimeout)");
     }
 
     #[test]

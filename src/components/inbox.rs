@@ -176,7 +176,7 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
     };
     let is_open = card.closed.is_none();
     let heartbeat_hint = match card.heartbeat_due_ms {
-        Some(_) if is_open => "Restarts the HeartbeatSeconds timer",
+        Some(_) => "Restarts the HeartbeatSeconds timer",
         _ => "This task sets no HeartbeatSeconds",
     };
     let output_id = id("output");

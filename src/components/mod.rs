@@ -1,6 +1,7 @@
 //! One file per pane of the screen. Components draw what `state::AppState` holds and turn clicks
 //! into `state::Action`s; none of them owns the execution.
 
+pub mod about;
 pub mod clock;
 pub mod editor;
 pub mod graph;

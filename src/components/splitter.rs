@@ -94,7 +94,9 @@ pub fn Splitter(props: &SplitterProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let grow = match (e.key().as_str(), edge) {
                 ("ArrowRight", Edge::Left) | ("ArrowLeft", Edge::Right) | ("ArrowUp", Edge::Bottom) => STEP,
-                ("ArrowLeft", Edge::Left) | ("ArrowRight", Edge::Right) | ("ArrowDown", Edge::Bottom) => -STEP,
+                ("ArrowLeft", Edge::Left) | ("ArrowRight", Edge::Right) | ("ArrowDown", Edge::Bottom) => {
+                    -STEP
+                }
                 _ => return,
             };
             e.prevent_default();

@@ -180,3 +180,49 @@ test('clicking a state in the graph selects it in the definition', async (t) => 
   );
   assert.equal(selected, '"CheckDecision"');
 });
+
+test('panes resize with the keyboard and by dragging', async (t) => {
+  const { page } = await openApp(t);
+  const left = page.getByRole('separator', { name: 'Resize the definition pane' });
+  const before = Number(await left.getAttribute('aria-valuenow'));
+  await left.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(Number(await left.getAttribute('aria-valuenow')), before + 6);
+
+  const dock = page.getByRole('separator', { name: 'Resize the token inbox, clock and history' });
+  const box = await dock.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y - 120, { steps: 4 });
+  await page.mouse.up();
+  assert.ok(Number(await dock.getAttribute('aria-valuenow')) > 50);
+  await screenshot(page, 'resized');
+});
+
+test('heartbeats: a heartbeat restarts the HeartbeatSeconds countdown', async (t) => {
+  const { page } = await openApp(t);
+  await page.getByLabel('Examples').selectOption('heartbeats');
+  await start(page);
+  const card = page.getByRole('article', { name: 'Task token for Transcode' });
+  await page.getByRole('button', { name: 'Advance 1 second' }).click();
+  assert.match(await card.textContent(), /Heartbeatin 59s/);
+  await page.getByRole('button', { name: 'Send task heartbeat' }).click();
+  assert.match(await page.getByLabel('Last API call').textContent(), /SendTaskHeartbeat accepted/);
+  assert.match(await card.textContent(), /Heartbeatin 1m 00s/);
+  await page.getByRole('button', { name: 'Advance to next deadline' }).click();
+  await assertStatus(page, 'Failed');
+  assert.match(await svgText(sequenceSvg(page)), /SendTaskHeartbeat/);
+  await screenshot(page, 'heartbeats');
+});
+
+test('About this example explains the example in a dialog', async (t) => {
+  const { page } = await openApp(t);
+  await page.getByRole('button', { name: 'About this example' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Human approval' });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /waitForTaskToken/);
+  await screenshot(page, 'about-dialog');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'About this example');
+});
