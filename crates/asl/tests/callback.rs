@@ -99,6 +99,7 @@ fn tokens_of_a_stopped_or_finished_execution_are_task_timed_out() {
     let (mut exec, token) = started(callback_task(""));
     exec.stop(None, None).unwrap();
     assert_eq!(exec.status(), Status::Aborted);
+    assert!(exec.open_tasks().is_empty(), "stopping closes every token");
     assert_eq!(types(&exec).last().unwrap(), "ExecutionAborted");
     assert_eq!(exec.history().last().unwrap().previous_event_id, 0);
     assert_timed_out(exec.send_task_heartbeat(&token));
@@ -397,4 +398,14 @@ fn a_sync_task_can_be_completed_by_its_token() {
     let token = exec.take_effects()[0].token.clone().expect(".sync tasks have a token");
     exec.send_task_success(&token, r#""early""#).unwrap();
     assert_eq!(exec.output(), Some(&Value::from("early")));
+}
+
+#[test]
+fn an_execution_fails_when_its_history_reaches_the_limit() {
+    let m = machine(r#"{"StartAt": "Spin", "States": {"Spin": {"Type": "Pass", "Next": "Spin"}}}"#);
+    let options = StartOptions { max_history_events: Some(101), ..StartOptions::default() };
+    let exec = Execution::start(m, Value::empty_object(), options);
+    assert_eq!(exec.status(), Status::Failed);
+    assert_eq!(exec.failure().unwrap().error.as_deref(), Some("States.Runtime"));
+    assert_eq!(exec.history().len(), 102, "ExecutionStarted, 50 entered/exited pairs, ExecutionFailed");
 }

@@ -341,6 +341,17 @@ impl Context {
         if let Some(v) = text("roleArn")? {
             options.role_arn = v;
         }
+        if let Some(max) = obj.get("maxHistoryEvents") {
+            options.max_history_events = match max {
+                Json::Null => None,
+                other => Some(other.as_u64().ok_or_else(|| {
+                    err(
+                        "/context/maxHistoryEvents",
+                        "'maxHistoryEvents' must be a whole number, or null for no limit",
+                    )
+                })? as usize),
+            };
+        }
         if let Some(seed) = obj.get("seed") {
             options.seed =
                 seed.as_u64().ok_or_else(|| err("/context/seed", "'seed' must be a whole number"))?;

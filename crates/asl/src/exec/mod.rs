@@ -41,6 +41,8 @@ pub type Millis = u64;
 
 /// AWS's limit on how long a STANDARD execution may run: one year.
 const MAX_EXECUTION_MS: Millis = 365 * 24 * 3600 * 1000;
+/// AWS's limit on a STANDARD execution's history (ASL-SEMANTICS §10).
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
 /// AWS's limit on state payloads (ASL-SEMANTICS §10).
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 
@@ -58,6 +60,9 @@ pub struct StartOptions {
     pub seed: u64,
     /// A host setting, not an AWS one: see [`Execution::set_step_limit`].
     pub step_limit: Option<u64>,
+    /// AWS fails a STANDARD execution whose history reaches 25,000 events (ASL-SEMANTICS §10).
+    /// `None` lifts the limit, for benchmarks that loop longer than AWS would allow.
+    pub max_history_events: Option<usize>,
 }
 
 impl Default for StartOptions {
@@ -71,6 +76,7 @@ impl Default for StartOptions {
             start_epoch_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z: fixed, so runs replay exactly
             seed: 1,
             step_limit: None,
+            max_history_events: Some(MAX_HISTORY_EVENTS),
         }
     }
 }
@@ -325,6 +331,9 @@ impl Execution {
 
     /// Tasks whose tokens are open, oldest first.
     pub fn open_tasks(&self) -> Vec<OpenTask> {
+        if self.status != Status::Running {
+            return Vec::new(); // an ended execution has closed every token
+        }
         let mut out: Vec<OpenTask> = self
             .threads
             .iter()
@@ -645,6 +654,15 @@ impl Execution {
                     self.ready.push_front(tid);
                     return;
                 }
+                Step::Enter(..) if self.history_full() => {
+                    // The error name is AWS's generic one; its exact text is not recorded.
+                    let cause = format!(
+                        "The execution reached the maximum number of history events ({}).",
+                        self.options.max_history_events.unwrap_or_default()
+                    );
+                    let failure = Failure { fatal: true, ..Failure::new(RUNTIME, Some(cause)) };
+                    return self.finish_execution(tid, Err(failure));
+                }
                 Step::Enter(state, input) => {
                     self.steps_left -= 1;
                     self.enter(tid, state, input)
@@ -657,6 +675,10 @@ impl Execution {
                 }
             }
         }
+    }
+
+    fn history_full(&self) -> bool {
+        self.options.max_history_events.is_some_and(|max| self.events.len() >= max)
     }
 
     fn push_event(&mut self, previous_event_id: u64, kind: EventKind) -> u64 {
