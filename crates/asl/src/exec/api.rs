@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use super::Millis;
 use crate::dataflow::RUNTIME;
+use crate::history::Assigned;
 use crate::model::Resource;
 use crate::template::EvalError;
 use crate::value::Value;
@@ -169,4 +170,35 @@ pub struct OpenTask {
 pub struct Deadline {
     pub at: Millis,
     pub what: String,
+}
+
+/// What one state visit did to its data: the JSONPath pipeline step by step, for the data-flow
+/// view. Recorded only when [`super::StartOptions::record_data_flow`] is set: it keeps every
+/// intermediate value alive, which a long benchmark run does not want.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlow {
+    /// The id of the state's `...StateEntered` event.
+    pub entered_event: u64,
+    /// The id of its `...StateExited` event, once it exited (normally or through a catcher).
+    pub exited_event: Option<u64>,
+    pub state: Rc<str>,
+    pub state_type: &'static str,
+    /// The raw state input.
+    pub input: Value,
+    pub after_input_path: Option<Value>,
+    /// What Parameters made (for a Task, what the integration received).
+    pub after_parameters: Option<Value>,
+    /// The task's result, the branches' or iterations' results, or a Pass state's result.
+    pub result: Option<Value>,
+    pub after_result_selector: Option<Value>,
+    pub after_result_path: Option<Value>,
+    /// The state output, after OutputPath.
+    pub output: Option<Value>,
+    pub assigned: Option<Assigned>,
+    /// The variables visible when the state was entered, as an object.
+    pub variables: Value,
+    /// The context object (`$$`), when the state reads it.
+    pub context: Option<Value>,
+    /// The error and cause, when the visit failed.
+    pub failure: Option<(Option<String>, Option<String>)>,
 }

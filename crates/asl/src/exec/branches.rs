@@ -423,7 +423,14 @@ impl Execution {
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, None);
         match self.eval_template(state.result_selector.as_ref(), &result, &context, &scope) {
-            Ok(selected) => self.complete(tid, visit, selected, &context),
+            Ok(selected) => {
+                let has_selector = state.result_selector.is_some();
+                self.record(&visit, |f| {
+                    f.result = Some(result);
+                    f.after_result_selector = has_selector.then(|| selected.clone());
+                });
+                self.complete(tid, visit, selected, &context)
+            }
             Err(e) => self.fail_state(tid, visit, e),
         }
     }

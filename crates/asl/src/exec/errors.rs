@@ -1,6 +1,5 @@
 //! When a state fails: Retry, then Catch, then the thread (and perhaps the execution) fails.
 
-use super::states::exited;
 use super::*;
 
 impl Execution {
@@ -15,6 +14,9 @@ impl Execution {
     pub(super) fn handle_failure(&mut self, tid: usize, mut visit: Visit, failure: Failure) {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
+        let (error, cause) =
+            (failure.error.as_deref().map(String::from), failure.cause.as_deref().map(String::from));
+        self.record(&visit, |f| f.failure = Some((error, cause)));
         if failure.fatal {
             return self.finish_thread(tid, Err(failure));
         }
@@ -32,9 +34,6 @@ impl Execution {
                     delay *= self.rng.next_f64();
                 }
                 let until = self.now + (delay * 1000.0).round() as Millis;
-                if matches!(state.kind, StateKind::Parallel { .. } | StateKind::Map(_)) {
-                    // Retrying a Parallel or Map re-runs it from its Started event.
-                }
                 if until <= self.now {
                     self.threads[tid].step = Step::Attempt(visit);
                 } else {
@@ -63,7 +62,8 @@ impl Execution {
                 return self.finish_thread(tid, Err(failure));
             }
         };
-        self.emit(tid, exited(state, output.clone(), assigned));
+        self.record(&visit, |f| f.after_result_path = Some(output.clone()));
+        self.exit_state(tid, &visit, state, output.clone(), assigned);
         self.threads[tid].step = Step::Enter(catcher.next, output);
     }
 

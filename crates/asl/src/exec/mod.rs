@@ -20,7 +20,7 @@ mod errors;
 mod states;
 mod tasks;
 
-pub use api::{ApiError, Deadline, Effect, Failure, OpenTask, Outcome, Status};
+pub use api::{ApiError, DataFlow, Deadline, Effect, Failure, OpenTask, Outcome, Status};
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -63,6 +63,8 @@ pub struct StartOptions {
     /// AWS fails a STANDARD execution whose history reaches 25,000 events (ASL-SEMANTICS §10).
     /// `None` lifts the limit, for benchmarks that loop longer than AWS would allow.
     pub max_history_events: Option<usize>,
+    /// Keep a [`DataFlow`] per state visit (the app's data-flow view); off by default.
+    pub record_data_flow: bool,
 }
 
 impl Default for StartOptions {
@@ -77,6 +79,7 @@ impl Default for StartOptions {
             seed: 1,
             step_limit: None,
             max_history_events: Some(MAX_HISTORY_EVENTS),
+            record_data_flow: false,
         }
     }
 }
@@ -101,6 +104,17 @@ struct Scope {
     vars: RefCell<Map>,
 }
 
+impl Scope {
+    /// Every variable visible here, outer scopes first (inner ones shadow them).
+    fn visible(&self) -> Map {
+        let mut all = self.parent.as_ref().map(|p| p.visible()).unwrap_or_default();
+        for (k, v) in self.vars.borrow().iter() {
+            all.insert(k.clone(), v.clone());
+        }
+        all
+    }
+}
+
 impl Variables for Scope {
     fn get(&self, name: &str) -> Option<Value> {
         match self.vars.borrow().get(name) {
@@ -120,6 +134,8 @@ struct Visit {
     /// Attempts used per retrier (reset when the state is left).
     retries_used: Vec<u32>,
     retry_count: u32,
+    /// This visit's entry in the data-flow record, when recording.
+    flow: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -225,6 +241,7 @@ pub struct Execution {
     /// States one command may enter before it returns (see [`Execution::set_step_limit`]).
     step_limit: Option<u64>,
     steps_left: u64,
+    data_flow: Vec<DataFlow>,
 }
 
 impl Execution {
@@ -266,6 +283,7 @@ impl Execution {
             context_machine,
             step_limit,
             steps_left: u64::MAX,
+            data_flow: Vec::new(),
         };
         let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
         exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
@@ -322,6 +340,11 @@ impl Execution {
     /// The history as `aws stepfunctions get-execution-history` prints its `events`.
     pub fn history_json(&self) -> Vec<serde_json::Value> {
         self.events.iter().map(|e| e.to_aws_json(self.options.start_epoch_ms)).collect()
+    }
+
+    /// Each state visit's data flow, in visit order (empty unless `record_data_flow` was set).
+    pub fn data_flow(&self) -> &[DataFlow] {
+        &self.data_flow
     }
 
     /// Integration calls made since the last call of this method.
@@ -674,6 +697,34 @@ impl Execution {
                     return;
                 }
             }
+        }
+    }
+
+    /// Updates the data-flow record of `visit`, when recording.
+    fn record(&mut self, visit: &Visit, f: impl FnOnce(&mut DataFlow)) {
+        if let Some(flow) = visit.flow.and_then(|i| self.data_flow.get_mut(i)) {
+            f(flow);
+        }
+    }
+
+    /// Writes the `...StateExited` event (and the data-flow record's end).
+    fn exit_state(
+        &mut self,
+        tid: usize,
+        visit: &Visit,
+        state: &State,
+        output: Value,
+        assigned: Option<Assigned>,
+    ) {
+        let recording = visit.flow.is_some();
+        let kept = if recording { Some((output.clone(), assigned.clone())) } else { None };
+        let id = self.emit(tid, states::exited(state, output, assigned));
+        if let Some((output, assigned)) = kept {
+            self.record(visit, |f| {
+                f.output = Some(output);
+                f.assigned = assigned;
+                f.exited_event = Some(id);
+            });
         }
     }
 

@@ -14,6 +14,26 @@ impl Execution {
                 input: input.clone(),
             },
         );
+        let flow = self.options.record_data_flow.then(|| {
+            self.data_flow.push(DataFlow {
+                entered_event: entered_id,
+                exited_event: None,
+                state: state.name.clone(),
+                state_type: state.type_name(),
+                input: input.clone(),
+                after_input_path: None,
+                after_parameters: None,
+                result: None,
+                after_result_selector: None,
+                after_result_path: None,
+                output: None,
+                assigned: None,
+                variables: Value::object(self.threads[tid].scope.visible()),
+                context: None,
+                failure: None,
+            });
+            self.data_flow.len() - 1
+        });
         let visit = Visit {
             state: index,
             raw_input: input,
@@ -21,6 +41,7 @@ impl Execution {
             entered_at: self.now,
             retries_used: vec![0; state.retry.len()],
             retry_count: 0,
+            flow,
         };
         self.attempt(tid, visit);
     }
@@ -41,8 +62,13 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.fail_state(tid, visit, e),
         };
+        self.record(&visit, |f| {
+            f.after_input_path = Some(effective.clone());
+            f.context = (!context.is_null()).then(|| context.clone());
+        });
         match &state.kind {
             StateKind::Pass { result } => {
+                let from_parameters = result.is_none() && state.parameters.is_some();
                 let result = match (result, &state.parameters) {
                     (Some(r), _) => Ok(r.clone()),
                     (None, Some(_)) => {
@@ -60,13 +86,19 @@ impl Execution {
                         failure.fatal = true;
                         self.finish_thread(tid, Err(failure));
                     }
-                    Ok(result) => self.complete(tid, visit, result, &context),
+                    Ok(result) => {
+                        self.record(&visit, |f| {
+                            f.after_parameters = from_parameters.then(|| result.clone());
+                            f.result = Some(result.clone());
+                        });
+                        self.complete(tid, visit, result, &context)
+                    }
                     Err(e) => self.fail_state(tid, visit, e),
                 }
             }
             StateKind::Succeed => match self.output_path(state, &effective, &context, &scope) {
                 Ok(output) => {
-                    self.emit(tid, exited(state, output.clone(), None));
+                    self.exit_state(tid, &visit, state, output.clone(), None);
                     self.finish_thread(tid, Ok(output));
                 }
                 Err(e) => self.fail_state(tid, visit, e),
@@ -75,15 +107,16 @@ impl Execution {
                 let error = self.fail_field(error, &effective, &context, &scope);
                 let cause = self.fail_field(cause, &effective, &context, &scope);
                 match (error, cause) {
-                    (Ok(error), Ok(cause)) => self.finish_thread(
-                        tid,
-                        Err(Failure {
+                    (Ok(error), Ok(cause)) => {
+                        self.record(&visit, |f| f.failure = Some((error.clone(), cause.clone())));
+                        let failure = Failure {
                             error: error.map(Into::into),
                             cause: cause.map(Into::into),
                             heartbeat: false,
                             fatal: false,
-                        }),
-                    ),
+                        };
+                        self.finish_thread(tid, Err(failure))
+                    }
                     (Err(e), _) | (_, Err(e)) => self.fail_state(tid, visit, e),
                 }
             }
@@ -129,7 +162,7 @@ impl Execution {
                 };
                 match self.output_path(state, &effective, &context, &scope) {
                     Ok(output) => {
-                        self.emit(tid, exited(state, output.clone(), assigned));
+                        self.exit_state(tid, &visit, state, output.clone(), assigned);
                         self.threads[tid].step = Step::Enter(next, output);
                     }
                     Err(e) => self.fail_state(tid, visit, e),
@@ -150,6 +183,8 @@ impl Execution {
                     Ok(v) => v,
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
+                let has_parameters = state.parameters.is_some();
+                self.record(&visit, |f| f.after_parameters = has_parameters.then(|| input.clone()));
                 self.emit(tid, EventKind::ParallelStateStarted);
                 let cursor = self.threads[tid].cursor;
                 let mut children = Children {
@@ -312,6 +347,9 @@ impl Execution {
         let is_wait = matches!(state.kind, StateKind::Wait(_));
         let merged =
             if is_wait { Ok(result) } else { dataflow::merge(&state.result_path, &visit.raw_input, result) };
+        if let Ok(merged) = &merged {
+            self.record(&visit, |f| f.after_result_path = Some(merged.clone()));
+        }
         let output = merged.and_then(|m| self.output_path(state, &m, context, &scope));
         let output = match output {
             Ok(o) => o,
@@ -321,7 +359,7 @@ impl Execution {
             Ok(a) => a,
             Err(e) => return self.fail_state(tid, visit, e),
         };
-        self.emit(tid, exited(state, output.clone(), assigned));
+        self.exit_state(tid, &visit, state, output.clone(), assigned);
         match state.next {
             Some(next) => self.threads[tid].step = Step::Enter(next, output),
             None => self.finish_thread(tid, Ok(output)),

@@ -136,6 +136,7 @@ impl Execution {
         for at in timeout_at.into_iter().chain(heartbeat_at) {
             self.add_timer(at, Timer::Wake(tid));
         }
+        self.record(&visit, |f| f.after_parameters = Some(parameters.clone()));
         self.effects.push(Effect {
             invocation,
             state: state.name.clone(),
@@ -219,6 +220,11 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.fail_state(tid, visit, e),
         };
+        let has_selector = state.result_selector.is_some();
+        self.record(&visit, |f| {
+            f.result = Some(result);
+            f.after_result_selector = has_selector.then(|| selected.clone());
+        });
         self.complete(tid, visit, selected, &context);
         self.ready.push_back(tid);
     }

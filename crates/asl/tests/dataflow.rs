@@ -1,0 +1,54 @@
+//! The data-flow record: every step of the JSONPath pipeline of each state visit, for the app's
+//! data-flow view.
+
+use std::rc::Rc;
+
+use asl::exec::{Execution, StartOptions};
+use asl::Value;
+
+fn run(definition: &str, input: &str, record: bool) -> Execution {
+    let (machine, diags) = asl::model::load(&Value::parse(definition).unwrap());
+    let machine = Rc::new(machine.unwrap_or_else(|| panic!("{diags:?}")));
+    let options = StartOptions { record_data_flow: record, ..StartOptions::default() };
+    Execution::start(machine, Value::parse(input).unwrap(), options)
+}
+
+const DEFINITION: &str = r#"{"StartAt": "Init", "States": {
+    "Init": {"Type": "Pass", "Assign": {"greeting": "hi"}, "Next": "Shape"},
+    "Shape": {"Type": "Pass", "InputPath": "$.order", "Parameters": {"id.$": "$.id", "who.$": "$greeting"},
+              "ResultPath": "$.shaped", "OutputPath": "$.shaped", "End": true}}}"#;
+
+#[test]
+fn each_step_of_the_pipeline_is_recorded() {
+    let exec = run(DEFINITION, r#"{"order": {"id": 7}, "noise": true}"#, true);
+    let flows = exec.data_flow();
+    assert_eq!(flows.len(), 2);
+    let shape = &flows[1];
+    let json = |v: &Option<Value>| v.as_ref().map(Value::to_json);
+    assert_eq!(shape.state.as_ref(), "Shape");
+    assert_eq!(shape.input.to_json(), r#"{"order":{"id":7},"noise":true}"#);
+    assert_eq!(json(&shape.after_input_path).as_deref(), Some(r#"{"id":7}"#));
+    assert_eq!(json(&shape.after_parameters).as_deref(), Some(r#"{"id":7,"who":"hi"}"#));
+    assert_eq!(
+        json(&shape.after_result_path).as_deref(),
+        Some(r#"{"order":{"id":7},"noise":true,"shaped":{"id":7,"who":"hi"}}"#)
+    );
+    assert_eq!(json(&shape.output).as_deref(), Some(r#"{"id":7,"who":"hi"}"#));
+    assert_eq!(shape.variables.to_json(), r#"{"greeting":"hi"}"#);
+    assert_eq!(flows[0].assigned.as_ref().map(|a| a.len()), Some(1));
+    let exited: Vec<u64> =
+        exec.history().iter().filter(|e| e.kind.type_name() == "PassStateExited").map(|e| e.id).collect();
+    assert_eq!(flows.iter().map(|f| f.exited_event.unwrap()).collect::<Vec<_>>(), exited);
+}
+
+#[test]
+fn nothing_is_recorded_unless_asked() {
+    assert!(run(DEFINITION, r#"{"order": {"id": 7}}"#, false).data_flow().is_empty());
+}
+
+#[test]
+fn a_failed_visit_records_its_error() {
+    let exec =
+        run(r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}"#, "{}", true);
+    assert_eq!(exec.data_flow()[0].failure, Some((Some("E".into()), Some("C".into()))));
+}
