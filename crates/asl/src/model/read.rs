@@ -840,41 +840,61 @@ impl Reader {
         }
     }
 
-    fn retriers(&mut self, obj: &mut Obj) -> Vec<Retrier> {
-        let at = obj.at("Retry");
-        let Some(v) = obj.get("Retry") else { return Vec::new() };
+    /// Reads `Retry` or `Catch`: an array of handler objects, each with `ErrorEquals`, where
+    /// `States.ALL` may only come last. `read_one` reads the rest of one handler.
+    fn handlers<T>(
+        &mut self,
+        obj: &mut Obj,
+        key: &'static str,
+        what: &str,
+        mut read_one: impl FnMut(&mut Self, &mut Obj, Vec<Rc<str>>) -> Option<T>,
+    ) -> Vec<T> {
+        let at = obj.at(key);
+        let Some(v) = obj.get(key) else { return Vec::new() };
         let Some(items) = v.as_array() else {
-            self.error("wrong-type", at, "'Retry' must be an array of retriers");
+            self.error("wrong-type", at, format!("'{key}' must be an array of {what}s"));
             return Vec::new();
         };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let r_at = format!("{at}/{i}");
-            let Some(mut r) = self.object(item, &r_at, "A retrier") else { continue };
-            let errors = self.error_names(&mut r, "retrier");
+            let item_at = format!("{at}/{i}");
+            let Some(mut h) = self.object(item, &item_at, &format!("A {what}")) else { continue };
+            let errors = self.error_names(&mut h, what);
             if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
                 self.error(
                     "states-all-not-last",
-                    pointer_join(&r_at, "ErrorEquals"),
-                    "a retrier for \"States.ALL\" must be the last one: retriers after it can never match",
+                    pointer_join(&item_at, "ErrorEquals"),
+                    format!(
+                        "a {what} for \"States.ALL\" must be the last one: {what}s after it can never match"
+                    ),
                 );
             }
-            let interval_seconds = self.integer(&mut r, "IntervalSeconds", 1, 99_999_999).unwrap_or(1) as f64;
-            let max_attempts = self.integer(&mut r, "MaxAttempts", 0, 99_999_999).unwrap_or(3) as u32;
-            let backoff_rate = match self.number(&mut r, "BackoffRate") {
+            let _ = self.string(&mut h, "Comment");
+            let handler = read_one(self, &mut h, errors);
+            self.finish(h, &format!("a {what}"));
+            out.extend(handler);
+        }
+        out
+    }
+
+    fn retriers(&mut self, obj: &mut Obj) -> Vec<Retrier> {
+        self.handlers(obj, "Retry", "retrier", |this, r, errors| {
+            let interval_seconds = this.integer(r, "IntervalSeconds", 1, 99_999_999).unwrap_or(1) as f64;
+            let max_attempts = this.integer(r, "MaxAttempts", 0, 99_999_999).unwrap_or(3) as u32;
+            let backoff_rate = match this.number(r, "BackoffRate") {
                 Some(b) if b < 1.0 => {
-                    self.error("wrong-value", r.at("BackoffRate"), "'BackoffRate' must be at least 1.0");
+                    this.error("wrong-value", r.at("BackoffRate"), "'BackoffRate' must be at least 1.0");
                     2.0
                 }
                 Some(b) => b,
                 None => 2.0,
             };
-            let max_delay_seconds = self.integer(&mut r, "MaxDelaySeconds", 1, 31_622_400).map(|n| n as f64);
-            let jitter_full = match self.string(&mut r, "JitterStrategy").as_deref() {
+            let max_delay_seconds = this.integer(r, "MaxDelaySeconds", 1, 31_622_400).map(|n| n as f64);
+            let jitter_full = match this.string(r, "JitterStrategy").as_deref() {
                 None | Some("NONE") => false,
                 Some("FULL") => true,
                 Some(other) => {
-                    self.error(
+                    this.error(
                         "wrong-value",
                         r.at("JitterStrategy"),
                         format!("'JitterStrategy' must be \"FULL\" or \"NONE\", not \"{other}\""),
@@ -882,62 +902,37 @@ impl Reader {
                     false
                 }
             };
-            let _ = self.string(&mut r, "Comment");
-            self.finish(r, "a retrier");
-            out.push(Retrier {
+            Some(Retrier {
                 errors,
                 interval_seconds,
                 max_attempts,
                 backoff_rate,
                 max_delay_seconds,
                 jitter_full,
-            });
-        }
-        out
+            })
+        })
     }
 
     fn catchers(&mut self, obj: &mut Obj, names: &HashMap<Rc<str>, usize>) -> Vec<Catcher> {
-        let at = obj.at("Catch");
-        let Some(v) = obj.get("Catch") else { return Vec::new() };
-        let Some(items) = v.as_array() else {
-            self.error("wrong-type", at, "'Catch' must be an array of catchers");
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let c_at = format!("{at}/{i}");
-            let Some(mut c) = self.object(item, &c_at, "A catcher") else { continue };
-            let errors = self.error_names(&mut c, "catcher");
-            if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
-                self.error(
-                    "states-all-not-last",
-                    pointer_join(&c_at, "ErrorEquals"),
-                    "a catcher for \"States.ALL\" must be the last one: catchers after it can never match",
-                );
-            }
-            let next = match self.string(&mut c, "Next") {
+        self.handlers(obj, "Catch", "catcher", |this, c, errors| {
+            let next = match this.string(c, "Next") {
                 Some(n) => {
                     let n_at = c.at("Next");
-                    self.target(&n, &n_at, "Next", names)
+                    this.target(&n, &n_at, "Next", names)
                 }
                 None => {
-                    self.error(
+                    this.error(
                         "missing-next",
-                        &c_at,
+                        &c.pointer,
                         "a catcher needs 'Next': the state to go to when it catches",
                     );
                     None
                 }
             };
-            let result_path = self.result_path(&mut c);
-            let assign = self.template(&mut c, "Assign");
-            let _ = self.string(&mut c, "Comment");
-            self.finish(c, "a catcher");
-            if let Some(next) = next {
-                out.push(Catcher { errors, next, result_path, assign });
-            }
-        }
-        out
+            let result_path = this.result_path(c);
+            let assign = this.template(c, "Assign");
+            Some(Catcher { errors, next: next?, result_path, assign })
+        })
     }
 }
 
