@@ -47,6 +47,11 @@ impl Failure {
         Failure { error: Some(error.into()), cause: cause.map(Into::into), heartbeat: false, fatal: false }
     }
 
+    /// An error as someone reported it: either part may be missing (SendTaskFailure, a Fail state).
+    pub fn reported(error: Option<String>, cause: Option<String>) -> Failure {
+        Failure { error: error.map(Into::into), cause: cause.map(Into::into), heartbeat: false, fatal: false }
+    }
+
     pub(super) fn timeout(heartbeat: bool) -> Failure {
         Failure { error: Some("States.Timeout".into()), cause: None, heartbeat, fatal: false }
     }

@@ -464,12 +464,7 @@ impl Execution {
         let (flavour, pattern, started) = (wait.flavour, wait.pattern, wait.started);
         match outcome {
             Outcome::Throw { error, cause } => {
-                let failure = Failure {
-                    error: error.map(Into::into),
-                    cause: cause.map(Into::into),
-                    heartbeat: false,
-                    fatal: false,
-                };
+                let failure = Failure::reported(error, cause);
                 self.task_failed(tid, failure);
             }
             Outcome::Return(value) if pattern == Pattern::WaitForTaskToken && flavour == Flavour::Service => {
@@ -539,12 +534,7 @@ impl Execution {
             return Err(ApiError::too_long("cause", c, 32_768));
         }
         let tid = self.open_token(token)?;
-        let failure = Failure {
-            error: error.map(Into::into),
-            cause: cause.map(Into::into),
-            heartbeat: false,
-            fatal: false,
-        };
+        let failure = Failure::reported(error.map(String::from), cause.map(String::from));
         self.task_failed(tid, failure);
         self.run();
         Ok(())

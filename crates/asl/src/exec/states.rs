@@ -109,12 +109,7 @@ impl Execution {
                 match (error, cause) {
                     (Ok(error), Ok(cause)) => {
                         self.record(&visit, |f| f.failure = Some((error.clone(), cause.clone())));
-                        let failure = Failure {
-                            error: error.map(Into::into),
-                            cause: cause.map(Into::into),
-                            heartbeat: false,
-                            fatal: false,
-                        };
+                        let failure = Failure::reported(error, cause);
                         self.finish_thread(tid, Err(failure))
                     }
                     (Err(e), _) | (_, Err(e)) => self.fail_state(tid, visit, e),
