@@ -356,9 +356,12 @@ impl World {
                     self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted)));
                 }
                 for h in heartbeats {
-                    self.plan(now + (h * 1000.0).round() as Millis, token_call(Action::SendTaskHeartbeat));
+                    self.plan(
+                        now.saturating_add((h * 1000.0).round() as Millis),
+                        token_call(Action::SendTaskHeartbeat),
+                    );
                 }
-                let at = now + (after_seconds.unwrap_or(0.0) * 1000.0).round() as Millis;
+                let at = now.saturating_add((after_seconds.unwrap_or(0.0) * 1000.0).round() as Millis);
                 match answer {
                     Answer::Success(output) => {
                         self.plan(at, token_call(Action::SendTaskSuccess { output: output.to_json() }))

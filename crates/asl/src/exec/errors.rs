@@ -33,7 +33,8 @@ impl Execution {
                 if retrier.jitter_full {
                     delay *= self.rng.next_f64();
                 }
-                let until = self.now + (delay * 1000.0).round() as Millis;
+                // `as` saturates for huge or infinite delays; the add must too.
+                let until = self.now.saturating_add((delay * 1000.0).round() as Millis);
                 if until <= self.now {
                     self.threads[tid].step = Step::Attempt(visit);
                 } else {

@@ -39,6 +39,11 @@ use crate::value::{Map, Value};
 /// Virtual milliseconds since the execution started.
 pub type Millis = u64;
 
+/// `seconds` after `now`, saturating: user-supplied durations can be absurd but never overflow.
+fn after(now: Millis, seconds: u64) -> Millis {
+    now.saturating_add(seconds.saturating_mul(1000))
+}
+
 /// AWS's limit on how long a STANDARD execution may run: one year.
 const MAX_EXECUTION_MS: Millis = 365 * 24 * 3600 * 1000;
 /// AWS's limit on a STANDARD execution's history (ASL-SEMANTICS §10).
@@ -495,8 +500,8 @@ impl Execution {
         }
         wait.started = true;
         // The timeout and heartbeat clocks start when a worker takes the task (ASL-SEMANTICS §11).
-        wait.timeout_at = wait.timeout_seconds.map(|s| now + s * 1000);
-        wait.heartbeat_at = wait.heartbeat_seconds.map(|s| now + s * 1000);
+        wait.timeout_at = wait.timeout_seconds.map(|s| after(now, s));
+        wait.heartbeat_at = wait.heartbeat_seconds.map(|s| after(now, s));
         let due: Vec<Millis> = wait.timeout_at.into_iter().chain(wait.heartbeat_at).collect();
         for at in due {
             self.add_timer(at, Timer::Wake(tid));
@@ -548,7 +553,7 @@ impl Execution {
             Step::Task(_, wait) => {
                 match (wait.heartbeat_seconds, wait.started || wait.flavour != Flavour::Activity) {
                     (Some(s), true) => {
-                        wait.heartbeat_at = Some(now + s * 1000);
+                        wait.heartbeat_at = Some(after(now, s));
                         wait.heartbeat_at
                     }
                     _ => None,

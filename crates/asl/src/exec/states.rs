@@ -265,9 +265,9 @@ impl Execution {
         scope: &Rc<Scope>,
     ) -> Result<Millis, EvalError> {
         let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
-        let from_epoch = |ms: i64, start: u64| -> Millis { (ms - start as i64).max(0) as Millis };
+        let from_epoch = |ms: i64, start: u64| -> Millis { ms.saturating_sub(start as i64).max(0) as Millis };
         match wait {
-            WaitFor::Seconds(s) => Ok(self.now + s * 1000),
+            WaitFor::Seconds(s) => Ok(after(self.now, *s)),
             WaitFor::Timestamp(ms) => Ok(from_epoch(*ms, self.options.start_epoch_ms)),
             WaitFor::SecondsPath(path) | WaitFor::TimestampPath(path) => {
                 let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
@@ -285,7 +285,7 @@ impl Execution {
                             "The SecondsPath parameter references a negative value: {} == {value}",
                             path.text()
                         ))),
-                        (Some(n), _) => Ok(self.now + (n as u64).saturating_mul(1000)),
+                        (Some(n), _) => Ok(after(self.now, n as u64)),
                         _ => Err(runtime(format!(
                             "The SecondsPath parameter cannot be parsed as a long value: {} == {value}",
                             path.text()

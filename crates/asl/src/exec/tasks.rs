@@ -131,8 +131,8 @@ impl Execution {
             self.tokens.insert(token.clone(), TokenEntry { thread: tid, open: true });
         }
         let clocks_run = flavour != Flavour::Activity;
-        let timeout_at = timeout_seconds.filter(|_| clocks_run).map(|s| self.now + s * 1000);
-        let heartbeat_at = heartbeat_seconds.filter(|_| clocks_run).map(|s| self.now + s * 1000);
+        let timeout_at = timeout_seconds.filter(|_| clocks_run).map(|s| after(self.now, s));
+        let heartbeat_at = heartbeat_seconds.filter(|_| clocks_run).map(|s| after(self.now, s));
         for at in timeout_at.into_iter().chain(heartbeat_at) {
             self.add_timer(at, Timer::Wake(tid));
         }
