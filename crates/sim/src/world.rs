@@ -14,7 +14,7 @@ use asl::exec::{ApiError, Effect, Execution, Millis, OpenTask, Outcome, Status};
 use asl::model::{Pattern, ResourceKind, StateMachine};
 use asl::Value;
 
-use crate::integrations::{default_response, participant, Participant};
+use crate::integrations::{default_response, participant, Participant, ResponseIds};
 use crate::scenario::{Action, Answer, Response, Scenario, Target};
 
 /// One API call made by the outside world, and what AWS answered.
@@ -64,7 +64,8 @@ pub struct World {
     token_state: HashMap<Rc<str>, Rc<str>>,
     holders: HashMap<Rc<str>, Participant>,
     participants: Vec<Participant>,
-    responses_made: u64,
+    /// Ids in made-up integration responses: seeded like the execution, separate from it.
+    rng: asl::rng::Rng,
 }
 
 impl World {
@@ -81,7 +82,7 @@ impl World {
             token_state: HashMap::new(),
             holders: HashMap::new(),
             participants: Vec::new(),
-            responses_made: 0,
+            rng: asl::rng::Rng::new(scenario.context.options.seed ^ 0x5EED_B1A7),
         };
         for call in &scenario.calls {
             let at = (call.at_seconds * 1000.0).round() as Millis;
@@ -321,11 +322,12 @@ impl World {
             self.token_state.insert(token.clone(), effect.state.clone());
             self.holders.insert(token.clone(), who.clone());
         }
-        self.responses_made += 1;
         let activity = effect.resource.kind == ResourceKind::Activity;
         let callback = effect.resource.pattern == Pattern::WaitForTaskToken && !activity;
         let sync = effect.resource.pattern == Pattern::Sync;
-        let submitted = default_response(&effect.resource, &effect.parameters, self.responses_made);
+        let epoch_ms = self.exec.options().start_epoch_ms.saturating_add(now);
+        let ids = ResponseIds { rng: &mut self.rng, epoch_ms };
+        let submitted = default_response(&effect.resource, &effect.parameters, ids);
         let inv = effect.invocation;
         let token_call = |action: Action| Planned::Call {
             action,
