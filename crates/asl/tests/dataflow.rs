@@ -52,3 +52,21 @@ fn a_failed_visit_records_its_error() {
         run(r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}"#, "{}", true);
     assert_eq!(exec.data_flow()[0].failure, Some((Some("E".into()), Some("C".into()))));
 }
+
+#[test]
+fn variables_over_256_kib_are_refused() {
+    let big = "x".repeat(150_000);
+    let input = format!(r#"{{"a": "{big}"}}"#);
+    let one = run(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"a.$": "$.a"}, "End": true}}}"#,
+        &input,
+        false,
+    );
+    assert_eq!(one.status(), asl::exec::Status::Succeeded);
+    let both = run(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"a.$": "$.a", "b.$": "$.a"}, "End": true}}}"#,
+        &input,
+        false,
+    );
+    assert_eq!(both.failure().unwrap().error.as_deref(), Some("States.DataLimitExceeded"));
+}

@@ -373,6 +373,24 @@ impl Execution {
         let scope = self.threads[tid].scope.clone();
         let values = self.eval_template(Some(assign), input, context, &scope)?;
         let Some(values) = values.as_object() else { return Ok(None) };
+        // AWS's limits (ASL-SEMANTICS §6.3): 256 KiB per variable and per Assign block.
+        let mut block = 0;
+        for (name, value) in values.iter() {
+            let size = value.json_len();
+            block += size;
+            if size > MAX_PAYLOAD_BYTES {
+                return Err(EvalError {
+                    error: "States.DataLimitExceeded".into(),
+                    cause: format!("The value assigned to the variable '{name}' is {size} bytes; a variable can hold at most {MAX_PAYLOAD_BYTES} bytes."),
+                });
+            }
+        }
+        if block > MAX_PAYLOAD_BYTES {
+            return Err(EvalError {
+                error: "States.DataLimitExceeded".into(),
+                cause: format!("The Assign block's values total {block} bytes; one Assign can hold at most {MAX_PAYLOAD_BYTES} bytes."),
+            });
+        }
         let mut vars = scope.vars.borrow_mut();
         let mut assigned = Vec::with_capacity(values.len());
         for (k, v) in values.iter() {
