@@ -7,10 +7,13 @@ use yew::prelude::*;
 
 use crate::components::about::AboutDialog;
 use crate::components::clock::ClockPanel;
+use crate::components::details::StateDetails;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
+use crate::components::history::state_of_event;
 use crate::components::history::HistoryTable;
 use crate::components::inbox::TokenInbox;
+use crate::components::participants::ParticipantsPanel;
 use crate::components::sequence::SequencePane;
 use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::StatusBar;
@@ -23,7 +26,7 @@ fn initial_state(restored: &Restored) -> AppState {
     let example = examples::default_example();
     match restored {
         Restored::Nothing => AppState::with_example(example),
-        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None),
+        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None).with_scenario(&w.scenario),
         Restored::Unreadable { reason, kept_under } => {
             let kept = match kept_under {
                 Some(key) => format!("It was set aside in localStorage under “{key}”."),
@@ -128,6 +131,10 @@ fn logo() -> Html {
 
 #[component]
 pub fn App() -> Html {
+    // The first render is committed: `cargo xtask bench --web` reads this mark.
+    use_effect_with((), |_| {
+        let _ = web_sys::window().and_then(|w| w.performance()).map(|p| p.mark("baton:ready"));
+    });
     let restored = use_memo((), |_| storage::restore());
     let state = use_reducer({
         let restored = restored.clone();
@@ -136,6 +143,7 @@ pub fn App() -> Html {
     let save_status = storage::use_autosave(Workspace {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
+        scenario: state.scenario.to_string(),
     });
     let about_open = use_state_eq(|| false);
     let about_button = use_node_ref();
@@ -147,6 +155,12 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |action: Action| state.dispatch(action))
     };
+    // The engine checks the definition once typing pauses, so that a keystroke stays cheap.
+    crate::editor::use_debounce(
+        state.definition.clone(),
+        crate::editor::CHECK_DELAY_MS,
+        on_action.reform(|()| Action::CheckDefinition),
+    );
     // Confirmations fade on their own; warnings and errors stay until dismissed.
     {
         let info = state.notice.clone().filter(|n| n.kind == NoticeKind::Info);
@@ -165,6 +179,18 @@ pub fn App() -> Html {
         use_effect_with(busy, move |busy| {
             let next = busy.map(|_| Timeout::new(0, move || on_action.emit(Action::Resume)));
             move || drop(next)
+        });
+    }
+    // The first dock panel shows the token inbox or the participants; a new execution shows the
+    // inbox, where its tokens land.
+    let dock_tab = use_state_eq(|| DockTab::Inbox);
+    {
+        let dock_tab = dock_tab.clone();
+        let execution = state.run.as_ref().map(|r| r.execution_number());
+        use_effect_with(execution, move |execution| {
+            if execution.is_some() {
+                dock_tab.set(DockTab::Inbox);
+            }
         });
     }
     let emit = |action: Action| {
@@ -237,6 +263,66 @@ pub fn App() -> Html {
         None => html! {},
     };
     let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
+    // Stable callbacks (the reducer's dispatcher never changes), so that the graph and the history
+    // are not redrawn when something else changes.
+    let on_select_event = use_callback(state.dispatcher(), |id: Option<u64>, dispatcher| {
+        dispatcher.dispatch(Action::SelectEvent(id))
+    });
+    let selected_state = match (&run, state.selected_event) {
+        (Some(run), Some(id)) if state.run_matches_editor() => run.history.with(|h| state_of_event(h, id)),
+        _ => None,
+    };
+    let on_open_state = use_callback(state.dispatcher(), |name: String, dispatcher| {
+        dispatcher.dispatch(Action::ShowState(Some(name)))
+    });
+    let details = state.details.clone().map(|name| {
+        // The run's definition while the graph shows the run; the editor's text otherwise.
+        let definition = match &run {
+            Some(run) if state.run_matches_editor() => Some(run.definition_json.clone()),
+            _ => serde_json::from_str(&state.definition).ok().map(std::rc::Rc::new),
+        };
+        let run = run.clone().filter(|_| state.run_matches_editor());
+        html! {
+            <StateDetails {name} {definition} {run}
+                on_close={on_action.reform(|()| Action::ShowState(None))}
+                on_select_event={on_select_event.clone()} />
+        }
+    });
+    let suggestions = {
+        let state = state.clone();
+        use_memo((state.example, state.scenario.clone(), state.tasks.clone()), move |_| {
+            state
+                .tasks
+                .iter()
+                .map(|t| (t.name.clone(), state.suggested_output(&t.name)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        })
+    };
+    let open_tokens = run.as_ref().map_or(0, |r| r.tokens.iter().filter(|t| t.closed.is_none()).count());
+    let simulated = state
+        .tasks
+        .iter()
+        .filter(|t| state.scenario_json.get("responders").and_then(|r| r.get(&t.name)).is_some())
+        .count();
+    let tab = |which: DockTab, text: &str, count: String| {
+        let selected = *dock_tab == which;
+        let dock_tab = dock_tab.clone();
+        html! {
+            <button type="button" role="tab" class={classes!("panel-tab", selected.then_some("active"))}
+                aria-selected={selected.to_string()} tabindex={if selected { "0" } else { "-1" }}
+                onclick={move |_: MouseEvent| dock_tab.set(which)}>
+                { text.to_string() }
+                if !count.is_empty() { <span class="tab-count">{ count }</span> }
+            </button>
+        }
+    };
+    let tabs = html! {
+        <div class="panel-tabs" role="tablist" aria-label="Token inbox or participants">
+            { tab(DockTab::Inbox, "Token inbox", String::new()) }
+            { tab(DockTab::Participants, "Participants", if simulated > 0 { format!("{simulated} simulated") } else { String::new() }) }
+        </div>
+    };
+    let _ = open_tokens;
     let frame_style = format!("--dock: {:.2}%;", widths.dock);
 
     html! {
@@ -314,6 +400,7 @@ pub fn App() -> Html {
                             value={state.input.clone()}
                             problems={state.input_problems.clone()}
                             on_change={on_input}
+                            compact=true
                         />
                     </div>
                 </section>
@@ -326,7 +413,8 @@ pub fn App() -> Html {
                     max={PaneWidths::MAX as u8}
                     on_resize={resize_left}
                 />
-                <WorkflowGraph definition={state.definition.clone()} run={run.clone()} attached={state.run_matches_editor()} />
+                <WorkflowGraph definition={state.checked_definition.clone()} run={run.clone()} attached={state.run_matches_editor()}
+                    selected={selected_state} open={state.details.clone()} on_open={on_open_state} />
                 <Splitter
                     edge={Edge::Right}
                     container={workspace}
@@ -336,7 +424,8 @@ pub fn App() -> Html {
                     max={PaneWidths::MAX as u8}
                     on_resize={resize_right}
                 />
-                <SequencePane run={run.clone()} />
+                <SequencePane run={run.clone()} selected={state.selected_event} />
+                { details.unwrap_or_default() }
             </main>
 
             <Splitter
@@ -349,12 +438,26 @@ pub fn App() -> Html {
                 on_resize={resize_dock}
             />
             <div class="dock">
-                <TokenInbox run={run.clone()} on_action={on_action.clone()} />
+                if *dock_tab == DockTab::Inbox {
+                    <TokenInbox run={run.clone()} {suggestions} head={tabs} on_action={on_action.clone()} />
+                } else {
+                    <ParticipantsPanel tasks={state.tasks.clone()} scenario={state.scenario.clone()}
+                        scenario_json={state.scenario_json.clone()} problem={state.scenario_problem.clone()}
+                        example={state.example.and_then(examples::by_id)} played={state.played.clone()}
+                        run={run.clone()} head={tabs} on_action={on_action.clone()} />
+                }
                 <ClockPanel run={run.clone()} on_action={on_action.clone()} />
-                <HistoryTable {run} />
+                <HistoryTable {run} selected={state.selected_event} on_select={on_select_event} />
             </div>
         </div>
     }
+}
+
+/// Which panel the first slot of the dock shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DockTab {
+    Inbox,
+    Participants,
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -391,10 +494,12 @@ mod tests {
 
     #[test]
     fn a_saved_workspace_is_restored() {
-        let w = Workspace { definition: "{}".into(), input: "[]".into() };
+        let scenario = r#"{"responders": {"Ask": [{"callback": "none"}]}}"#;
+        let w = Workspace { definition: "{}".into(), input: "[]".into(), scenario: scenario.into() };
         let state = initial_state(&Restored::Workspace(w));
         assert_eq!(&*state.definition, "{}");
         assert_eq!(&*state.input, "[]");
+        assert_eq!(&*state.scenario, scenario);
         assert!(state.notice.is_none());
     }
 }

@@ -6,8 +6,10 @@
 mod app;
 mod browser;
 mod components;
+mod editor;
 mod examples;
 mod format;
+mod participants;
 mod state;
 mod storage;
 

@@ -13,6 +13,7 @@ use asl::Diagnostic;
 use yew::Reducible;
 
 use crate::examples::{self, Example};
+use crate::participants::{self, Behaviour, TaskInfo};
 
 /// One problem in an editor, located for display (`line 12, column 5: ...`) and for selection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,6 +170,8 @@ pub struct Run {
     pub busy: bool,
     /// Bumped on every change, so components can memoise expensive drawings on it.
     pub revision: u64,
+    /// The outcome the scenario promised (`SUCCEEDED`, `FAILED` + error), to say whether it came.
+    pub promise: Option<(String, Option<String>)>,
 }
 
 impl PartialEq for Run {
@@ -228,8 +231,15 @@ enum Closing<'a> {
 }
 
 impl Run {
-    fn start(definition: &Rc<str>, input_text: &str, number: u64) -> Result<Run, String> {
+    fn start(
+        definition: &Rc<str>,
+        input_text: &str,
+        scenario_text: &str,
+        number: u64,
+    ) -> Result<Run, String> {
         let input = parse_json(input_text).map_err(|p| format!("Execution input: {}", p.located()))?;
+        let mut scenario =
+            sim::Scenario::from_json(scenario_text).map_err(|e| format!("Participants: {e}"))?;
         let (machine, _warnings) = sim::load(definition).map_err(|diagnostics| {
             let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
             match first {
@@ -239,9 +249,11 @@ impl Run {
         })?;
         let definition_json: serde_json::Value =
             serde_json::from_str(definition).map_err(|e| format!("Definition: {e}"))?;
-        // No responders: every task's token is left to the person at the keyboard.
-        let mut scenario = sim::Scenario::default();
+        // The participants' responders and scripted calls come from the scenario; a task without a
+        // responder leaves its token to the person at the keyboard.
+        let promise = scenario.expect.take().map(|e| (e.status, e.error));
         let options = &mut scenario.context.options;
+        options.record_data_flow = true;
         options.step_limit = Some(STEP_LIMIT);
         // Each execution of the session gets its own tokens and name, as on AWS; replayable still.
         options.seed = number;
@@ -262,6 +274,7 @@ impl Run {
             last_call: None,
             busy: false,
             revision: 0,
+            promise,
         };
         run.refresh(Closing::Clock);
         Ok(run)
@@ -402,6 +415,35 @@ impl Run {
     pub fn has_deadline(&self) -> bool {
         !self.upcoming.is_empty()
     }
+
+    /// Which execution of the session this is (1, 2, ...): tells runs apart.
+    pub fn execution_number(&self) -> u64 {
+        self.with_world(|w| w.execution().options().seed)
+    }
+
+    /// The status as AWS names it in `DescribeExecution` (`SUCCEEDED`, `TIMED_OUT`...).
+    pub fn aws_status(&self) -> &'static str {
+        match self.status {
+            RunStatus::Running | RunStatus::WaitingForCallback => "RUNNING",
+            RunStatus::Succeeded => "SUCCEEDED",
+            RunStatus::Failed => "FAILED",
+            RunStatus::TimedOut => "TIMED_OUT",
+            RunStatus::Aborted => "ABORTED",
+        }
+    }
+
+    /// Once finished: whether the run ended as its scenario promised (`None` without a promise).
+    pub fn kept_promise(&self) -> Option<bool> {
+        let (status, error) = self.promise.as_ref().filter(|_| self.status.is_finished())?;
+        Some(status == self.aws_status() && (error.is_none() || *error == self.error))
+    }
+
+    /// What each visit of `state` did to its data, in visit order.
+    pub fn visits(&self, state: &str) -> Vec<asl::exec::DataFlow> {
+        self.with_world(|w| {
+            w.execution().data_flow().iter().filter(|d| &*d.state == state).cloned().collect()
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -420,10 +462,16 @@ pub struct Notice {
     pub can_undo: bool,
 }
 
+/// What loading an example replaced: definition, input, scenario and the example they came from.
+type Replaced = (Rc<str>, Rc<str>, Rc<str>, Option<&'static str>);
+
 /// Everything the user can do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// The definition's new text; cheap, so that typing stays fast.
     EditDefinition(String),
+    /// Run the engine's checks on the definition (dispatched once typing pauses).
+    CheckDefinition,
     EditInput(String),
     LoadExample(String),
     UndoLoadExample,
@@ -446,6 +494,33 @@ pub enum Action {
     AdvanceBy(u64),
     /// Go on with an execution the step limit paused (dispatched by the app, not the user).
     Resume,
+    /// Replace the participants' scenario JSON (the panel's "Scenario JSON" editor).
+    EditScenario(String),
+    /// Set what invocation `index` of a Task state's external system does (`Manual` removes it).
+    SetResponse {
+        state: String,
+        index: usize,
+        behaviour: Behaviour,
+    },
+    /// Load one of the current example's scenarios into the participants panel.
+    PlayScenario(String),
+    /// Select a history event (by id), to find it in the graph and the sequence diagram.
+    SelectEvent(Option<u64>),
+    /// Open (or close) the details panel of a state.
+    ShowState(Option<String>),
+}
+
+/// The participants' settings when nobody set any: every token is left to the user.
+pub const EMPTY_SCENARIO: &str = "{}";
+
+/// The scenario text's problem, if it is not a usable scenario.
+fn check_scenario(text: &str) -> Option<String> {
+    sim::Scenario::from_json(text).err().map(|e| e.to_string())
+}
+
+/// The Task states of a definition's text (none while it is not JSON).
+fn tasks_of_text(text: &str) -> Vec<TaskInfo> {
+    serde_json::from_str::<serde_json::Value>(text).map_or(Vec::new(), |v| participants::tasks_of(&v))
 }
 
 #[derive(Clone)]
@@ -453,6 +528,8 @@ pub struct AppState {
     pub definition: Rc<str>,
     pub input: Rc<str>,
     pub definition_problems: Rc<Vec<Problem>>,
+    /// The definition text the engine last checked (`definition_problems`, `tasks`, the graph).
+    pub checked_definition: Rc<str>,
     pub input_problems: Rc<Vec<Problem>>,
     pub run: Option<Rc<Run>>,
     pub notice: Option<Notice>,
@@ -460,8 +537,22 @@ pub struct AppState {
     started: u64,
     /// The example the text came from (even if edited since), for "About this example".
     pub example: Option<&'static str>,
-    /// The definition and input replaced by the last example load, for "Undo".
-    replaced: Option<(Rc<str>, Rc<str>, Option<&'static str>)>,
+    /// The definition, input and scenario replaced by the last example load, for "Undo".
+    replaced: Option<Replaced>,
+    /// The participants' settings: scenario JSON, the README's format (persisted as is).
+    pub scenario: Rc<str>,
+    /// Why `scenario` cannot be used, if it cannot.
+    pub scenario_problem: Option<String>,
+    /// The scenario parsed (an empty object while it does not parse), for the panel.
+    pub scenario_json: Rc<serde_json::Value>,
+    /// The definition's Task states, for the participants panel.
+    pub tasks: Rc<Vec<TaskInfo>>,
+    /// The scenario of the current example last played, by name.
+    pub played: Option<String>,
+    /// The history event the user selected.
+    pub selected_event: Option<u64>,
+    /// The state whose details panel is open.
+    pub details: Option<String>,
 }
 
 impl AppState {
@@ -470,13 +561,62 @@ impl AppState {
             definition: definition.into(),
             input: input.into(),
             definition_problems: Rc::new(check_definition(definition)),
+            checked_definition: definition.into(),
             input_problems: Rc::new(parse_json(input).err().into_iter().collect()),
             run: None,
             notice,
             started: 0,
             example: examples::all().iter().find(|e| e.definition == definition).map(|e| e.slug),
             replaced: None,
+            scenario: EMPTY_SCENARIO.into(),
+            scenario_problem: None,
+            scenario_json: Rc::new(serde_json::json!({})),
+            tasks: Rc::new(tasks_of_text(definition)),
+            played: None,
+            selected_event: None,
+            details: None,
         }
+    }
+
+    /// The same state with other participants' settings (scenario JSON text).
+    pub fn with_scenario(mut self, text: &str) -> AppState {
+        self.set_scenario(text);
+        self
+    }
+
+    fn set_scenario(&mut self, text: &str) {
+        self.scenario_problem = check_scenario(text);
+        self.scenario_json = Rc::new(serde_json::from_str(text).unwrap_or_else(|_| serde_json::json!({})));
+        self.scenario = text.into();
+    }
+
+    /// What "Task output" suggests for a token of `state`: the output a scenario of the example (or
+    /// the participants' settings) answers it with, else an empty object.
+    pub fn suggested_output(&self, state: &str) -> String {
+        let from = |scenario: &serde_json::Value, any_state: bool| {
+            let responders = scenario.get("responders")?.as_object()?;
+            let mut lists: Vec<&serde_json::Value> = responders.get(state).into_iter().collect();
+            if any_state {
+                lists.extend(responders.values());
+            }
+            lists.into_iter().filter_map(serde_json::Value::as_array).flatten().find_map(|r| {
+                match Behaviour::from_json(r) {
+                    Some(Behaviour::Success { output, .. }) => Some(output.to_string()),
+                    _ => None,
+                }
+            })
+        };
+        let example_scenarios: Vec<serde_json::Value> = self
+            .example
+            .and_then(examples::by_id)
+            .map_or(&[][..], |e| e.scenarios)
+            .iter()
+            .filter_map(|(_, text)| serde_json::from_str(text).ok())
+            .collect();
+        from(&self.scenario_json, false)
+            .or_else(|| example_scenarios.iter().find_map(|s| from(s, false)))
+            .or_else(|| example_scenarios.iter().find_map(|s| from(s, true)))
+            .unwrap_or_else(|| "{}".to_string())
     }
 
     pub fn with_example(example: &'static Example) -> AppState {
@@ -490,6 +630,9 @@ impl AppState {
     /// Why "Start execution" is disabled, if it is.
     pub fn start_blocker(&self) -> Option<String> {
         match (self.error_count(), self.input_problems.is_empty()) {
+            (0, true) if self.scenario_problem.is_some() => {
+                Some("Fix the participants' scenario JSON to start".into())
+            }
             (0, true) => None,
             (0, false) => Some("Fix the execution input to start".into()),
             (1, _) => Some("Fix 1 error in the definition to start".into()),
@@ -513,8 +656,28 @@ impl AppState {
                 if *self.definition == *text {
                     return false;
                 }
-                self.definition_problems = Rc::new(check_definition(&text));
+                // The engine checks the text once typing pauses (`CheckDefinition`); until then the
+                // problems found move along with the text they are about.
+                self.definition_problems = Rc::new(crate::editor::text::shift_problems(
+                    &self.definition,
+                    &text,
+                    &self.definition_problems,
+                ));
                 self.definition = text.into();
+            }
+            Action::CheckDefinition => {
+                if *self.checked_definition == *self.definition {
+                    return false;
+                }
+                let text = self.definition.clone();
+                self.definition_problems = Rc::new(check_definition(&text));
+                let tasks = tasks_of_text(&text);
+                // While the text is not JSON, keep listing the last states it had.
+                let parses = || serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                if *self.tasks != tasks && (!tasks.is_empty() || parses()) {
+                    self.tasks = Rc::new(tasks);
+                }
+                self.checked_definition = text;
             }
             Action::EditInput(text) => {
                 if *self.input == *text {
@@ -525,8 +688,11 @@ impl AppState {
             }
             Action::LoadExample(id) => {
                 let Some(example) = examples::by_id(&id) else { return false };
-                let replaced = (self.definition.clone(), self.input.clone(), self.example);
-                let changed = *replaced.0 != *example.definition || *replaced.1 != *example.input;
+                let replaced =
+                    (self.definition.clone(), self.input.clone(), self.scenario.clone(), self.example);
+                let changed = *replaced.0 != *example.definition
+                    || *replaced.1 != *example.input
+                    || *replaced.2 != *EMPTY_SCENARIO;
                 *self = AppState {
                     run: self.run.take(),
                     started: self.started,
@@ -540,12 +706,12 @@ impl AppState {
                 self.replaced = changed.then_some(replaced);
             }
             Action::UndoLoadExample => {
-                let Some((definition, input, example)) = self.replaced.take() else { return false };
+                let Some((definition, input, scenario, example)) = self.replaced.take() else { return false };
                 *self = AppState {
                     run: self.run.take(),
                     started: self.started,
                     example,
-                    ..AppState::new(&definition, &input, None)
+                    ..AppState::new(&definition, &input, None).with_scenario(&scenario)
                 };
             }
             Action::DismissNotice => {
@@ -553,18 +719,21 @@ impl AppState {
                     return false;
                 }
             }
-            Action::Start => match Run::start(&self.definition, &self.input, self.started + 1) {
-                Ok(run) => {
-                    self.started += 1;
-                    self.run = Some(Rc::new(run));
-                    if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error) {
-                        self.notice = None;
+            Action::Start => {
+                match Run::start(&self.definition, &self.input, &self.scenario, self.started + 1) {
+                    Ok(run) => {
+                        self.started += 1;
+                        self.run = Some(Rc::new(run));
+                        self.selected_event = None;
+                        if self.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error) {
+                            self.notice = None;
+                        }
+                    }
+                    Err(text) => {
+                        self.notice = Some(Notice { kind: NoticeKind::Error, text, can_undo: false });
                     }
                 }
-                Err(text) => {
-                    self.notice = Some(Notice { kind: NoticeKind::Error, text, can_undo: false });
-                }
-            },
+            }
             Action::Stop => match self.run_mut() {
                 Some(run) if !run.status.is_finished() => run.stop(),
                 _ => return false,
@@ -593,9 +762,63 @@ impl AppState {
                 _ => return false,
             },
             Action::AdvanceBy(ms) => match self.run_mut() {
-                Some(run) if ms > 0 => run.advance_by(ms),
+                Some(run) if ms > 0 && !run.status.is_finished() => run.advance_by(ms),
                 _ => return false,
             },
+            Action::EditScenario(text) => {
+                if *self.scenario == *text {
+                    return false;
+                }
+                self.set_scenario(&text);
+                self.played = None;
+            }
+            Action::SetResponse { state, index, behaviour } => {
+                let mut scenario = (*self.scenario_json).clone();
+                participants::set_response(&mut scenario, &state, index, &behaviour);
+                if scenario == *self.scenario_json && self.scenario_problem.is_none() {
+                    return false;
+                }
+                let text = serde_json::to_string_pretty(&scenario).unwrap_or_else(|_| EMPTY_SCENARIO.into());
+                self.set_scenario(&text);
+                self.played = None;
+            }
+            Action::PlayScenario(name) => {
+                let example = self.example.and_then(examples::by_id);
+                let Some((name, text)) = example.and_then(|e| e.scenarios.iter().find(|(n, _)| *n == name))
+                else {
+                    return false;
+                };
+                let scenario: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+                if let Some(input) = scenario.get("input") {
+                    let input = serde_json::to_string_pretty(input).unwrap_or_default();
+                    self.input_problems = Rc::new(parse_json(&input).err().into_iter().collect());
+                    self.input = input.into();
+                }
+                self.set_scenario(text.trim_end());
+                self.played = Some(name.to_string());
+                let promise = participants::promise(&scenario).map_or(String::new(), |(status, error)| {
+                    format!(" Promised outcome: {}.", participants::promise_text(&status, error.as_deref()))
+                });
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: format!(
+                        "Scenario “{name}” is set up. Start the execution, then advance the clock to each next deadline.{promise}"
+                    ),
+                    can_undo: false,
+                });
+            }
+            Action::SelectEvent(id) => {
+                if self.selected_event == id {
+                    return false;
+                }
+                self.selected_event = id;
+            }
+            Action::ShowState(name) => {
+                if self.details == name {
+                    return false;
+                }
+                self.details = name;
+            }
         }
         true
     }
@@ -714,6 +937,11 @@ mod tests {
     #[test]
     fn editing_reports_located_problems() {
         let state = approval().reduce(Action::EditDefinition("{\n  \"StartAt\": \n}".into()));
+        // Typing is cheap: the engine checks once the app says typing paused.
+        assert_eq!(state.error_count(), 0);
+        let state = state.reduce(Action::CheckDefinition);
+        let again = state.clone().reduce(Action::CheckDefinition);
+        assert!(Rc::ptr_eq(&state, &again), "a second check of the same text changes nothing");
         assert!(state.error_count() > 0);
         assert_eq!(state.definition_problems[0].line, 3);
         assert!(state.start_blocker().is_some());
@@ -792,6 +1020,143 @@ mod tests {
         assert_eq!(run(&state).tokens[0].heartbeat_due_ms, Some(61_000));
         let state = state.reduce(Action::AdvanceToNextDeadline);
         assert_eq!(run(&state).tokens[0].closed.as_ref().unwrap().1, "Timed out (States.HeartbeatTimeout)");
+    }
+
+    /// Runs to the end by "Advance to next deadline" alone, as the examples' browser tests do.
+    fn advance_until_done(mut state: Rc<AppState>) -> Rc<AppState> {
+        for _ in 0..100 {
+            while run(&state).busy {
+                state = state.reduce(Action::Resume);
+            }
+            if run(&state).status.is_finished() {
+                break;
+            }
+            state = state.reduce(Action::AdvanceToNextDeadline);
+        }
+        state
+    }
+
+    #[test]
+    fn every_example_scenario_keeps_its_promise_by_clicks_alone() {
+        for example in examples::all() {
+            for (name, _) in example.scenarios {
+                let state = Rc::new(AppState::with_example(example))
+                    .reduce(Action::PlayScenario(name.to_string()))
+                    .reduce(Action::Start);
+                let state = advance_until_done(state);
+                let r = run(&state);
+                assert!(r.promise.is_some(), "{}/{name} promises nothing", example.slug);
+                assert_eq!(
+                    r.kept_promise(),
+                    Some(true),
+                    "{}/{name}: {:?} {:?}",
+                    example.slug,
+                    r.status,
+                    r.error
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn playing_a_scenario_sets_the_participants() {
+        let state = approval().reduce(Action::PlayScenario("reject".into()));
+        assert_eq!(state.played.as_deref(), Some("reject"));
+        assert!(state.scenario.contains("\"failure\""));
+        assert_eq!(state.scenario_problem, None);
+        assert!(state.notice.as_ref().unwrap().text.contains("Failed with Rejected"), "{:?}", state.notice);
+        // Unknown scenarios change nothing.
+        let same = state.clone().reduce(Action::PlayScenario("nope".into()));
+        assert!(Rc::ptr_eq(&state, &same));
+    }
+
+    #[test]
+    fn a_participant_answers_on_the_virtual_clock() {
+        let behaviour = Behaviour::Success {
+            after_ms: 90_000,
+            output: serde_json::json!({"decision": "approve"}),
+            heartbeats: vec![],
+        };
+        let state =
+            approval().reduce(Action::SetResponse { state: "RequestApproval".into(), index: 0, behaviour });
+        assert!(state.scenario.contains("\"after\": 90"), "{}", state.scenario);
+        let state = state.reduce(Action::Start);
+        assert_eq!(run(&state).status, RunStatus::WaitingForCallback);
+        assert_eq!(run(&state).upcoming[0].0, 90_000);
+        let state = state.reduce(Action::AdvanceToNextDeadline);
+        assert_eq!(run(&state).status, RunStatus::Succeeded);
+        assert_eq!(run(&state).now_ms, 90_000);
+        // "Leave it to me" removes the responder again.
+        let state = state.reduce(Action::SetResponse {
+            state: "RequestApproval".into(),
+            index: 0,
+            behaviour: Behaviour::Manual,
+        });
+        assert_eq!(&*state.scenario, "{}");
+    }
+
+    #[test]
+    fn an_invalid_scenario_blocks_start_and_says_why() {
+        let state = approval().reduce(Action::EditScenario("{\"responders\": 3}".into()));
+        let problem = state.scenario_problem.clone().unwrap();
+        assert!(problem.contains("/responders"), "{problem}");
+        assert!(state.start_blocker().unwrap().contains("scenario"));
+        let state = state.reduce(Action::Start);
+        assert!(state.run.is_none());
+        assert!(state.notice.as_ref().unwrap().text.starts_with("Participants: "));
+    }
+
+    #[test]
+    fn loading_an_example_resets_the_participants_and_undo_restores_them() {
+        let state = approval().reduce(Action::PlayScenario("timeout".into()));
+        let played = state.scenario.clone();
+        let state = state.reduce(Action::LoadExample("human-approval".into()));
+        assert_eq!(&*state.scenario, EMPTY_SCENARIO);
+        assert!(state.notice.as_ref().unwrap().can_undo);
+        let state = state.reduce(Action::UndoLoadExample);
+        assert_eq!(state.scenario, played);
+    }
+
+    #[test]
+    fn the_suggested_output_comes_from_the_example() {
+        let state = approval();
+        assert_eq!(state.suggested_output("RequestApproval"), r#"{"decision":"approve"}"#);
+        let sqs = AppState::with_example(examples::by_id("sqs-worker").unwrap());
+        assert!(sqs.suggested_output("QueueJob").contains("s3://photos/cat-small.jpg"));
+        let plain = AppState::new("{}", "{}", None);
+        assert_eq!(plain.suggested_output("X"), "{}");
+    }
+
+    #[test]
+    fn the_data_flow_is_recorded_per_visit() {
+        let state = approval().reduce(Action::Start);
+        let visits = run(&state).visits("RequestApproval");
+        assert_eq!(visits.len(), 1);
+        let parameters = visits[0].after_parameters.as_ref().expect("Parameters were applied").to_json();
+        assert!(parameters.contains("send-approval-email"), "{parameters}");
+    }
+
+    #[test]
+    fn selection_and_details_are_state_too() {
+        let state = approval().reduce(Action::Start);
+        let state = state.reduce(Action::SelectEvent(Some(3)));
+        assert_eq!(state.selected_event, Some(3));
+        let same = state.clone().reduce(Action::SelectEvent(Some(3)));
+        assert!(Rc::ptr_eq(&state, &same));
+        let state = state.reduce(Action::ShowState(Some("CheckDecision".into())));
+        assert_eq!(state.details.as_deref(), Some("CheckDecision"));
+        let state = state.reduce(Action::ShowState(None)).reduce(Action::Start);
+        assert_eq!((state.details.clone(), state.selected_event), (None, None));
+    }
+
+    #[test]
+    fn the_task_list_follows_the_definition() {
+        let state = approval();
+        let names: Vec<&str> = state.tasks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["RequestApproval", "NotifyAdmin"]);
+        // While the text is broken the last list stays.
+        let state = state.reduce(Action::EditDefinition("{ broken".into()));
+        assert_eq!(state.tasks.len(), 2);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The user's work survives a reload: the definition and the execution input live in
-//! `localStorage`, written a moment after the user stops typing.
+//! The user's work survives a reload: the definition, the execution input and the participants'
+//! settings (scenario JSON) live in `localStorage`, written a moment after the user stops typing.
 //!
 //! Encoding and decoding are pure and tested natively; the browser calls are thin and never panic
 //! (storage can be missing, full, or switched off by the user). The reducer never sees storage: the
@@ -24,6 +24,8 @@ const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
 pub struct Workspace {
     pub definition: String,
     pub input: String,
+    /// The participants' settings as scenario JSON text (absent in workspaces saved before them).
+    pub scenario: String,
 }
 
 /// What was found in storage when the app started.
@@ -46,6 +48,7 @@ pub fn encode(workspace: &Workspace) -> String {
         "version": VERSION,
         "definition": workspace.definition,
         "input": workspace.input,
+        "scenario": workspace.scenario,
     })
     .to_string()
 }
@@ -60,7 +63,11 @@ pub fn decode(raw: &str) -> Result<Workspace, String> {
     let text = |field: &str| {
         value.get(field).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("no {field} text"))
     };
-    Ok(Workspace { definition: text("definition")?, input: text("input")? })
+    let scenario = match value.get("scenario") {
+        None => "{}".to_string(),
+        Some(_) => text("scenario")?,
+    };
+    Ok(Workspace { definition: text("definition")?, input: text("input")?, scenario })
 }
 
 fn local_storage() -> Result<web_sys::Storage, String> {
@@ -136,8 +143,15 @@ mod tests {
 
     #[test]
     fn a_workspace_survives_a_round_trip() {
-        let w = Workspace { definition: "{\"StartAt\": \"é\"}\n".into(), input: "{}".into() };
+        let w = Workspace {
+            definition: "{\"StartAt\": \"é\"}\n".into(),
+            input: "{}".into(),
+            scenario: "{\"responders\": {}}".into(),
+        };
         assert_eq!(decode(&encode(&w)), Ok(w));
+        // Saved before participants existed: no scenario, none set.
+        let old = decode("{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\"}").unwrap();
+        assert_eq!(old.scenario, "{}");
     }
 
     #[test]
@@ -146,5 +160,7 @@ mod tests {
         assert_eq!(decode("{\"version\": 7}").unwrap_err(), "unknown format version 7");
         assert_eq!(decode("{\"version\": 1, \"input\": \"{}\"}").unwrap_err(), "no definition text");
         assert_eq!(decode("[]").unwrap_err(), "unknown format version null");
+        let bad = "{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\", \"scenario\": 3}";
+        assert_eq!(decode(bad).unwrap_err(), "no scenario text");
     }
 }

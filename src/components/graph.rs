@@ -20,6 +20,38 @@ pub struct WorkflowGraphProps {
     pub run: Option<Rc<Run>>,
     /// Whether `run` was started from the editor's text.
     pub attached: bool,
+    /// The state of the event selected in the history, outlined.
+    pub selected: Option<String>,
+    /// The state whose details are open.
+    pub open: Option<String>,
+    /// A state was clicked or activated from the keyboard: open its details.
+    pub on_open: Callback<String>,
+}
+
+/// A CSS string literal holding `text` (for an attribute selector).
+pub fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\a "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The name of the state an event in the drawing belongs to.
+fn state_at(e: &Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-state]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-state"))
 }
 
 fn state_name(event: &Value) -> Option<&str> {
@@ -156,19 +188,41 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
         Callback::from(move |_: MouseEvent| fit.set(!*fit))
     };
     let onclick = {
-        let definition = props.definition.clone();
+        let (definition, on_open) = (props.definition.clone(), props.on_open.clone());
         Callback::from(move |e: MouseEvent| {
-            use wasm_bindgen::JsCast;
-            let state = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("[data-state]").ok().flatten())
-                .and_then(|el| el.get_attribute("data-state"));
-            if let Some(name) = state {
+            if let Some(name) = state_at(&e) {
                 reveal_state(&definition, &name);
+                on_open.emit(name);
             }
         })
     };
+    // States are focusable buttons in the drawing: Enter or Space opens the details.
+    let onkeydown = {
+        let on_open = props.on_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if matches!(e.key().as_str(), "Enter" | " ") {
+                if let Some(name) = state_at(&e) {
+                    e.prevent_default();
+                    on_open.emit(name);
+                }
+            }
+        })
+    };
+    // Selection is drawn by a rule aimed at the state's `data-state`, so the SVG need not change.
+    let mut rules = String::new();
+    if let Some(name) = &props.selected {
+        rules.push_str(&format!(
+            ".graph-canvas .baton-graph [data-state={}]>.border{{stroke:var(--select);stroke-width:3.5;stroke-dasharray:none}}\
+             .graph-canvas .baton-graph [data-state={0}]>.box{{fill:var(--select-bg)}}",
+            css_string(name)
+        ));
+    }
+    if let Some(name) = &props.open {
+        rules.push_str(&format!(
+            ".graph-canvas .baton-graph [data-state={}]>.border{{stroke-width:3.5}}",
+            css_string(name)
+        ));
+    }
     let caption = match (&props.run, props.attached, stale) {
         (_, _, true) => "Last valid version: the definition does not parse right now",
         (Some(_), true, _) => "This execution's path",
@@ -186,8 +240,11 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
                     { "Fit" }
                 </button>
             </header>
+            if !rules.is_empty() {
+                <style>{ rules }</style>
+            }
             <div class={classes!("diagram", "graph-canvas", stale.then_some("stale"), fit.then_some("fit"))}
-                {onclick} title="Click a state to find it in the definition">
+                {onclick} {onkeydown} title="Click a state to see its details and find it in the definition">
                 if let Some(svg) = svg {
                     { Html::from_html_unchecked(svg) }
                 } else {
@@ -213,6 +270,12 @@ mod tests {
 
     fn exited(kind: &str, name: &str) -> Value {
         json!({"type": kind, "stateExitedEventDetails": {"name": name}})
+    }
+
+    #[test]
+    fn state_names_are_quoted_for_css() {
+        assert_eq!(css_string("Ask"), "\"Ask\"");
+        assert_eq!(css_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
     }
 
     #[test]

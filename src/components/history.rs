@@ -16,6 +16,37 @@ const MAX_ROWS: usize = 400;
 #[derive(Properties, PartialEq)]
 pub struct HistoryTableProps {
     pub run: Option<Rc<Run>>,
+    /// The selected event's id; its state is highlighted in the graph and the sequence diagram.
+    pub selected: Option<u64>,
+    pub on_select: Callback<Option<u64>>,
+}
+
+/// The state an event belongs to: its own name, or that of the nearest `…StateEntered` up its
+/// `previousEventId` chain.
+pub fn state_of_event(events: &[Value], id: u64) -> Option<String> {
+    let by_id = |id: u64| events.iter().find(|e| e.get("id").and_then(Value::as_u64) == Some(id));
+    let mut at = by_id(id);
+    for _ in 0..events.len() {
+        let event = at?;
+        let d = details(event);
+        let kind = event.get("type").and_then(Value::as_str).unwrap_or("");
+        if kind.ends_with("StateEntered") || kind.ends_with("StateExited") {
+            return d.and_then(|d| d.get("name")).and_then(Value::as_str).map(str::to_string);
+        }
+        at = event.get("previousEventId").and_then(Value::as_u64).filter(|p| *p > 0).and_then(by_id);
+    }
+    None
+}
+
+/// Whether the row matches the filter text (type, summary or id; case-insensitive).
+pub fn matches_filter(event: &Value, filter: &str) -> bool {
+    let filter = filter.trim().to_lowercase();
+    if filter.is_empty() {
+        return true;
+    }
+    let kind = event.get("type").and_then(Value::as_str).unwrap_or("").to_lowercase();
+    let id = event.get("id").map(Value::to_string).unwrap_or_default();
+    kind.contains(&filter) || summary(event).to_lowercase().contains(&filter) || id == filter
 }
 
 /// The `…EventDetails` object of an event, if it has one.
@@ -117,7 +148,56 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
             }
         });
     }
-    let first_shown = total.saturating_sub(MAX_ROWS);
+    let filter = use_state(String::new);
+    let filtering = !filter.trim().is_empty();
+    let first_shown = if filtering { 0 } else { total.saturating_sub(MAX_ROWS) };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            filter.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
+        })
+    };
+    // The ids of the rows shown, in order, for moving the selection with the arrow keys.
+    let shown_ids: Rc<Vec<u64>> = Rc::new(events.with(|all| {
+        all.iter()
+            .skip(first_shown)
+            .filter(|e| matches_filter(e, &filter))
+            .filter_map(|e| e.get("id").and_then(Value::as_u64))
+            .collect()
+    }));
+    let onkeydown = {
+        let (shown_ids, on_select, selected) = (shown_ids.clone(), props.on_select.clone(), props.selected);
+        Callback::from(move |e: KeyboardEvent| {
+            let step: isize = match e.key().as_str() {
+                "ArrowDown" => 1,
+                "ArrowUp" => -1,
+                "Escape" => {
+                    on_select.emit(None);
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            let at = selected.and_then(|id| shown_ids.iter().position(|x| *x == id));
+            let next = match at {
+                Some(i) => (i as isize + step).clamp(0, shown_ids.len() as isize - 1) as usize,
+                None if step > 0 => 0,
+                None => shown_ids.len().saturating_sub(1),
+            };
+            if let Some(id) = shown_ids.get(next) {
+                on_select.emit(Some(*id));
+                // The focus follows the selection, so the arrow keys keep working from there.
+                use wasm_bindgen::JsCast;
+                let document = web_sys::window().and_then(|w| w.document());
+                let button = document
+                    .and_then(|d| d.query_selector(&format!("#event-row-{id} .row-toggle")).ok().flatten())
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(button) = button {
+                    let _ = button.focus();
+                }
+            }
+        })
+    };
 
     let export = {
         let events = events.clone();
@@ -132,24 +212,34 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     };
 
     let rows: Vec<Html> = events.with(|all| {
-        all.iter().enumerate().skip(first_shown).map(|(i, event)| {
+        all.iter().enumerate().skip(first_shown).filter(|(_, e)| matches_filter(e, &filter)).map(|(i, event)| {
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("?").to_string();
-        let id = event.get("id").map_or((i + 1).to_string(), |v| v.to_string());
+        let event_id = event.get("id").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
+        let id = event_id.to_string();
         let open = expanded.contains(&i);
+        let selected = props.selected == Some(event_id);
         let toggle = {
-            let expanded = expanded.clone();
-            Callback::from(move |_: MouseEvent| {
+            let (expanded, on_select) = (expanded.clone(), props.on_select.clone());
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
                 let mut next = (*expanded).clone();
                 if !next.remove(&i) {
                     next.insert(i);
                 }
                 expanded.set(next);
+                on_select.emit(Some(event_id));
             })
         };
+        let select = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |_: MouseEvent| on_select.emit(if selected { None } else { Some(event_id) }))
+        };
         let detail_id = format!("event-{i}-json");
+        // Keyed by event: a new event adds its row and leaves the others alone.
         html! {
-            <>
-                <tr class={classes!("event-row", tone(&kind), open.then_some("open"))}>
+            <key={event_id}>
+                <tr class={classes!("event-row", tone(&kind), open.then_some("open"), selected.then_some("selected"))}
+                    id={format!("event-row-{event_id}")} aria-selected={selected.to_string()} onclick={select}>
                     <td class="col-id mono">{ id }</td>
                     <td class="col-type">
                         <button type="button" class="row-toggle" aria-expanded={open.to_string()}
@@ -175,16 +265,23 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
         <section class="panel history-panel" aria-label="Event history">
             <header class="panel-head">
                 <h2>{ "Event history" }</h2>
-                <span class="count">{ format!("{total} events") }</span>
+                <span class="count">{ if filtering { format!("{} of {total}", shown_ids.len()) } else { format!("{total} events") } }</span>
                 <button type="button" class="btn btn-small btn-quiet push-right" disabled={events.is_empty()} onclick={export}>
                     { "Export history JSON" }
                 </button>
             </header>
+            if !events.is_empty() {
+                <div class="panel-toolbar">
+                    <input class="filter" type="search" placeholder="Filter by type or state…" aria-label="Filter events"
+                        value={(*filter).clone()} oninput={on_filter} />
+                    <span class="hint">{ "Select an event to find it in the diagrams" }</span>
+                </div>
+            }
             <div class="panel-body table-scroll" ref={scroller} {onscroll}>
                 if events.is_empty() {
                     <p class="empty-note">{ "Events appear here as the execution runs." }</p>
                 } else {
-                    <table class="history">
+                    <table class="history" aria-label="Events: select one (click, or arrow keys) to find it in the graph and the sequence diagram" {onkeydown}>
                         <thead>
                             <tr><th scope="col">{ "#" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Time" }</th><th scope="col">{ "Details" }</th></tr>
                         </thead>
@@ -226,5 +323,29 @@ mod tests {
     fn times_read_from_the_virtual_start() {
         assert_eq!(time_of(&json!({"timestamp": "1970-01-01T01:00:00.000Z"})), "01:00:00.000");
         assert_eq!(time_of(&json!({"timestamp": 3600.5})), "01:00:00.500");
+    }
+
+    #[test]
+    fn events_belong_to_the_state_they_happened_in() {
+        let events = [
+            json!({"id": 1, "previousEventId": 0, "type": "ExecutionStarted"}),
+            json!({"id": 2, "previousEventId": 1, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "Ask"}}),
+            json!({"id": 3, "previousEventId": 2, "type": "TaskScheduled", "taskScheduledEventDetails": {"resource": "x"}}),
+            json!({"id": 4, "previousEventId": 3, "type": "TaskSubmitted"}),
+        ];
+        assert_eq!(state_of_event(&events, 4).as_deref(), Some("Ask"));
+        assert_eq!(state_of_event(&events, 2).as_deref(), Some("Ask"));
+        assert_eq!(state_of_event(&events, 1), None);
+        assert_eq!(state_of_event(&events, 9), None);
+    }
+
+    #[test]
+    fn the_filter_reads_type_and_summary() {
+        let e = json!({"id": 2, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "RequestApproval"}});
+        assert!(matches_filter(&e, ""));
+        assert!(matches_filter(&e, "statEENT"));
+        assert!(matches_filter(&e, "approval"));
+        assert!(matches_filter(&e, "2"));
+        assert!(!matches_filter(&e, "Timeout"));
     }
 }

@@ -4,6 +4,7 @@
 //! buttons, because answering a token twice, or too late, is exactly what a learner wants to see
 //! AWS refuse.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -12,13 +13,49 @@ use yew::prelude::*;
 use crate::format::{clock, countdown, duration, short_token};
 use crate::state::{Action, CallOutcome, Run, TokenCard};
 
-/// What "Task output" holds before the user types: the answer the built-in example expects.
-pub const DEFAULT_OUTPUT: &str = r#"{"decision": "approve"}"#;
+/// What "Task output" holds before the user types, when nothing better is known.
+pub const DEFAULT_OUTPUT: &str = "{}";
 
 #[derive(Properties, PartialEq)]
 pub struct TokenInboxProps {
     pub run: Option<Rc<Run>>,
+    /// Per Task state, the output "Task output" starts with (from the example's scenarios).
+    pub suggestions: Rc<BTreeMap<String, String>>,
+    /// The tab list drawn in the panel's head.
+    pub head: Html,
     pub on_action: Callback<Action>,
+}
+
+/// Quotes `text` for a POSIX shell: `'it'\''s'`.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The AWS CLI command that makes the same call as a button of the token card.
+pub fn cli_command(action: &str, token: &str, output: &str, error: &str, cause: &str) -> String {
+    let token = shell_quote(token);
+    match action {
+        "success" => {
+            // Compact JSON reads better on one line; text that is not JSON is passed as typed.
+            let output = serde_json::from_str::<serde_json::Value>(output)
+                .map_or(output.to_string(), |v| v.to_string());
+            format!(
+                "aws stepfunctions send-task-success --task-token {token} --task-output {}",
+                shell_quote(&output)
+            )
+        }
+        "failure" => {
+            let mut command = format!("aws stepfunctions send-task-failure --task-token {token}");
+            if !error.trim().is_empty() {
+                command.push_str(&format!(" --error {}", shell_quote(error.trim())));
+            }
+            if !cause.trim().is_empty() {
+                command.push_str(&format!(" --cause {}", shell_quote(cause)));
+            }
+            command
+        }
+        _ => format!("aws stepfunctions send-task-heartbeat --task-token {token}"),
+    }
 }
 
 #[component]
@@ -48,7 +85,8 @@ pub fn TokenInbox(props: &TokenInboxProps) -> Html {
                 <ul class="token-list">
                     for card in cards {
                         <li key={card.token.clone()}>
-                            <TokenCardView card={card.clone()} now_ms={run.now_ms} on_action={props.on_action.clone()} />
+                            <TokenCardView card={card.clone()} now_ms={run.now_ms} on_action={props.on_action.clone()}
+                                suggested={props.suggestions.get(&card.state).cloned().unwrap_or_else(|| DEFAULT_OUTPUT.to_string())} />
                         </li>
                     }
                 </ul>
@@ -61,7 +99,7 @@ pub fn TokenInbox(props: &TokenInboxProps) -> Html {
     html! {
         <section class="panel inbox-panel" aria-label="Token inbox">
             <header class="panel-head">
-                <h2>{ "Token inbox" }</h2>
+                { props.head.clone() }
                 <span class={classes!("count", (open > 0).then_some("count-live"))}>{ format!("{open} open") }</span>
             </header>
             <LastCall call={last_call} />
@@ -105,6 +143,8 @@ fn LastCall(props: &LastCallProps) -> Html {
 struct TokenCardProps {
     card: TokenCard,
     now_ms: u64,
+    /// What "Task output" starts with.
+    suggested: String,
     on_action: Callback<Action>,
 }
 
@@ -119,10 +159,25 @@ fn input_value(e: InputEvent) -> String {
 #[component]
 fn TokenCardView(props: &TokenCardProps) -> Html {
     let card = &props.card;
-    let output = use_state(|| DEFAULT_OUTPUT.to_string());
+    let output = use_state(|| props.suggested.clone());
     let error = use_state(String::new);
     let cause = use_state(String::new);
     let copied = use_state(|| None::<bool>);
+    let cli_copied = use_state(|| None::<(&'static str, bool)>);
+    let copy_cli = |action: &'static str| {
+        let (token, cli_copied) = (card.token.clone(), cli_copied.clone());
+        let (output, error, cause) = (output.clone(), error.clone(), cause.clone());
+        Callback::from(move |_: MouseEvent| {
+            let command = cli_command(action, &token, &output, &error, &cause);
+            let cli_copied = cli_copied.clone();
+            crate::browser::copy_text(&command, Callback::from(move |ok| cli_copied.set(Some((action, ok)))));
+        })
+    };
+    let cli_label = |action: &'static str, text: &'static str| match *cli_copied {
+        Some((a, true)) if a == action => "Copied",
+        Some((a, false)) if a == action => "Copy failed",
+        _ => text,
+    };
     let id = |what: &str| format!("{what}-{}", short_token(&card.token).replace('…', "-"));
 
     let send_success = {
@@ -198,6 +253,14 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                     <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
                         { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
                     </button>
+                    <details class="menu">
+                        <summary class="btn btn-small btn-quiet" title="Copy the same call as an AWS CLI command">{ "Copy CLI" }</summary>
+                        <div class="menu-items" role="group" aria-label="AWS CLI commands">
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("success")}>{ cli_label("success", "send-task-success") }</button>
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("failure")}>{ cli_label("failure", "send-task-failure") }</button>
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("heartbeat")}>{ cli_label("heartbeat", "send-task-heartbeat") }</button>
+                        </div>
+                    </details>
                 </div>
             </header>
             <dl class="token-facts">
@@ -244,5 +307,34 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                 <button type="button" class="btn" onclick={send_heartbeat}>{ "Send task heartbeat" }</button>
             </div>
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_commands_match_the_buttons() {
+        assert_eq!(
+            cli_command("success", "AQ==", "{\"decision\": \"approve\"}", "", ""),
+            "aws stepfunctions send-task-success --task-token 'AQ==' --task-output '{\"decision\":\"approve\"}'"
+        );
+        assert_eq!(
+            cli_command("failure", "T", "", "Rejected", "it's over budget"),
+            "aws stepfunctions send-task-failure --task-token 'T' --error 'Rejected' --cause 'it'\\''s over budget'"
+        );
+        assert_eq!(
+            cli_command("failure", "T", "", " ", ""),
+            "aws stepfunctions send-task-failure --task-token 'T'"
+        );
+        assert_eq!(
+            cli_command("heartbeat", "T", "", "", ""),
+            "aws stepfunctions send-task-heartbeat --task-token 'T'"
+        );
+        assert_eq!(
+            cli_command("success", "T", "{bad", "", ""),
+            "aws stepfunctions send-task-success --task-token 'T' --task-output '{bad'"
+        );
     }
 }

@@ -3,10 +3,12 @@
 
 pub mod about;
 pub mod clock;
+pub mod details;
 pub mod editor;
 pub mod graph;
 pub mod history;
 pub mod inbox;
+pub mod participants;
 pub mod sequence;
 pub mod splitter;
 pub mod status;

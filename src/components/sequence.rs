@@ -11,6 +11,15 @@ use crate::state::Run;
 #[derive(Properties, PartialEq)]
 pub struct SequencePaneProps {
     pub run: Option<Rc<Run>>,
+    /// The history event selected by the user: its row (or the nearest earlier one) is marked.
+    pub selected: Option<u64>,
+}
+
+/// A drawing and the ids of the history events it has a row for, in increasing order.
+#[derive(PartialEq)]
+struct Drawing {
+    svg: AttrValue,
+    events: Vec<i64>,
 }
 
 /// The world's records in the diagram's terms (the diagram crate does not know the engine).
@@ -37,9 +46,23 @@ fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
     })
 }
 
-fn draw(run: &Run) -> String {
+fn draw(run: &Run) -> Drawing {
     let (calls, participants) = diagram_inputs(run);
-    run.history.with(|h| sequence_svg(&layout_sequence(h, &calls, &participants)))
+    let layout = run.history.with(|h| layout_sequence(h, &calls, &participants));
+    let mut events: Vec<i64> = layout
+        .messages
+        .iter()
+        .filter_map(|m| m.event)
+        .chain(layout.marks.iter().filter_map(|m| m.event))
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    Drawing { svg: AttrValue::from(sequence_svg(&layout)), events }
+}
+
+/// The row that stands for event `id`: its own, or the last row before it.
+fn row_for(events: &[i64], id: u64) -> Option<i64> {
+    events.iter().rev().find(|e| **e <= id as i64).copied()
 }
 
 fn mermaid(run: &Run) -> String {
@@ -52,14 +75,16 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
     // While the engine works through a long slice-by-slice run, keep the last drawing instead of
     // redrawing the whole diagram at every slice.
     let busy = props.run.as_ref().is_some_and(|r| r.busy);
-    let drawn = use_memo(props.run.clone().filter(|r| !r.busy), |run| {
-        run.as_deref().map(|run| AttrValue::from(draw(run)))
-    });
-    let last = use_mut_ref(|| None::<AttrValue>);
+    let drawn =
+        use_memo(props.run.clone().filter(|r| !r.busy), |run| run.as_deref().map(|run| Rc::new(draw(run))));
+    let last = use_mut_ref(|| None::<Rc<Drawing>>);
     if !busy {
         *last.borrow_mut() = (*drawn).clone();
     }
-    let svg = Rc::new(last.borrow().clone());
+    let drawing = last.borrow().clone();
+    let svg = Rc::new(drawing.as_ref().map(|d| d.svg.clone()));
+    let marked = drawing.as_ref().zip(props.selected).and_then(|(d, id)| row_for(&d.events, id));
+
     // Follow the newest message, as a chat does, whenever the drawing changes.
     let canvas = use_node_ref();
     {
@@ -85,6 +110,35 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
         let copied = copied.clone();
         use_effect_with(svg.clone(), move |_| copied.set(None));
     }
+    // Bring the marked row into view when the selection changes.
+    {
+        let canvas = canvas.clone();
+        use_effect_with(marked, move |marked| {
+            let row = marked
+                .zip(canvas.cast::<web_sys::Element>())
+                .and_then(|(id, el)| el.query_selector(&format!("[data-event=\"{id}\"]")).ok().flatten());
+            if let Some(row) = row {
+                row.scroll_into_view_with_bool(false);
+            }
+        });
+    }
+    let export_svg = {
+        let svg = svg.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(svg) = &*svg {
+                if let Err(e) = crate::browser::download("sequence-diagram.svg", "image/svg+xml", svg) {
+                    gloo::console::warn!("export failed", e);
+                }
+            }
+        })
+    };
+    let rule = marked.map(|id| {
+        format!(
+            ".sequence-canvas .baton-seq [data-event=\"{id}\"] line,.sequence-canvas .baton-seq [data-event=\"{id}\"] path{{stroke-width:3}}\
+             .sequence-canvas .baton-seq [data-event=\"{id}\"] rect{{stroke:var(--select);stroke-width:2.5;fill:var(--select-bg);fill-opacity:1}}\
+             .sequence-canvas .baton-seq [data-event=\"{id}\"] text{{font-weight:700}}"
+        )
+    });
     html! {
         <section class="pane sequence-pane" aria-label="Sequence diagram">
             <header class="pane-head">
@@ -93,7 +147,14 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
                     title="Copy this diagram as Mermaid text, for documentation">
                     { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy Mermaid" } }
                 </button>
+                <button type="button" class="btn btn-small btn-quiet" disabled={svg.is_none()} onclick={export_svg}
+                    title="Download this diagram as an SVG file">
+                    { "Export SVG" }
+                </button>
             </header>
+            if let Some(rule) = rule {
+                <style>{ rule }</style>
+            }
             <div class="diagram sequence-canvas" ref={canvas}>
                 if let Some(svg) = (*svg).clone() {
                     { Html::from_html_unchecked(svg) }
@@ -108,5 +169,17 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_without_a_row_points_at_the_row_before() {
+        assert_eq!(row_for(&[1, 2, 3, 7], 5), Some(3));
+        assert_eq!(row_for(&[1, 2, 3, 7], 7), Some(7));
+        assert_eq!(row_for(&[4], 2), None);
     }
 }

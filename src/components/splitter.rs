@@ -36,6 +36,14 @@ const STEP: f64 = 2.0;
 #[component]
 pub fn Splitter(props: &SplitterProps) -> Html {
     let dragging = use_state_eq(|| false);
+    // Key presses can come faster than renders: each step starts from the width last asked for,
+    // not the one last drawn, so that three quick presses make three steps.
+    let asked = use_mut_ref(|| props.percent);
+    let drawn = use_mut_ref(|| props.percent);
+    if *drawn.borrow() != props.percent {
+        *drawn.borrow_mut() = props.percent;
+        *asked.borrow_mut() = props.percent;
+    }
 
     let percent_at = {
         let container = props.container.clone();
@@ -90,7 +98,8 @@ pub fn Splitter(props: &SplitterProps) -> Html {
     };
     let onkeydown = {
         let on_resize = props.on_resize.clone();
-        let (edge, percent) = (props.edge, props.percent);
+        let (edge, asked) = (props.edge, asked.clone());
+        let (min, max) = (f64::from(props.min), f64::from(props.max));
         Callback::from(move |e: KeyboardEvent| {
             let grow = match (e.key().as_str(), edge) {
                 ("ArrowRight", Edge::Left) | ("ArrowLeft", Edge::Right) | ("ArrowUp", Edge::Bottom) => STEP,
@@ -100,7 +109,9 @@ pub fn Splitter(props: &SplitterProps) -> Html {
                 _ => return,
             };
             e.prevent_default();
-            on_resize.emit(percent + grow);
+            let next = (*asked.borrow() + grow).clamp(min, max);
+            *asked.borrow_mut() = next;
+            on_resize.emit(next);
         })
     };
 

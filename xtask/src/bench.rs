@@ -1,6 +1,9 @@
 //! `cargo xtask bench [--runs N]`: the speed workloads through Baton's engine (native, the
 //! `bench-native` profile) and through aws-local-stepfunctions 3.0.0 (Node), side by side.
 //! Machines are noisy: read the ratio, not the absolute numbers.
+//!
+//! The web app's size and speed against its budget are a separate run, `cargo xtask bench --web`
+//! ([`crate::bench_web`]): it needs a release build (about a minute of wasm-opt alone) and Chromium.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -42,6 +45,8 @@ pub fn bench(runs: usize) -> ExitCode {
         .is_ok();
 
     print_table(runs, baton.as_ref(), alsf.as_ref());
+    println!();
+    println!("the web app's size, load time and click latency: `cargo xtask bench --web`");
     run.finish(baton_ok && alsf_ok)
 }
 

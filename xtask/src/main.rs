@@ -6,9 +6,12 @@
 //! - `cargo xtask test`: setup (plus Chromium), then every check and test suite in order, stopping at
 //!   the first failure; the last line printed is `N passed, N failed`;
 //! - `cargo xtask bench [--runs N]`: the speed workloads through Baton (native) and through
-//!   aws-local-stepfunctions (Node), side by side.
+//!   aws-local-stepfunctions (Node), side by side;
+//! - `cargo xtask bench --web [--runs N]`: the web app's size, load time and click latency against
+//!   the budget (release build, headless Chromium).
 
 mod bench;
+mod bench_web;
 mod http;
 mod json;
 mod run;
@@ -30,7 +33,10 @@ commands:
   serve [--port N]   setup, then serve the app with rebuilds at http://127.0.0.1:N/ (default 8080)
   test               setup, then formatting, clippy, native tests, the wasm build, the release build
                      and the browser tests; the last line is `N passed, N failed`
-  bench [--runs N]   time Baton and aws-local-stepfunctions on the same workloads (default 5 runs)";
+  bench [--runs N]   time Baton and aws-local-stepfunctions on the same workloads (default 5 runs)
+  bench --web [--runs N]
+                     the web app against its budget: first-load size (gzip), time to an editable
+                     page, click latency with 1,000 events (default 9 loads, 10 clicks of each kind)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,12 +64,7 @@ fn main() -> ExitCode {
             Ok(serve::serve(port))
         }),
         "test" => no_options(rest).map(|()| testing::test()),
-        "bench" => parse_number(rest, "--runs", 5).and_then(|runs| {
-            if runs == 0 {
-                return Err("--runs must be at least 1".into());
-            }
-            Ok(bench::bench(runs as usize))
-        }),
+        "bench" => bench_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -77,6 +78,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `bench [--runs N]` (the engines) or `bench --web [--runs N]` (the web app).
+fn bench_command(rest: &[String]) -> Result<ExitCode, String> {
+    let web = rest.iter().any(|a| a == "--web");
+    let rest: Vec<String> = rest.iter().filter(|a| *a != "--web").cloned().collect();
+    let runs = if rest.is_empty() { None } else { Some(parse_number(&rest, "--runs", 5)? as usize) };
+    if runs == Some(0) {
+        return Err("--runs must be at least 1".into());
+    }
+    Ok(if web { bench_web::bench_web(runs) } else { bench::bench(runs.unwrap_or(5)) })
 }
 
 fn no_options(rest: &[String]) -> Result<(), String> {

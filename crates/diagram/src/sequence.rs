@@ -119,6 +119,8 @@ pub struct Message {
     pub y: f64,
     /// Label box (left, top, width, height), for rendering the background and overlap checks.
     pub label_box: (f64, f64, f64, f64),
+    /// The id of the history event this row shows (`data-event` in the SVG), if it shows one.
+    pub event: Option<i64>,
 }
 
 /// What ended an activation.
@@ -198,6 +200,8 @@ pub struct Mark {
     pub title: String,
     /// Label box (left, top, width, height); zero-sized when there is no label.
     pub label_box: (f64, f64, f64, f64),
+    /// The id of the history event this mark shows (`data-event` in the SVG), if any.
+    pub event: Option<i64>,
 }
 
 /// A time label on the left axis; `gap` is set on a compressed idle break ("… 3 h later").

@@ -143,13 +143,17 @@ fn svg_is_accessible_and_themeable() {
     let svg = graph_svg(&g, &marks);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(
-        svg.contains("role=\"img\"")
+        svg.contains("role=\"group\"")
             && svg.contains("aria-label=\"Workflow graph\"")
             && svg.contains("<title>")
     );
     assert!(svg.contains("class=\"state task waits-for-token current\" data-state=\"Request approval\""));
     assert!(svg.contains("class=\"state choice visited\" data-state=\"Approved?\""));
     assert!(svg.contains("waits for token"));
+    // Every state is a button reachable by keyboard, named by its title.
+    assert!(svg.contains(
+        "data-state=\"Approved?\" tabindex=\"0\" role=\"button\" aria-label=\"Approved? — Choice · visited\""
+    ));
     assert!(svg.contains("var(--node-bg,#fff)"));
     assert!(!svg.contains("id=\""), "no document-wide ids");
 }

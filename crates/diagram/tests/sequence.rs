@@ -205,3 +205,17 @@ fn participants_are_derived_from_resources() {
         ]
     );
 }
+
+#[test]
+fn rows_name_the_event_they_show() {
+    let (h, c, p) = sequence_fixture("callback_success");
+    let l = layout_sequence(&h, &c, &p);
+    let id_of = |ty: &str| h.iter().find(|e| e["type"] == ty).and_then(|e| e["id"].as_i64());
+    let handoff = l.messages.iter().find(|m| m.kind == MessageKind::Call).expect("hand-off");
+    assert_eq!(handoff.event, id_of("TaskScheduled"));
+    // The recorded SendTaskSuccess stands for the TaskSucceeded it caused.
+    let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");
+    assert_eq!(cb.event, id_of("TaskSucceeded"));
+    let svg = sequence_svg(&l);
+    assert!(svg.contains(&format!("data-event=\"{}\"", handoff.event.unwrap())));
+}

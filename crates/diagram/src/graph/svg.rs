@@ -6,7 +6,9 @@
 //! `--edge-catch`, `--edge-retry`, `--edge-label`, `--label-bg`, `--container-bg`, `--group-border`,
 //! `--pill-bg`, `--pill-text`, `--token`, `--mark-visited`, `--mark-current`, `--mark-failed`,
 //! `--mark-caught`, `--font`). Every state is a `<g class="state …" data-state="Name">` so the app
-//! can make it clickable; marks add `visited` / `current` / `failed` / `caught` to that class.
+//! can make it clickable, and a focusable button (`tabindex="0"`, `role="button"`, named by its
+//! title) so that it is reachable by keyboard too; the drawing itself is a `group` for that reason
+//! (an `img` would hide its buttons). Marks add `visited` / `current` / `failed` / `caught`.
 
 use super::{Edge, GraphLayout, Marks, Node, NodeKind};
 use crate::draw::{arrowhead, rounded_path, trim_end};
@@ -57,7 +59,7 @@ pub fn graph_svg(layout: &GraphLayout, marks: &Marks) -> String {
     let states = layout.nodes.iter().filter(|n| n.kind == NodeKind::State).count();
     let mut s = String::with_capacity(4096 + layout.nodes.len() * 600 + layout.edges.len() * 400);
     s.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"baton-graph\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"baton-graph\" role=\"group\" \
          aria-label=\"Workflow graph\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">",
         w = num(layout.width.ceil()),
         h = num(layout.height.ceil())
@@ -127,13 +129,18 @@ fn node_group(n: &Node, marks: &Marks) -> String {
     let (x, y, w, h) = (n.x, n.y, n.w, n.h);
     let cx = x + w / 2.0;
     let mut s = String::new();
+    let title = node_title(n, mark.map(|m| m.class()));
     let data = if n.kind == NodeKind::State || n.kind == NodeKind::Missing {
-        format!(" data-state=\"{}\"", esc(&n.name))
+        format!(
+            " data-state=\"{}\" tabindex=\"0\" role=\"button\" aria-label=\"{}\"",
+            esc(&n.name),
+            esc(&title)
+        )
     } else {
         String::new()
     };
     s.push_str(&format!("<g class=\"{classes}\"{data}>"));
-    s.push_str(&format!("<title>{}</title>", esc(&node_title(n, mark.map(|m| m.class())))));
+    s.push_str(&format!("<title>{}</title>", esc(&title)));
     if matches!(n.kind, NodeKind::Start | NodeKind::End) {
         s.push_str(&format!(
             "<rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\"/>\

@@ -198,6 +198,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
                         x2: left + lw / 2.0,
                         y,
                         label_box: (left, y - 11.0, lw, 22.0),
+                        event: row.event,
                     });
                 } else {
                     let x1 = port(*from, r, tx);
@@ -216,6 +217,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
                         x2,
                         y,
                         label_box: (cx - lw / 2.0, y - 22.0, lw, 16.0),
+                        event: row.event,
                     });
                 }
             }
@@ -232,6 +234,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
                     label: label.clone(),
                     title: title.clone(),
                     label_box: (lx + 14.0, y - 9.0, lw, 18.0),
+                    event: row.event,
                 });
             }
         }
@@ -247,6 +250,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
             label: "heartbeat".into(),
             title: "SendTaskHeartbeat accepted: heartbeat clock reset".into(),
             label_box: (x, y, 0.0, 0.0),
+            event: None,
         });
     }
     for (i, f) in frames.iter().enumerate() {

@@ -34,6 +34,8 @@ pub(crate) struct Row {
     /// Milliseconds since ExecutionStarted, when known.
     pub t: Option<i64>,
     pub kind: RowKind,
+    /// The id of the history event the row shows, so that the app can find an event's row.
+    pub event: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -370,6 +372,8 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
     let mut answered: Vec<bool> = vec![false; tasks.len()];
     let mut attempts: BTreeMap<i64, usize> = BTreeMap::new();
     let mut retry_frame: Vec<Option<usize>> = vec![None; tasks.len()];
+    // The call row that answered each task, which then also shows the event it caused.
+    let mut answer_row: Vec<Option<usize>> = vec![None; tasks.len()];
     for item in order {
         match item {
             Item::Call(j) => {
@@ -403,6 +407,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         && tasks[k].close.is_some()
                     {
                         answered[k] = true;
+                        answer_row[k] = Some(row);
                         b.close(task_act[k], row, outcome_of(&c.action));
                     }
                 }
@@ -410,6 +415,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
             Item::Ev(i) => {
                 let e = &evs[i];
                 let t = ev_t(i);
+                let first_row = b.rows.len();
                 let (state, _) = ctx[i].clone().unwrap_or_default();
                 let title = |what: &str| {
                     format!(
@@ -695,6 +701,16 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     }
                     _ => {}
                 }
+                for row in &mut b.rows[first_row..] {
+                    row.event = Some(e.id);
+                }
+                if b.rows.len() == first_row {
+                    if let Some(row) =
+                        task_of_ev[i].and_then(|k| answer_row[k]).and_then(|r| b.rows.get_mut(r))
+                    {
+                        row.event.get_or_insert(e.id);
+                    }
+                }
             }
         }
     }
@@ -754,12 +770,12 @@ impl Builder {
         tone: &'static str,
     ) -> usize {
         let kind = if from == to && kind != MessageKind::Note { MessageKind::Note } else { kind };
-        self.rows.push(Row { t, kind: RowKind::Msg { from, to, kind, label, title, tone } });
+        self.rows.push(Row { t, kind: RowKind::Msg { from, to, kind, label, title, tone }, event: None });
         self.rows.len() - 1
     }
 
     fn timeout(&mut self, t: Option<i64>, lifeline: usize, label: String, title: String) -> usize {
-        self.rows.push(Row { t, kind: RowKind::Timeout { lifeline, label, title } });
+        self.rows.push(Row { t, kind: RowKind::Timeout { lifeline, label, title }, event: None });
         self.rows.len() - 1
     }
 

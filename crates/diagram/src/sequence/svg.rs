@@ -2,6 +2,7 @@
 //! (`--seq-bg`, `--head-bg`, `--head-border`, `--text`, `--subtext`, `--line`, `--call`,
 //! `--return`, `--callback`, `--rejected`, `--timeout`, `--heartbeat`, `--frame`, `--label-bg`,
 //! `--note-bg`, `--font`), every element classed (`msg callback`, `mark timeout`, `frame retry`…).
+//! Rows that show a history event carry `data-event="ID"`, so the app can point at an event.
 
 use super::{MarkKind, MessageKind, Outcome, SequenceLayout};
 use crate::draw::arrowhead;
@@ -52,6 +53,10 @@ const STYLE: &str = "
 .baton-seq .frame.retry rect,.baton-seq .frame.retry path{stroke:var(--rejected,#ea580c)}
 .baton-seq .frame text{fill:var(--text,#0f172a);font-size:10.5px;font-weight:600}
 ";
+
+fn data_event(event: Option<i64>) -> String {
+    event.map(|id| format!(" data-event=\"{id}\"")).unwrap_or_default()
+}
 
 /// Render `layout` as a standalone SVG string.
 pub fn sequence_svg(layout: &SequenceLayout) -> String {
@@ -181,9 +186,10 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
         let (bx, by, bw, bh) = m.label_box;
         if m.kind == MessageKind::Note {
             s.push_str(&format!(
-                "<g class=\"note {}\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\"/>\
+                "<g class=\"note {}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\"/>\
                  <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
                 esc(&m.tone),
+                data_event(m.event),
                 esc(&m.title),
                 num(bx),
                 num(by),
@@ -198,10 +204,11 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
         let dir = if m.x2 >= m.x1 { 1.0 } else { -1.0 };
         let end = if m.kind == MessageKind::Rejected { m.x2 - dir * 14.0 } else { m.x2 - dir * 7.0 };
         s.push_str(&format!(
-            "<g class=\"msg {}{}{}\"><title>{}</title><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
+            "<g class=\"msg {}{}{}\"{}><title>{}</title><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/>",
             m.kind.class(),
             if m.tone.is_empty() { "" } else { " " },
             esc(&m.tone),
+            data_event(m.event),
             esc(&m.title),
             num(m.x1),
             num(end),
@@ -237,8 +244,9 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
             MarkKind::Timeout => {
                 let (bx, by, bw, bh) = k.label_box;
                 s.push_str(&format!(
-                    "<g class=\"mark timeout\"><title>{}</title><path d=\"M{},{} l12,12 M{},{} l-12,12\"/>\
+                    "<g class=\"mark timeout\"{}><title>{}</title><path d=\"M{},{} l12,12 M{},{} l-12,12\"/>\
                      <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                    data_event(k.event),
                     esc(&k.title),
                     num(k.x - 6.0),
                     num(k.y - 6.0),

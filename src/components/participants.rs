@@ -1,0 +1,453 @@
+//! The participants panel: what the external system behind each Task state does when the
+//! execution runs. "Leave it to me" keeps the token in the inbox for the user; the other choices
+//! become the scenario's responders, on the same virtual clock as the engine's timers.
+//!
+//! Everything here is saved as scenario JSON (the format `baton run --scenario` reads), shown and
+//! editable under "Scenario JSON". An example's scenarios load with "Play scenario".
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::examples::Example;
+use crate::format::duration;
+use crate::participants::{self, heartbeat_pattern, heartbeat_times, Behaviour, TaskInfo};
+use crate::state::{Action, Run, EMPTY_SCENARIO};
+
+#[derive(Properties, PartialEq)]
+pub struct ParticipantsPanelProps {
+    pub tasks: Rc<Vec<TaskInfo>>,
+    pub scenario: Rc<str>,
+    pub scenario_json: Rc<Value>,
+    pub problem: Option<String>,
+    pub example: Option<&'static Example>,
+    pub played: Option<String>,
+    pub run: Option<Rc<Run>>,
+    /// The tab list drawn in the panel's head.
+    pub head: Html,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
+    let scenario = &*props.scenario_json;
+    let set = props.tasks.iter().filter(|t| !participants::responses(scenario, &t.name).is_empty()).count();
+    let calls = participants::call_lines(scenario);
+    let promise = participants::promise(scenario);
+    let kept = props.run.as_ref().and_then(|r| r.kept_promise());
+    let reset = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::EditScenario(EMPTY_SCENARIO.into())))
+    };
+    let play = props.example.filter(|e| !e.scenarios.is_empty()).map(|example| {
+        html! {
+            <div class="play-row" role="group" aria-label="Example scenarios">
+                <span class="play-label">{ "Play scenario:" }</span>
+                for (name, _) in example.scenarios.iter() {
+                    <button type="button"
+                        class={classes!("btn", "btn-small", (props.played.as_deref() == Some(*name)).then_some("btn-on"))}
+                        aria-label={format!("Play scenario: {name}")}
+                        title={format!("Load the scenario “{name}” of “{}” into the participants", example.title)}
+                        onclick={let on_action = props.on_action.clone(); let name = name.to_string();
+                            move |_: MouseEvent| on_action.emit(Action::PlayScenario(name.clone()))}>
+                        { *name }
+                    </button>
+                }
+            </div>
+        }
+    });
+    let on_json = props.on_action.reform(|e: InputEvent| {
+        Action::EditScenario(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
+
+    html! {
+        <section class="panel participants-panel" aria-label="Participants">
+            <header class="panel-head">
+                { props.head.clone() }
+                <button type="button" class="btn btn-small btn-quiet push-right" onclick={reset}
+                    disabled={&*props.scenario == EMPTY_SCENARIO}
+                    title="Remove every simulated answer: each token waits for you">
+                    { "Reset" }
+                </button>
+            </header>
+            <div class="panel-body participants-body">
+                { play.unwrap_or_default() }
+                if let Some((status, error)) = &promise {
+                    <p class={classes!("promise", kept.map(|k| if k { "kept" } else { "broken" }))}>
+                        <span class="detail-label">{ "Promised outcome" }</span>
+                        <strong>{ participants::promise_text(status, error.as_deref()) }</strong>
+                        { match kept {
+                            Some(true) => html! { <span class="promise-mark">{ "✓ as promised" }</span> },
+                            Some(false) => html! { <span class="promise-mark">{ "✕ not what was promised" }</span> },
+                            None => html! {},
+                        } }
+                    </p>
+                }
+                if props.tasks.is_empty() {
+                    <p class="empty-note">{ "The definition has no Task state: nobody outside is called." }</p>
+                }
+                <ul class="participant-list">
+                    for task in props.tasks.iter() {
+                        <li key={task.name.clone()}>
+                            <TaskParticipant task={task.clone()}
+                                responses={participants::responses(scenario, &task.name)}
+                                on_action={props.on_action.clone()} />
+                        </li>
+                    }
+                </ul>
+                if !calls.is_empty() {
+                    <h3 class="subhead">{ "Scripted API calls" }</h3>
+                    <ul class="call-lines">
+                        for line in calls { <li class="mono">{ line }</li> }
+                    </ul>
+                }
+                <details class="scenario-json" open={props.problem.is_some()}>
+                    <summary>{ "Scenario JSON" }<span class="muted">{ format!(" · {set} of {} tasks simulated", props.tasks.len()) }</span></summary>
+                    <textarea class="mono small-code" aria-label="Scenario JSON" spellcheck="false" rows="8"
+                        aria-invalid={props.problem.is_some().to_string()}
+                        value={props.scenario.to_string()} oninput={on_json} />
+                    if let Some(problem) = &props.problem {
+                        <p class="field-error">{ problem.clone() }</p>
+                    }
+                    <p class="hint">{ "The same format as " }<code>{ "baton run --scenario" }</code>{ "; saved with the definition." }</p>
+                </details>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TaskParticipantProps {
+    task: TaskInfo,
+    responses: Vec<Option<Behaviour>>,
+    on_action: Callback<Action>,
+}
+
+/// A readable form of a Task's resource: `lambda:invoke.waitForTaskToken`, `activity:print-label`.
+fn short_resource(resource: &str) -> String {
+    match resource.strip_prefix("arn:aws:states:::") {
+        Some(rest) => rest.to_string(),
+        None if resource.contains(":activity:") => {
+            format!("activity:{}", resource.rsplit(':').next().unwrap_or_default())
+        }
+        None => resource.rsplit(':').next().unwrap_or(resource).to_string(),
+    }
+}
+
+#[component]
+fn TaskParticipant(props: &TaskParticipantProps) -> Html {
+    let task = &props.task;
+    let mut facts = vec![short_resource(&task.resource)];
+    if let Some(t) = task.timeout_s {
+        facts.push(format!("timeout {}", duration(t * 1000)));
+    }
+    if let Some(h) = task.heartbeat_s {
+        facts.push(format!("heartbeat {}", duration(h * 1000)));
+    }
+    let rows: Vec<Option<Behaviour>> =
+        if props.responses.is_empty() { vec![Some(Behaviour::Manual)] } else { props.responses.clone() };
+    let count = props.responses.len();
+    let add = {
+        let (on_action, state) = (props.on_action.clone(), task.name.clone());
+        let last = props.responses.last().cloned().flatten();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(behaviour) = last.clone() {
+                on_action.emit(Action::SetResponse { state: state.clone(), index: count, behaviour });
+            }
+        })
+    };
+    html! {
+        <article class={classes!("participant", task.callback.then_some("callback"))} aria-label={format!("Participant for {}", task.name)}>
+            <header class="participant-head">
+                <span class="state-name">{ task.name.clone() }</span>
+                if task.callback { <span class="tag tag-open">{ "callback" }</span> }
+                <span class="participant-facts mono">{ facts.join(" · ") }</span>
+            </header>
+            for (index, behaviour) in rows.into_iter().enumerate() {
+                <InvocationEditor task={task.clone()} {index} numbered={count > 1} {behaviour} on_action={props.on_action.clone()} />
+            }
+            if count > 0 {
+                <button type="button" class="btn btn-small btn-quiet add-invocation" onclick={add}
+                    title="Retries and Map iterations call the task again: each call takes the next answer">
+                    { format!("+ Answer for call {}", count + 1) }
+                </button>
+            }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InvocationEditorProps {
+    task: TaskInfo,
+    index: usize,
+    /// Several answers: say which call each is for.
+    numbered: bool,
+    /// `None`: a response the panel cannot show (edit it in the scenario JSON).
+    behaviour: Option<Behaviour>,
+    on_action: Callback<Action>,
+}
+
+/// The menu's choices for a callback task and for any other task.
+const CALLBACK_CHOICES: &[(&str, &str)] = &[
+    ("manual", "Leave it to me"),
+    ("success", "Answer success after…"),
+    ("failure", "Fail after…"),
+    ("never", "Never answer"),
+];
+const REQUEST_CHOICES: &[(&str, &str)] = &[
+    ("manual", "Default response"),
+    ("return", "Return a result"),
+    ("throw", "Fail the call"),
+    ("hang", "Never return"),
+];
+
+fn seconds_of(ms: u64) -> String {
+    if ms / 1000 * 1000 == ms {
+        (ms / 1000).to_string()
+    } else {
+        format!("{}", ms as f64 / 1000.0)
+    }
+}
+
+fn parse_seconds(text: &str) -> Option<u64> {
+    let s: f64 = text.trim().parse().ok()?;
+    (s >= 0.0 && s.is_finite() && s < 1e10).then(|| (s * 1000.0).round() as u64)
+}
+
+#[component]
+fn InvocationEditor(props: &InvocationEditorProps) -> Html {
+    let task = &props.task;
+    let id = |what: &str| {
+        format!("p-{}-{}-{what}", task.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), props.index)
+    };
+    let Some(behaviour) = props.behaviour.clone() else {
+        return html! {
+            <p class="hint">{ format!("Call {}: a response this panel cannot show; see the scenario JSON.", props.index + 1) }</p>
+        };
+    };
+    let emit = {
+        let (on_action, state, index) = (props.on_action.clone(), task.name.clone(), props.index);
+        move |behaviour: Behaviour| {
+            on_action.emit(Action::SetResponse { state: state.clone(), index, behaviour })
+        }
+    };
+    let timeout_ms = task.timeout_s.map(|t| t * 1000);
+    // Heartbeats go on until the answer (or the task's timeout), unless counted.
+    let beat_limit = move |b: &Behaviour| match (b.after_ms(), timeout_ms) {
+        (Some(a), Some(t)) => Some(a.min(t)),
+        (a, t) => a.or(t),
+    };
+    let on_kind = {
+        let (emit, behaviour, task) = (emit.clone(), behaviour.clone(), task.clone());
+        Callback::from(move |e: Event| {
+            let kind = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let beats = behaviour.heartbeats().to_vec();
+            let after_ms = behaviour.after_ms().unwrap_or(60_000);
+            let next = match kind.as_str() {
+                "success" => {
+                    Behaviour::Success { after_ms, output: serde_json::json!({}), heartbeats: beats }
+                }
+                "failure" => Behaviour::Failure {
+                    after_ms,
+                    error: "Rejected".into(),
+                    cause: format!("{} said no", task.name),
+                    heartbeats: beats,
+                },
+                "never" => Behaviour::Never { heartbeats: beats },
+                "return" => Behaviour::Return { output: serde_json::json!({}) },
+                "throw" => Behaviour::Throw { error: "ServiceException".into(), cause: String::new() },
+                "hang" => Behaviour::Hang,
+                _ => Behaviour::Manual,
+            };
+            emit(next);
+        })
+    };
+    let choices = if task.callback { CALLBACK_CHOICES } else { REQUEST_CHOICES };
+    let kind = behaviour.kind();
+    let label = if props.numbered { format!("Call {}", props.index + 1) } else { "Does".to_string() };
+
+    let after = behaviour.after_ms().map(|after_ms| {
+        let (emit, behaviour) = (emit.clone(), behaviour.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(ms) = parse_seconds(&input.value()) {
+                let b = match behaviour.clone() {
+                    Behaviour::Success { output, heartbeats, .. } => Behaviour::Success { after_ms: ms, output, heartbeats },
+                    Behaviour::Failure { error, cause, heartbeats, .. } => {
+                        Behaviour::Failure { after_ms: ms, error, cause, heartbeats }
+                    }
+                    other => other,
+                };
+                emit(b);
+            }
+        });
+        html! {
+            <span class="inline-field">
+                <input id={id("after")} class="mono num" type="number" min="0" step="1" value={seconds_of(after_ms)}
+                    aria-label={format!("{}: answer after seconds", task.name)} {onchange} />
+                <span class="unit">{ "s" }</span>
+            </span>
+        }
+    });
+
+    let details = match &behaviour {
+        Behaviour::Success { output, .. } | Behaviour::Return { output } => {
+            html! { <JsonField label={format!("{}: output", task.name)} value={output.clone()} behaviour={behaviour.clone()} on_change={Callback::from(emit.clone())} /> }
+        }
+        Behaviour::Failure { error, cause, .. } | Behaviour::Throw { error, cause } => {
+            let text_change = |is_error: bool| {
+                let (emit, behaviour) = (emit.clone(), behaviour.clone());
+                Callback::from(move |e: Event| {
+                    let value = e.target_unchecked_into::<HtmlInputElement>().value();
+                    let b = match behaviour.clone() {
+                        Behaviour::Failure { after_ms, error, cause, heartbeats } => {
+                            let (error, cause) = if is_error { (value, cause) } else { (error, value) };
+                            Behaviour::Failure { after_ms, error, cause, heartbeats }
+                        }
+                        Behaviour::Throw { error, cause } => {
+                            let (error, cause) = if is_error { (value, cause) } else { (error, value) };
+                            Behaviour::Throw { error, cause }
+                        }
+                        other => other,
+                    };
+                    emit(b);
+                })
+            };
+            html! {
+                <div class="field-pair">
+                    <input class="mono" placeholder="Error" value={error.clone()} aria-label={format!("{}: error", task.name)} onchange={text_change(true)} />
+                    <input placeholder="Cause" value={cause.clone()} aria-label={format!("{}: cause", task.name)} onchange={text_change(false)} />
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+
+    let heartbeats = matches!(behaviour, Behaviour::Success { .. } | Behaviour::Failure { .. } | Behaviour::Never { .. }).then(|| {
+        let beats = behaviour.heartbeats().to_vec();
+        let limit = beat_limit(&behaviour);
+        let pattern = heartbeat_pattern(&beats, limit);
+        let every = pattern.map(|(e, _)| e).or(beats.first().copied());
+        let count = pattern.and_then(|(_, c)| c);
+        let on = !beats.is_empty();
+        let set_beats = {
+            let (emit, behaviour) = (emit.clone(), behaviour.clone());
+            move |every_ms: Option<u64>, count: Option<u32>| {
+                let beats = every_ms.map_or(Vec::new(), |e| heartbeat_times(e, count, beat_limit(&behaviour)));
+                emit(behaviour.clone().with_heartbeats(beats));
+            }
+        };
+        let toggle = {
+            let set_beats = set_beats.clone();
+            let default_every = task.heartbeat_s.map_or(30_000, |h| (h * 1000 * 3 / 4).max(1000));
+            Callback::from(move |e: Event| {
+                let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+                set_beats(checked.then_some(every.unwrap_or(default_every)), count);
+            })
+        };
+        let on_every = {
+            let set_beats = set_beats.clone();
+            Callback::from(move |e: Event| {
+                if let Some(ms) = parse_seconds(&e.target_unchecked_into::<HtmlInputElement>().value()).filter(|ms| *ms > 0) {
+                    set_beats(Some(ms), count);
+                }
+            })
+        };
+        let on_count = Callback::from(move |e: Event| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            let count = text.trim().parse::<u32>().ok().filter(|c| *c > 0);
+            set_beats(every, count);
+        });
+        let custom = on && pattern.is_none();
+        html! {
+            <div class="heartbeat-row">
+                <label class="check">
+                    <input type="checkbox" checked={on} onchange={toggle} />
+                    { "Heartbeat every" }
+                </label>
+                <input class="mono num" type="number" min="1" step="1" disabled={!on}
+                    value={every.map(seconds_of).unwrap_or_default()}
+                    aria-label={format!("{}: heartbeat every seconds", task.name)} onchange={on_every} />
+                <span class="unit">{ "s," }</span>
+                <input class="mono num" type="number" min="1" step="1" disabled={!on} placeholder="all"
+                    value={count.map(|c| c.to_string()).unwrap_or_default()}
+                    aria-label={format!("{}: number of heartbeats", task.name)} onchange={on_count} />
+                <span class="unit">{ "times" }</span>
+                if custom {
+                    <span class="hint">{ format!("custom: at {} s", beats.iter().map(|b| seconds_of(*b)).collect::<Vec<_>>().join(", ")) }</span>
+                } else if on {
+                    <span class="hint">{ format!("{} beat{}", beats.len(), if beats.len() == 1 { "" } else { "s" }) }</span>
+                }
+            </div>
+        }
+    });
+
+    html! {
+        <div class={classes!("invocation", format!("does-{kind}"))}>
+            <div class="invocation-main">
+                <label class="invocation-label" for={id("kind")}>{ label }</label>
+                <select id={id("kind")} class="select select-small" onchange={on_kind}
+                    aria-label={format!("What {} does", task.name)}>
+                    for (value, text) in choices.iter() {
+                        <option value={*value} selected={*value == kind}>{ *text }</option>
+                    }
+                </select>
+                { after.unwrap_or_default() }
+            </div>
+            { details }
+            { heartbeats.unwrap_or_default() }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct JsonFieldProps {
+    label: String,
+    value: Value,
+    behaviour: Behaviour,
+    on_change: Callback<Behaviour>,
+}
+
+/// A JSON value typed as text: sent on change when it parses, otherwise the problem is shown.
+#[component]
+fn JsonField(props: &JsonFieldProps) -> Html {
+    let draft = use_state(|| None::<String>);
+    let error = use_state(|| None::<String>);
+    let text = (*draft).clone().unwrap_or_else(|| props.value.to_string());
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(Some(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        })
+    };
+    let onchange = {
+        let (draft, error, behaviour, on_change) =
+            (draft.clone(), error.clone(), props.behaviour.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            match serde_json::from_str::<Value>(&text) {
+                Ok(output) => {
+                    error.set(None);
+                    draft.set(None);
+                    on_change.emit(match behaviour.clone() {
+                        Behaviour::Success { after_ms, heartbeats, .. } => {
+                            Behaviour::Success { after_ms, output, heartbeats }
+                        }
+                        Behaviour::Return { .. } => Behaviour::Return { output },
+                        other => other,
+                    });
+                }
+                Err(e) => error.set(Some(format!("Not JSON: {e}"))),
+            }
+        })
+    };
+    html! {
+        <>
+            <textarea class="mono small-code" rows="1" spellcheck="false" aria-label={props.label.clone()}
+                aria-invalid={error.is_some().to_string()} value={text} {oninput} {onchange} />
+            if let Some(e) = &*error { <p class="field-error">{ e.clone() }</p> }
+        </>
+    }
+}
