@@ -381,6 +381,19 @@ pub struct Mark {
     pub problem: usize,
 }
 
+/// A stable sort for short or nearly sorted lists (a line's cuts, problems that come sorted by
+/// severity then position). The standard library's sorts would add kilobytes to the wasm for
+/// each type sorted.
+fn insertion_sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Turns problem ranges (byte ranges in `text`, in the order given) into underlines. Overlapping
 /// problems keep the earliest starting one (errors first); an empty range underlines the character
 /// at its start; a range over several lines is underlined on its first line only, because long
@@ -395,7 +408,7 @@ pub fn marks(text: &str, problems: impl IntoIterator<Item = (usize, usize, bool)
     };
     let mut ranges: Vec<(usize, usize, bool, usize)> =
         problems.into_iter().enumerate().map(|(n, (s, e, is_error))| (s, e, is_error, n)).collect();
-    ranges.sort_by_key(|&(start, end, is_error, _)| (start, !is_error, end));
+    insertion_sort_by_key(&mut ranges, |&(start, end, is_error, _)| (start, !is_error, end));
     let mut out: Vec<Mark> = Vec::new();
     for (start, end, is_error, problem) in ranges {
         let start = boundary(start);
@@ -427,7 +440,7 @@ pub fn runs(text: &str, range: Range<usize>, marks: &[Mark], brackets: &[(usize,
     cuts.extend(tokens.iter().flat_map(|t| [range.start + t.start, range.start + t.end]));
     cuts.extend(marks.iter().flat_map(|(_, m)| [m.start.max(range.start), m.end.min(range.end)]));
     cuts.extend(brackets.iter().filter(|(p, _)| range.contains(p)).flat_map(|&(p, _)| [p, p + 1]));
-    cuts.sort_unstable();
+    insertion_sort_by_key(&mut cuts, |&c| c);
     cuts.dedup();
     let mut out: Vec<Run> = Vec::new();
     let mut token = tokens.iter().peekable();
@@ -536,6 +549,13 @@ mod tests {
                 format!("[{k}:{}]", &line[t.start..t.end])
             })
             .collect()
+    }
+
+    #[test]
+    fn insertion_sort_is_stable() {
+        let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e')];
+        insertion_sort_by_key(&mut v, |&(k, _)| k);
+        assert_eq!(v, [(0, 'd'), (1, 'b'), (1, 'e'), (3, 'a'), (3, 'c')]);
     }
 
     #[test]
