@@ -55,10 +55,10 @@ export const ARTIFACTS = join(HERE, '..', 'artifacts');
 /** Where the app is served; set by `cargo xtask test`. */
 export const BASE_URL = process.env.BASE_URL ?? '';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // Without the networking flags Chromium keeps trying to reach the internet.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -32,18 +32,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, dirname, extname } from 'node:path';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Exactly the harness's flags (tests/browser/harness.mjs).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// Chromium is launched exactly as the browser tests launch it.
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
+
 const VIEWPORT = { width: 1280, height: 800 };
 
 const BUDGET = { size_bytes: 400_000, load_ms: 500, click_ms: 50 };
