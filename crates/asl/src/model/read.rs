@@ -220,8 +220,14 @@ impl Reader {
         }
     }
 
-    fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
-        let literal = self.integer(obj, key, 1, 99_999_999);
+    /// A value given either literally (`key`) or through a reference path (`path_key`), never both.
+    fn literal_or_path<T>(
+        &mut self,
+        obj: &mut Obj,
+        key: &'static str,
+        path_key: &'static str,
+        literal: Option<T>,
+    ) -> Option<Result<T, Path>> {
         let path = self.path(obj, path_key, true);
         match (literal, path) {
             (Some(_), Some(_)) => {
@@ -230,33 +236,33 @@ impl Reader {
                     obj.at(path_key),
                     format!("'{key}' and '{path_key}' cannot both be set"),
                 );
-                Seconds::None
+                None
             }
-            (Some(n), None) => Seconds::Literal(n),
-            (None, Some(p)) => Seconds::Path(p),
-            (None, None) => Seconds::None,
+            (Some(n), None) => Some(Ok(n)),
+            (None, Some(p)) => Some(Err(p)),
+            (None, None) => None,
+        }
+    }
+
+    fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
+        let literal = self.integer(obj, key, 1, 99_999_999);
+        match self.literal_or_path(obj, key, path_key, literal) {
+            Some(Ok(n)) => Seconds::Literal(n),
+            Some(Err(p)) => Seconds::Path(p),
+            None => Seconds::None,
         }
     }
 
     fn count(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Count {
         let literal = self.number(obj, key);
-        let path = self.path(obj, path_key, true);
-        match (literal, path) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    "exclusive-fields",
-                    obj.at(path_key),
-                    format!("'{key}' and '{path_key}' cannot both be set"),
-                );
-                Count::None
-            }
-            (Some(n), None) if n < 0.0 => {
+        match self.literal_or_path(obj, key, path_key, literal) {
+            Some(Ok(n)) if n < 0.0 => {
                 self.error("wrong-value", obj.at(key), format!("'{key}' cannot be negative"));
                 Count::None
             }
-            (Some(n), None) => Count::Literal(n),
-            (None, Some(p)) => Count::Path(p),
-            (None, None) => Count::None,
+            Some(Ok(n)) => Count::Literal(n),
+            Some(Err(p)) => Count::Path(p),
+            None => Count::None,
         }
     }
 
