@@ -187,7 +187,11 @@ test('panes resize with the keyboard and by dragging', async (t) => {
   const before = Number(await left.getAttribute('aria-valuenow'));
   await left.focus();
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-  assert.equal(Number(await left.getAttribute('aria-valuenow')), before + 6);
+  // Yew renders after the key events, so wait for the drawn value rather than reading it at once.
+  await page.waitForFunction(
+    (want) => document.querySelector('[aria-label="Resize the definition pane"]')?.getAttribute('aria-valuenow') === want,
+    String(before + 6),
+  );
 
   const dock = page.getByRole('separator', { name: 'Resize the token inbox, clock and history' });
   const box = await dock.boundingBox();
@@ -195,7 +199,9 @@ test('panes resize with the keyboard and by dragging', async (t) => {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2, box.y - 120, { steps: 4 });
   await page.mouse.up();
-  assert.ok(Number(await dock.getAttribute('aria-valuenow')) > 50);
+  await page.waitForFunction(
+    () => Number(document.querySelector('[aria-label="Resize the token inbox, clock and history"]')?.getAttribute('aria-valuenow')) > 50,
+  );
   await screenshot(page, 'resized');
 });
 
