@@ -2,16 +2,14 @@
 //! a short summary; a row expands to the event's full JSON. "Export history JSON" downloads
 //! `{"events": [...]}`, the shape of the AWS API response.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use serde_json::Value;
 use yew::prelude::*;
 
+use super::viewport::{stick_to_end, use_viewport};
 use crate::state::Run;
-
-/// Rows drawn at most: a runaway loop makes thousands of events, and the newest matter most.
-const MAX_ROWS: usize = 400;
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryTableProps {
@@ -122,49 +120,104 @@ pub fn time_of(event: &Value) -> String {
     }
 }
 
+/// Rendered heights, in pixels, measured in the page after each render (fonts and zoom decide
+/// them): every row is as tall as the first one drawn; an expanded row's JSON is as tall as it was
+/// when last drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct Heights {
+    row: f64,
+    /// By event index; counted only while the row is expanded.
+    details: BTreeMap<usize, f64>,
+}
+
+impl Heights {
+    /// The height of event `i`'s row, and of its JSON when expanded.
+    fn of(&self, i: usize, expanded: &BTreeSet<usize>) -> f64 {
+        let details = if expanded.contains(&i) { self.details.get(&i).copied().unwrap_or(0.0) } else { 0.0 };
+        self.row + details
+    }
+}
+
+impl Default for Heights {
+    fn default() -> Heights {
+        // The stylesheet's row height, until the first row is measured.
+        Heights { row: 31.0, details: BTreeMap::new() }
+    }
+}
+
+/// The rows drawn for a scroll position: the indexes (into the list of shown events) of the
+/// first and one past the last, and the heights of the space left above and below them.
+#[derive(Debug, PartialEq)]
+struct Slice {
+    first: usize,
+    end: usize,
+    above: f64,
+    below: f64,
+}
+
+/// The rows of `shown` (event indexes) that reach into `from..to` (pixels from the first row).
+fn slice(shown: &[usize], height: impl Fn(usize) -> f64, (from, to): (f64, f64)) -> Slice {
+    let (mut y, mut first, mut above) = (0.0, shown.len(), 0.0);
+    let mut end = shown.len();
+    for (k, &i) in shown.iter().enumerate() {
+        let bottom = y + height(i);
+        if first == shown.len() && bottom >= from {
+            (first, above) = (k, y);
+        }
+        if y > to {
+            end = k;
+            break;
+        }
+        y = bottom;
+    }
+    let below = shown[end..].iter().map(|&i| height(i)).sum();
+    Slice { first: first.min(end), end, above, below }
+}
+
 #[component]
 pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     let expanded = use_state(BTreeSet::<usize>::new);
-    // Follow new events while the user is at the bottom of the table, as a log viewer does.
-    let scroller = use_node_ref();
-    let follow = use_mut_ref(|| true);
-    let onscroll = {
-        let (scroller, follow) = (scroller.clone(), follow.clone());
-        Callback::from(move |_: Event| {
-            if let Some(el) = scroller.cast::<web_sys::Element>() {
-                *follow.borrow_mut() = el.scroll_height() - el.scroll_top() - el.client_height() < 24;
-            }
-        })
-    };
     let events = props.run.as_ref().map(|r| r.history.clone()).unwrap_or_default();
     let total = events.len();
+    // Only the rows near the visible part are in the page (see `viewport`): the table of a
+    // runaway loop has thousands of events, every one of them reachable by scrolling.
+    let scroller = use_node_ref();
+    let (viewport, onscroll) = use_viewport(scroller.clone());
+    let heights = use_state_eq(Heights::default);
+    // New events stay in view while the user is at the end of the table, as in a log viewer.
     {
-        let (scroller, follow) = (scroller.clone(), follow.clone());
-        use_effect_with(events.clone(), move |_| {
-            if *follow.borrow() {
-                if let Some(el) = scroller.cast::<web_sys::Element>() {
-                    el.set_scroll_top(el.scroll_height());
-                }
+        let scroller = scroller.clone();
+        use_effect_with(events.clone(), move |_| stick_to_end(&scroller, viewport));
+    }
+    // After every render, measure what was drawn; a changed height draws again with it.
+    {
+        let (scroller, heights) = (scroller.clone(), heights.clone());
+        use_effect(move || {
+            if let Some(table) = scroller.cast::<web_sys::Element>() {
+                heights.set(measure(&table, &heights));
             }
         });
     }
     let filter = use_state(String::new);
     let filtering = !filter.trim().is_empty();
-    let first_shown = if filtering { 0 } else { total.saturating_sub(MAX_ROWS) };
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
             filter.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
         })
     };
-    // The ids of the rows shown, in order, for moving the selection with the arrow keys.
+    // The events shown (indexes), and their ids in order, for moving the selection with the keys.
+    let shown: Vec<usize> = events.with(|all| {
+        all.iter().enumerate().filter(|(_, e)| matches_filter(e, &filter)).map(|(i, _)| i).collect()
+    });
     let shown_ids: Rc<Vec<u64>> = Rc::new(events.with(|all| {
-        all.iter()
-            .skip(first_shown)
-            .filter(|e| matches_filter(e, &filter))
-            .filter_map(|e| e.get("id").and_then(Value::as_u64))
-            .collect()
+        shown.iter().map(|&i| all[i].get("id").and_then(Value::as_u64).unwrap_or(i as u64 + 1)).collect()
     }));
+    // The header row is as tall as a row.
+    let height = |i: usize| heights.of(i, &expanded);
+    let head = heights.row;
+    let (from, to) = viewport.span(head + shown.iter().map(|&i| height(i)).sum::<f64>());
+    let drawn = slice(&shown, height, (from - head, to - head));
     let onkeydown = {
         let (shown_ids, on_select, selected) = (shown_ids.clone(), props.on_select.clone(), props.selected);
         Callback::from(move |e: KeyboardEvent| {
@@ -212,7 +265,8 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     };
 
     let rows: Vec<Html> = events.with(|all| {
-        all.iter().enumerate().skip(first_shown).filter(|(_, e)| matches_filter(e, &filter)).map(|(i, event)| {
+        shown[drawn.first..drawn.end].iter().map(|&i| {
+        let event = &all[i];
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("?").to_string();
         let event_id = event.get("id").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
         let id = event_id.to_string();
@@ -252,7 +306,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                     <td class="col-details">{ summary(event) }</td>
                 </tr>
                 if open {
-                    <tr class="event-json" id={detail_id}>
+                    <tr class="event-json" id={detail_id} data-index={i.to_string()}>
                         <td colspan="4"><pre>{ serde_json::to_string_pretty(event).unwrap_or_default() }</pre></td>
                     </tr>
                 }
@@ -286,20 +340,41 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                             <tr><th scope="col">{ "#" }</th><th scope="col">{ "Type" }</th><th scope="col">{ "Time" }</th><th scope="col">{ "Details" }</th></tr>
                         </thead>
                         <tbody>
-                            if first_shown > 0 {
-                                <tr class="event-elided">
-                                    <td colspan="4">
-                                        { format!("{first_shown} earlier events are not shown here; \"Export history JSON\" has them all.") }
-                                    </td>
-                                </tr>
+                            if drawn.above > 0.0 {
+                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", drawn.above)}><td colspan="4" /></tr>
                             }
                             { for rows }
+                            if drawn.below > 0.0 {
+                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", drawn.below)}><td colspan="4" /></tr>
+                            }
                         </tbody>
                     </table>
                 }
             </div>
         </section>
     }
+}
+
+/// The heights of what is drawn in `table` (the scroller), starting from `known`.
+fn measure(table: &web_sys::Element, known: &Heights) -> Heights {
+    let height = |el: web_sys::Element| el.get_bounding_client_rect().height();
+    let mut heights = known.clone();
+    if let Some(row) = table.query_selector("tr.event-row").ok().flatten() {
+        heights.row = height(row);
+    }
+    if let Ok(details) = table.query_selector_all("tr.event-json") {
+        for k in 0..details.length() {
+            let Some(el) =
+                details.item(k).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            else {
+                continue;
+            };
+            if let Some(i) = el.get_attribute("data-index").and_then(|i| i.parse().ok()) {
+                heights.details.insert(i, height(el));
+            }
+        }
+    }
+    heights
 }
 
 #[cfg(test)]
@@ -337,6 +412,22 @@ mod tests {
         assert_eq!(state_of_event(&events, 2).as_deref(), Some("Ask"));
         assert_eq!(state_of_event(&events, 1), None);
         assert_eq!(state_of_event(&events, 9), None);
+    }
+
+    #[test]
+    fn a_slice_draws_the_rows_in_reach_and_stands_in_for_the_rest() {
+        let shown: Vec<usize> = (0..100).collect();
+        let heights = Heights { row: 10.0, details: BTreeMap::from([(3, 50.0), (60, 1000.0)]) };
+        let expanded = BTreeSet::from([3]);
+        let height = |i: usize| heights.of(i, &expanded);
+        // Row 3 is 60 px (expanded), so row 4 spans 90..100; row 60's details do not count.
+        let s = slice(&shown, height, (95.0, 150.0));
+        assert_eq!((s.first, s.end, s.above), (4, 11, 90.0));
+        assert_eq!(s.above + (4..11).map(height).sum::<f64>() + s.below, 1050.0);
+        assert_eq!(slice(&shown, height, (-400.0, 40.0)).first, 0);
+        let end = slice(&shown, height, (2000.0, 3000.0));
+        assert_eq!((end.first, end.end, end.below), (100, 100, 0.0));
+        assert_eq!(slice(&[], height, (0.0, 100.0)), Slice { first: 0, end: 0, above: 0.0, below: 0.0 });
     }
 
     #[test]

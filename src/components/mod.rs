@@ -12,3 +12,4 @@ pub mod participants;
 pub mod sequence;
 pub mod splitter;
 pub mod status;
+pub mod viewport;

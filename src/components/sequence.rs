@@ -3,9 +3,13 @@
 
 use std::rc::Rc;
 
-use diagram::{layout_sequence, sequence_mermaid, sequence_svg, ApiCall, Participant};
+use diagram::{
+    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_window, ApiCall, Participant,
+    SequenceLayout,
+};
 use yew::prelude::*;
 
+use super::viewport::{stick_to_end, use_viewport};
 use crate::state::Run;
 
 #[derive(Properties, PartialEq)]
@@ -15,10 +19,10 @@ pub struct SequencePaneProps {
     pub selected: Option<u64>,
 }
 
-/// A drawing and the ids of the history events it has a row for, in increasing order.
-#[derive(PartialEq)]
+/// The laid-out diagram of one revision of a run, and the ids of the history events it has a row
+/// for, in increasing order.
 struct Drawing {
-    svg: AttrValue,
+    layout: SequenceLayout,
     events: Vec<i64>,
 }
 
@@ -46,6 +50,16 @@ fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
     })
 }
 
+/// A drawing compared by identity, so that effects and memos keyed on it cost nothing to check.
+#[derive(Clone)]
+struct Shared(Rc<Drawing>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 fn draw(run: &Run) -> Drawing {
     let (calls, participants) = diagram_inputs(run);
     let layout = run.history.with(|h| layout_sequence(h, &calls, &participants));
@@ -57,7 +71,13 @@ fn draw(run: &Run) -> Drawing {
         .collect();
     events.sort_unstable();
     events.dedup();
-    Drawing { svg: AttrValue::from(sequence_svg(&layout)), events }
+    Drawing { layout, events }
+}
+
+/// The y of the row that shows event `id`, if the diagram has one.
+fn row_y(layout: &SequenceLayout, id: i64) -> Option<f64> {
+    let message = layout.messages.iter().find(|m| m.event == Some(id)).map(|m| m.y);
+    message.or_else(|| layout.marks.iter().find(|m| m.event == Some(id)).map(|m| m.y))
 }
 
 /// The row that stands for event `id`: its own, or the last row before it.
@@ -75,25 +95,31 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
     // While the engine works through a long slice-by-slice run, keep the last drawing instead of
     // redrawing the whole diagram at every slice.
     let busy = props.run.as_ref().is_some_and(|r| r.busy);
-    let drawn =
-        use_memo(props.run.clone().filter(|r| !r.busy), |run| run.as_deref().map(|run| Rc::new(draw(run))));
-    let last = use_mut_ref(|| None::<Rc<Drawing>>);
+    let drawn = use_memo(props.run.clone().filter(|r| !r.busy), |run| {
+        run.as_deref().map(|run| Shared(Rc::new(draw(run))))
+    });
+    let last = use_mut_ref(|| None::<Shared>);
     if !busy {
         *last.borrow_mut() = (*drawn).clone();
     }
     let drawing = last.borrow().clone();
-    let svg = Rc::new(drawing.as_ref().map(|d| d.svg.clone()));
-    let marked = drawing.as_ref().zip(props.selected).and_then(|(d, id)| row_for(&d.events, id));
+    let marked = drawing.as_ref().zip(props.selected).and_then(|(d, id)| row_for(&d.0.events, id));
 
-    // Follow the newest message, as a chat does, whenever the drawing changes.
+    // Only the rows near the visible part are in the page: a long execution's diagram is many
+    // screens tall, and the browser would lay out and paint all of it on every change.
     let canvas = use_node_ref();
+    let (viewport, onscroll) = use_viewport(canvas.clone());
+    let span = drawing.as_ref().map(|d| viewport.span(d.0.layout.height));
+    let svg = use_memo((drawing.clone(), span), |(drawing, span)| {
+        drawing
+            .as_ref()
+            .zip(*span)
+            .map(|(d, (from, to))| AttrValue::from(sequence_svg_window(&d.0.layout, from, to)))
+    });
+    // Follow the newest message while the view is at the end, as a chat does.
     {
         let canvas = canvas.clone();
-        use_effect_with(svg.clone(), move |_| {
-            if let Some(el) = canvas.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
+        use_effect_with(drawing.clone(), move |_| stick_to_end(&canvas, viewport));
     }
     let copied = use_state_eq(|| None::<bool>);
     let copy_mermaid = {
@@ -108,25 +134,27 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
     // A new drawing resets the "Copied" confirmation.
     {
         let copied = copied.clone();
-        use_effect_with(svg.clone(), move |_| copied.set(None));
+        use_effect_with(drawing.clone(), move |_| copied.set(None));
     }
-    // Bring the marked row into view when the selection changes.
+    // Bring the marked row into view when the selection changes; the scroll draws it.
     {
-        let canvas = canvas.clone();
+        let (canvas, drawing) = (canvas.clone(), drawing.clone());
         use_effect_with(marked, move |marked| {
-            let row = marked
-                .zip(canvas.cast::<web_sys::Element>())
-                .and_then(|(id, el)| el.query_selector(&format!("[data-event=\"{id}\"]")).ok().flatten());
-            if let Some(row) = row {
-                row.scroll_into_view_with_bool(false);
+            let y = marked.zip(drawing).and_then(|(id, d)| row_y(&d.0.layout, id));
+            if let Some((y, el)) = y.zip(canvas.cast::<web_sys::Element>()) {
+                let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+                if y < top + 20.0 || y > top + height - 20.0 {
+                    el.set_scroll_top((y - height / 2.0).max(0.0) as i32);
+                }
             }
         });
     }
     let export_svg = {
-        let svg = svg.clone();
+        let drawing = drawing.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(svg) = &*svg {
-                if let Err(e) = crate::browser::download("sequence-diagram.svg", "image/svg+xml", svg) {
+            if let Some(drawing) = &drawing {
+                let svg = sequence_svg(&drawing.0.layout);
+                if let Err(e) = crate::browser::download("sequence-diagram.svg", "image/svg+xml", &svg) {
                     gloo::console::warn!("export failed", e);
                 }
             }
@@ -155,7 +183,7 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
             if let Some(rule) = rule {
                 <style>{ rule }</style>
             }
-            <div class="diagram sequence-canvas" ref={canvas}>
+            <div class="diagram sequence-canvas" ref={canvas} {onscroll}>
                 if let Some(svg) = (*svg).clone() {
                     { Html::from_html_unchecked(svg) }
                 } else {

@@ -219,3 +219,49 @@ test('participants and played scenarios in dark mode', async (t) => {
   assert.equal(await page.getByRole('spinbutton', { name: 'Transcode: number of heartbeats' }).inputValue(), '2');
   await screenshot(page, 'lab-participants-dark');
 });
+
+test('a long history: the table and the sequence diagram follow the newest event and keep every one in reach', async (t) => {
+  const { page } = await openApp(t);
+  // About 300 events: a Pass loop, then a callback task.
+  const definition = {
+    StartAt: 'Init',
+    States: {
+      Init: { Type: 'Pass', Result: 0, ResultPath: '$.i', Next: 'Count' },
+      Count: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'More' },
+      More: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: 70, Next: 'Count' }], Default: 'Ask' },
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: 'worker', Payload: { 'token.$': '$$.Task.Token' } },
+        End: true,
+      },
+    },
+  };
+  await definitionEditor(page).fill(JSON.stringify(definition, null, 2));
+  await start(page);
+  const history = page.getByRole('region', { name: 'Event history' });
+  const total = Number.parseInt(await history.locator('.panel-head .count').textContent(), 10);
+  assert.ok(total > 280, `${total} events`);
+  const rows = history.locator('tbody tr.event-row');
+  // Only the rows near the visible part are drawn, and the newest is among them.
+  assert.ok((await rows.count()) < 100, `${await rows.count()} rows drawn`);
+  await page.locator(`#event-row-${total}`).waitFor();
+  await page.getByRole('button', { name: 'Send task success' }).click();
+  await assertStatus(page, 'Succeeded');
+  await page.locator(`#event-row-${total + 3}`).waitFor(); // TaskSucceeded ... ExecutionSucceeded
+  // Scrolling back to the top draws the first events.
+  await history.locator('.table-scroll').evaluate((el) => (el.scrollTop = 0));
+  await page.locator('#event-row-1').waitFor();
+  assert.equal(await page.locator(`#event-row-${total}`).count(), 0);
+
+  const canvas = page.locator('.sequence-canvas');
+  const svg = canvas.locator('svg');
+  const drawn = await svg.locator('g.note, g.msg').count();
+  const height = Number(await svg.getAttribute('height'));
+  assert.ok(height > 3 * (await canvas.evaluate((el) => el.clientHeight)), `a tall diagram (${height} px)`);
+  assert.ok(drawn < 120, `${drawn} rows drawn`);
+  assert.match(await svg.textContent(), /ExecutionSucceeded|Succeeded/);
+  await canvas.evaluate((el) => (el.scrollTop = 0));
+  await page.waitForFunction(() => /ExecutionStarted|Started/.test(document.querySelector('.sequence-canvas svg')?.textContent ?? ''));
+  await screenshot(page, 'long-history');
+});

@@ -15,7 +15,7 @@ mod time;
 use std::fmt::Write as _;
 
 pub use mermaid::sequence_mermaid;
-pub use svg::sequence_svg;
+pub use svg::{sequence_svg, sequence_svg_window};
 
 /// A callback API call made against a task token (or a StopExecution), as recorded by the app.
 ///

@@ -4,7 +4,8 @@ mod common;
 
 use common::{overlap, sequence_fixture};
 use diagram::{
-    layout_sequence, sequence_mermaid, sequence_svg, ApiCall, MarkKind, MessageKind, SequenceLayout,
+    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_window, ApiCall, MarkKind, MessageKind,
+    SequenceLayout,
 };
 use serde_json::{json, Value};
 
@@ -218,4 +219,20 @@ fn rows_name_the_event_they_show() {
     assert_eq!(cb.event, id_of("TaskSucceeded"));
     let svg = sequence_svg(&l);
     assert!(svg.contains(&format!("data-event=\"{}\"", handoff.event.unwrap())));
+}
+
+#[test]
+fn a_window_draws_the_rows_in_reach_at_full_size() {
+    let l = layout("human_approval");
+    let full = sequence_svg(&l);
+    assert_eq!(full, sequence_svg_window(&l, f64::MIN, f64::MAX));
+    let rows = |svg: &str| svg.matches("<g class=\"msg ").count() + svg.matches("<g class=\"note ").count();
+    let (first, last) = (&l.messages[0], l.messages.last().expect("rows"));
+    let top = sequence_svg_window(&l, first.y - 10.0, first.y + 10.0);
+    assert!(rows(&top) >= 1 && rows(&top) < rows(&full), "{} of {}", rows(&top), rows(&full));
+    assert!(top.contains(&first.label) && !top.contains(&format!(">{}<", last.label)));
+    // The drawing keeps its size and every lifeline, so a scroller around it does not jump.
+    let size = format!("viewBox=\"0 0 {} {}\"", l.width.round(), l.height.round());
+    assert!(top.contains(&size) && full.contains(&size), "{size}");
+    assert_eq!(top.matches("class=\"life\"").count(), l.lifelines.len());
 }

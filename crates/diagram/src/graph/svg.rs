@@ -14,6 +14,8 @@ use super::{Edge, GraphLayout, Marks, Node, NodeKind};
 use crate::draw::{arrowhead, rounded_path, trim_end};
 use crate::text::{bold_width, esc, fit, num, text_width};
 
+// The current state's halo pulses three times, not forever: an endless animation makes the browser
+// repaint the whole drawing every frame for as long as an execution waits for a token.
 const STYLE: &str = "
 .baton-graph{font-family:var(--font,system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif)}
 .baton-graph .box{fill:var(--node-bg,#fff)}
@@ -39,7 +41,7 @@ const STYLE: &str = "
 .baton-graph .failed>.border{stroke:var(--mark-failed,#dc2626);stroke-width:2.5}
 .baton-graph .current>.border{stroke:var(--mark-current,#2563eb);stroke-width:3}
 .baton-graph .halo{fill:none;stroke:var(--mark-current,#2563eb);stroke-opacity:.25;stroke-width:8}
-@media (prefers-reduced-motion:no-preference){.baton-graph .halo{animation:baton-pulse 1.6s ease-in-out infinite}}
+@media (prefers-reduced-motion:no-preference){.baton-graph .halo{animation:baton-pulse 1.6s ease-in-out 3}}
 @keyframes baton-pulse{50%{stroke-opacity:.05}}
 .baton-graph .edge path.line{fill:none;stroke:var(--edge,#64748b);stroke-width:1.5}
 .baton-graph .edge path.head{fill:var(--edge,#64748b)}

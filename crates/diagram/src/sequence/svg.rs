@@ -60,6 +60,14 @@ fn data_event(event: Option<i64>) -> String {
 
 /// Render `layout` as a standalone SVG string.
 pub fn sequence_svg(layout: &SequenceLayout) -> String {
+    sequence_svg_window(layout, f64::NEG_INFINITY, f64::INFINITY)
+}
+
+/// Render `layout` at its full size, but with only the rows, frames, activations, marks and time
+/// labels that reach into `from..to` (y, in the layout's units): what a scrolled view needs when
+/// the diagram is far taller than the screen. Lifelines and their heads are always drawn.
+pub fn sequence_svg_window(layout: &SequenceLayout, from: f64, to: f64) -> String {
+    let within = |top: f64, bottom: f64| bottom >= from && top <= to;
     let arrows = layout.messages.iter().filter(|m| m.kind != MessageKind::Note).count();
     let mut s = String::with_capacity(4096 + layout.messages.len() * 500);
     s.push_str(&format!(
@@ -78,7 +86,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
     let axis_x = layout.lifelines.first().map(|l| l.x - l.head_w / 2.0 - 20.0).unwrap_or(80.0).min(84.0);
 
     // Breaks (behind everything), then frames.
-    for t in layout.axis.iter().filter(|t| t.gap.is_some()) {
+    for t in layout.axis.iter().filter(|t| t.gap.is_some() && within(t.y - 13.0, t.y + 13.0)) {
         let gap = t.gap.as_deref().unwrap_or("");
         s.push_str(&format!(
             "<g class=\"break\"><rect x=\"0\" y=\"{}\" width=\"{}\" height=\"26\"/>\
@@ -92,7 +100,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
             esc(gap)
         ));
     }
-    for f in &layout.frames {
+    for f in layout.frames.iter().filter(|f| within(f.y1, f.y2)) {
         let tw = bold_width(&f.label, 10.5) + 20.0;
         s.push_str(&format!(
             "<g class=\"frame {}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>\
@@ -122,7 +130,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
             x = num(axis_x)
         ));
     }
-    for t in layout.axis.iter().filter(|t| t.gap.is_none()) {
+    for t in layout.axis.iter().filter(|t| t.gap.is_none() && within(t.y - 8.0, t.y + 8.0)) {
         s.push_str(&format!(
             "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             num(axis_x - 4.0),
@@ -161,7 +169,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
         ));
     }
 
-    for a in &layout.activations {
+    for a in layout.activations.iter().filter(|a| within(a.y1, a.y2)) {
         let class = match a.outcome {
             Outcome::Succeeded => "act succeeded",
             Outcome::Failed => "act failed",
@@ -184,6 +192,9 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
 
     for m in &layout.messages {
         let (bx, by, bw, bh) = m.label_box;
+        if !within(by.min(m.y - 6.0), (by + bh).max(m.y + 6.0)) {
+            continue;
+        }
         if m.kind == MessageKind::Note {
             s.push_str(&format!(
                 "<g class=\"note {}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"5\"/>\
@@ -239,7 +250,7 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
         ));
     }
 
-    for k in &layout.marks {
+    for k in layout.marks.iter().filter(|k| within(k.y - 8.0, k.y.max(k.label_box.1 + k.label_box.3) + 8.0)) {
         match k.kind {
             MarkKind::Timeout => {
                 let (bx, by, bw, bh) = k.label_box;
