@@ -21,6 +21,7 @@ pub mod intrinsics;
 pub mod model;
 pub mod path;
 pub mod rng;
+pub mod sort;
 pub mod source;
 pub mod template;
 pub mod validate;

@@ -14,6 +14,7 @@
 mod draw;
 pub mod graph;
 pub mod sequence;
+mod sort;
 mod text;
 
 pub use graph::{

@@ -160,7 +160,7 @@ impl World {
                 out.push(Upcoming { at_ms: at, what });
             }
         }
-        out.sort_by_key(|u| u.at_ms);
+        asl::sort::by_key(&mut out, |u| u.at_ms);
         out
     }
 
