@@ -156,7 +156,8 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
             num(l.top - 25.0),
             esc(&l.name),
             num(l.top - 11.0),
-            esc(&l.kind.to_uppercase()),
+            // Kinds are ASCII words; the ASCII mapping spares the app std's Unicode case tables.
+            esc(&l.kind.to_ascii_uppercase()),
             x = num(l.x)
         ));
     }
