@@ -8,6 +8,15 @@
 
 use std::cmp::Ordering;
 
+/// Sorts `items` by `key`, keeping the order of items with equal keys, like
+/// [`slice::sort_by_key`].
+pub(crate) fn by_key<T, K: Ord>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &|a, b| key(&items[a]).cmp(&key(&items[b])));
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 /// Sorts `positions` (indices into the caller's data) by `cmp`, keeping the order of equal ones.
 pub(crate) fn positions_by(positions: &mut [usize], cmp: impl Fn(usize, usize) -> Ordering) {
     sort_positions(positions, &cmp);
