@@ -334,7 +334,7 @@ impl Parser<'_> {
             self.pos += 1;
         }
         let text: String = self.chars[start..self.pos].iter().collect();
-        match serde_json::from_str::<Number>(&text) {
+        match text.parse::<Number>() {
             Ok(n) => Ok(Arg::Literal(Value::Number(n))),
             Err(_) => {
                 self.pos = start;
