@@ -21,11 +21,12 @@ pub mod intrinsics;
 pub mod model;
 pub mod path;
 pub mod rng;
-pub mod sort;
 pub mod source;
 pub mod template;
 pub mod validate;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity, Span};
+/// Stable sorts through one shared instance of the standard sort (for the web app's size).
+pub use sort;
 pub use value::{Map, Value};

@@ -14,7 +14,6 @@
 mod draw;
 pub mod graph;
 pub mod sequence;
-mod sort;
 mod text;
 
 pub use graph::{

@@ -203,7 +203,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
             })
             .collect();
         let mut order: Vec<usize> = (0..jogs.len()).collect();
-        crate::sort::positions_by(&mut order, |a, b| {
+        sort::positions_by(&mut order, |a, b| {
             jogs[a].0.total_cmp(&jogs[b].0).then(jogs[a].2.cmp(&jogs[b].2))
         });
         let mut ends: Vec<f64> = Vec::new();
@@ -244,7 +244,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
     // Build nodes.
     let mut out = ScopeBox { w: 0.0, h: height, nodes: Vec::new(), edges: Vec::new(), groups: Vec::new() };
     let mut order: Vec<usize> = layers.iter().flatten().copied().filter(|&v| v < n).collect();
-    crate::sort::positions_by_key(&mut order, |v| (ranked.vnodes[v].layer, v));
+    sort::positions_by_key(&mut order, |v| (ranked.vnodes[v].layer, v));
     let node_x = |i: usize| cx[i] - size[i].0 / 2.0;
     let node_y = |i: usize| layer_y[ranked.vnodes[i].layer];
     let ids: Vec<String> = scope.states.iter().map(|s| node_id(scope, s)).collect();
@@ -429,7 +429,7 @@ fn ports(segs: &[Seg], cx: &[f64], size: &[(f64, f64)], n: usize) -> (Vec<f64>, 
                 continue;
             }
             let other = |k: usize| if outgoing { cx[segs[k].b] } else { cx[segs[k].a] };
-            crate::sort::positions_by(&mut mine, |p, q| other(p).total_cmp(&other(q)).then(p.cmp(&q)));
+            sort::positions_by(&mut mine, |p, q| other(p).total_cmp(&other(q)).then(p.cmp(&q)));
             let m = mine.len() as f64;
             let step = ((size[v].0 - 32.0) / (m - 1.0)).clamp(0.0, 22.0);
             for (j, &k) in mine.iter().enumerate() {

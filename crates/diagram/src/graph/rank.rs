@@ -73,7 +73,7 @@ pub(crate) fn rank(scope: &Scope) -> Ranked {
         layers[vn.layer].push(v);
     }
     for l in &mut layers {
-        crate::sort::positions_by_key(l, |v| (key[v], v));
+        sort::positions_by_key(l, |v| (key[v], v));
     }
     let segs: Vec<(usize, usize)> = chains.iter().flat_map(|c| c.windows(2).map(|w| (w[0], w[1]))).collect();
     let layers = reduce_crossings(layers, &segs, vnodes.len());
@@ -188,7 +188,7 @@ fn reduce_crossings(mut layers: Vec<Vec<usize>>, segs: &[(usize, usize)], nv: us
                 })
                 .collect();
             let mut order: Vec<usize> = (0..bary.len()).collect();
-            crate::sort::positions_by(&mut order, |a, b| bary[a].total_cmp(&bary[b]).then(a.cmp(&b)));
+            sort::positions_by(&mut order, |a, b| bary[a].total_cmp(&bary[b]).then(a.cmp(&b)));
             layers[l] = order.into_iter().map(|i| layers[l][i]).collect();
             for (i, &v) in layers[l].iter().enumerate() {
                 pos[v] = i;

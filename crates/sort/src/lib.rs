@@ -4,8 +4,10 @@
 //! instance of the standard sort: several kilobytes of WebAssembly each, and the web app downloads
 //! them all. These helpers sort positions (`usize`) through a single, non-generic instance that
 //! calls the comparison through a `&dyn Fn`, so a call site costs a few hundred bytes instead. The
-//! sorts here run on short lists (tokens, deadlines, diagnostics), where the indirect call does
-//! not matter.
+//! engine, the simulated world, the diagrams and the app all sort through this crate (one crate,
+//! so that there is one instance); their lists are short enough that the indirect call does not
+//! matter.
+#![forbid(unsafe_code)]
 
 use std::cmp::Ordering;
 
