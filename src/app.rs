@@ -291,11 +291,12 @@ pub fn App() -> Html {
     let suggestions = {
         let state = state.clone();
         use_memo((state.example, state.scenario.clone(), state.tasks.clone()), move |_| {
-            state
-                .tasks
-                .iter()
-                .map(|t| (t.name.clone(), state.suggested_output(&t.name)))
-                .collect::<std::collections::BTreeMap<_, _>>()
+            // Inserted one by one: collecting into a BTreeMap would instantiate a sort.
+            let mut suggestions = std::collections::BTreeMap::new();
+            for t in state.tasks.iter() {
+                suggestions.insert(t.name.clone(), state.suggested_output(&t.name));
+            }
+            suggestions
         })
     };
     let open_tokens = run.as_ref().map_or(0, |r| r.tokens.iter().filter(|t| t.closed.is_none()).count());

@@ -1,6 +1,17 @@
 //! Small text helpers shared by the components: virtual-clock times, durations and diagnostics.
 //! Pure functions, tested natively.
 
+/// Lower case for case-insensitive matching, with Unicode's full mapping. In the browser it is
+/// JavaScript's `toLowerCase`, which maps the same way: std's `str::to_lowercase` would add its
+/// Unicode case table to the download (about 8 kB of gzip).
+pub fn lowercase(s: &str) -> String {
+    if cfg!(target_arch = "wasm32") {
+        js_sys::JsString::from(s).to_lower_case().into()
+    } else {
+        s.to_lowercase()
+    }
+}
+
 /// A point on the virtual clock, as `HH:MM:SS.mmm` since the execution started.
 /// Days are folded into the hours (`49:00:00.000`), which reads better than a date for a simulation.
 pub fn clock(ms: u64) -> String {
@@ -63,6 +74,11 @@ pub fn utf16_offset(text: &str, byte: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_is_unicode_aware() {
+        assert_eq!(lowercase("TaskSucceeded ÜBER ΟΔΟΣ"), "tasksucceeded über οδος");
+    }
 
     #[test]
     fn clock_reads_as_hours_minutes_seconds() {

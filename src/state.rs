@@ -61,7 +61,7 @@ fn parse_json(text: &str) -> Result<asl::Value, Problem> {
 /// The definition's problems, errors first, then by position.
 fn check_definition(text: &str) -> Vec<Problem> {
     let mut problems: Vec<Problem> = sim::check(text).iter().map(Problem::from_diagnostic).collect();
-    problems.sort_by_key(|p| (!p.is_error, p.start, p.end));
+    asl::sort::by_key(&mut problems, |p| (!p.is_error, p.start, p.end));
     problems
 }
 

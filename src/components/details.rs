@@ -195,7 +195,7 @@ pub fn StateDetails(props: &StateDetailsProps) -> Html {
         <aside class="details-drawer" aria-label="State details" {onkeydown}>
             <header class="pane-head details-head">
                 <h2 class="details-name" title={props.name.clone()}>{ props.name.clone() }</h2>
-                <span class={classes!("tag", "type-tag", format!("type-{}", kind.to_lowercase()))}>{ kind.clone() }</span>
+                <span class={classes!("tag", "type-tag", format!("type-{}", kind.to_ascii_lowercase()))}>{ kind.clone() }</span>
                 <button type="button" class="btn btn-small btn-quiet push-right" aria-label="Close state details" onclick={close}>{ "✕" }</button>
             </header>
             <div class="details-body">

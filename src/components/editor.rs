@@ -33,7 +33,6 @@
 //! Tab indents, so a keyboard user leaves with Escape then Tab (said in the hint under the editor).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -281,10 +280,17 @@ impl Editing {
 }
 
 /// The line numbers `shown` (0-based) as HTML, coloured by the worst problem on each line.
-fn gutter_html(shown: std::ops::Range<usize>, marked_lines: &BTreeMap<usize, bool>) -> String {
+fn gutter_html(shown: std::ops::Range<usize>, problems: &[Problem]) -> String {
+    // Worst severity per shown line (a plain list: the window is a few hundred lines).
+    let mut worst: Vec<Option<bool>> = vec![None; shown.len()];
+    for p in problems {
+        if let Some(w) = p.line.checked_sub(1 + shown.start).and_then(|i| worst.get_mut(i)) {
+            *w = Some(w.unwrap_or(false) | p.is_error);
+        }
+    }
     let mut out = String::with_capacity(shown.len() * 40);
-    for n in shown {
-        let class = match marked_lines.get(&(n + 1)) {
+    for (n, w) in shown.zip(worst) {
+        let class = match w {
             Some(true) => "ln ln-error",
             Some(false) => "ln ln-warning",
             None => "ln",
@@ -513,13 +519,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
         Html::from_html_unchecked(highlight::line_html(text, &runs, &marks).into())
     });
 
-    // Worst severity per line, for the gutter.
-    let mut marked_lines = BTreeMap::new();
-    for p in props.problems.iter() {
-        let worst = marked_lines.entry(p.line).or_insert(false);
-        *worst |= p.is_error;
-    }
-    let gutter_lines = Html::from_html_unchecked(gutter_html(shown, &marked_lines).into());
+    let gutter_lines = Html::from_html_unchecked(gutter_html(shown, &props.problems).into());
     let digits = line_count.to_string().len().max(2);
 
     let has_errors = props.problems.iter().any(|p| p.is_error);

@@ -9,6 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::viewport::{stick_to_end, use_viewport};
+use crate::format::lowercase;
 use crate::state::Run;
 
 #[derive(Properties, PartialEq)]
@@ -38,13 +39,13 @@ pub fn state_of_event(events: &[Value], id: u64) -> Option<String> {
 
 /// Whether the row matches the filter text (type, summary or id; case-insensitive).
 pub fn matches_filter(event: &Value, filter: &str) -> bool {
-    let filter = filter.trim().to_lowercase();
+    let filter = lowercase(filter.trim());
     if filter.is_empty() {
         return true;
     }
-    let kind = event.get("type").and_then(Value::as_str).unwrap_or("").to_lowercase();
+    let kind = lowercase(event.get("type").and_then(Value::as_str).unwrap_or(""));
     let id = event.get("id").map(Value::to_string).unwrap_or_default();
-    kind.contains(&filter) || summary(event).to_lowercase().contains(&filter) || id == filter
+    kind.contains(&filter) || lowercase(&summary(event)).contains(&filter) || id == filter
 }
 
 /// The `…EventDetails` object of an event, if it has one.

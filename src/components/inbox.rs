@@ -80,7 +80,7 @@ pub fn TokenInbox(props: &TokenInboxProps) -> Html {
         Some(run) => {
             // Open tokens first, newest first within each group.
             let mut cards: Vec<&TokenCard> = run.tokens.iter().collect();
-            cards.sort_by_key(|c| (c.closed.is_some(), std::cmp::Reverse(c.opened_at_ms)));
+            asl::sort::by_key(&mut cards, |c| (c.closed.is_some(), std::cmp::Reverse(c.opened_at_ms)));
             html! {
                 <ul class="token-list">
                     for card in cards {

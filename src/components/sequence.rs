@@ -69,7 +69,7 @@ fn draw(run: &Run) -> Drawing {
         .filter_map(|m| m.event)
         .chain(layout.marks.iter().filter_map(|m| m.event))
         .collect();
-    events.sort_unstable();
+    asl::sort::by_key(&mut events, |&e| e);
     events.dedup();
     Drawing { layout, events }
 }

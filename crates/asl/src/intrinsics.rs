@@ -334,7 +334,7 @@ impl Parser<'_> {
             self.pos += 1;
         }
         let text: String = self.chars[start..self.pos].iter().collect();
-        match serde_json::from_str::<Number>(&text) {
+        match text.parse::<Number>() {
             Ok(n) => Ok(Arg::Literal(Value::Number(n))),
             Err(_) => {
                 self.pos = start;
@@ -753,7 +753,7 @@ pub(crate) fn java_hash_permutation<'k>(keys: impl Iterator<Item = &'k str>) -> 
     }
     let mask = (slots - 1) as u32;
     let mut order: Vec<usize> = (0..hashes.len()).collect();
-    order.sort_by_key(|&i| hashes[i] & mask);
+    crate::sort::positions_by_key(&mut order, |i| hashes[i] & mask);
     order
 }
 

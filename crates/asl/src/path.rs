@@ -980,7 +980,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
-                match serde_json::from_str::<serde_json::Number>(&text) {
+                match text.parse::<serde_json::Number>() {
                     Ok(n) => Ok(Operand::Literal(Value::Number(n))),
                     Err(_) => {
                         self.pos = start;

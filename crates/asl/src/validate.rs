@@ -3,23 +3,22 @@
 //! Errors here are what AWS rejects at CreateStateMachine; warnings are what AWS accepts but a
 //! learner almost certainly did not mean (a callback task that can only time out, say).
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{pointer_join, Diagnostic};
 use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
 use crate::value::Value;
 
 pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
     check_graph(&machine.graph, diags);
-    check_variables(&machine.definition, "", &HashSet::new(), diags);
+    check_variables(&machine.definition, "", &[], diags);
 }
 
 /// Variable names and scopes (ASL-SEMANTICS §6.3): a Parallel branch or Map iteration may read the
 /// variables of the enclosing scope but not assign them.
-fn check_variables(owner: &Value, pointer: &str, outer: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
+fn check_variables(owner: &Value, pointer: &str, outer: &[String], diags: &mut Vec<Diagnostic>) {
     let Some(states) = owner.get("States").and_then(Value::as_object) else { return };
     let states_at = pointer_join(pointer, "States");
-    let mut here: HashSet<String> = HashSet::new();
+    // Plain lists: a scope has a handful of variables.
+    let mut here: Vec<String> = Vec::new();
     for (name, state) in states.iter() {
         let state_at = pointer_join(&states_at, name);
         let mut blocks: Vec<(String, &Value)> = Vec::new();
@@ -40,18 +39,20 @@ fn check_variables(owner: &Value, pointer: &str, outer: &HashSet<String>, diags:
                 let key_at = pointer_join(&at, &key);
                 if let Some(problem) = variable_name_problem(var) {
                     diags.push(Diagnostic::error("bad-variable-name", &key_at, problem));
-                } else if outer.contains(var) {
+                } else if outer.iter().any(|v| v == var) {
                     diags.push(Diagnostic::error(
                         "assigns-outer-variable",
                         &key_at,
                         format!("'{var}' belongs to the enclosing scope: a Parallel branch or Map iteration can read it but not assign it"),
                     ));
                 }
-                here.insert(var.to_string());
+                if !here.iter().any(|v| v == var) {
+                    here.push(var.to_string());
+                }
             }
         }
     }
-    let visible: HashSet<String> = outer.union(&here).cloned().collect();
+    let visible: Vec<String> = outer.iter().cloned().chain(here).collect();
     for (name, state) in states.iter() {
         let state_at = pointer_join(&states_at, name);
         for (i, branch) in

@@ -38,7 +38,7 @@ pub fn load(text: &str) -> Result<(Rc<StateMachine>, Vec<Diagnostic>), Vec<Diagn
     let (machine, mut diags) = asl::model::load(&value);
     diags.extend(map.duplicate_keys().iter().cloned());
     map.attach(&mut diags);
-    diags.sort_by_key(|d| (d.span.map_or(0, |s| s.start), d.severity));
+    asl::sort::by_key(&mut diags, |d| (d.span.map_or(0, |s| s.start), d.severity));
     match machine {
         Some(m) if !diags.iter().any(Diagnostic::is_error) => Ok((Rc::new(m), diags)),
         _ => Err(diags),

@@ -56,7 +56,8 @@ pub struct Upcoming {
 
 pub struct World {
     exec: Execution,
-    responders: HashMap<String, (Vec<Response>, usize)>,
+    /// Per Task state, its responses and the next one to give (a list: a scenario names a few states).
+    responders: Vec<(String, Vec<Response>, usize)>,
     planned: BTreeMap<(Millis, u64), Planned>,
     seq: u64,
     calls: Vec<CallRecord>,
@@ -74,7 +75,7 @@ impl World {
         let exec = Execution::start(machine, input, scenario.context.options.clone());
         let mut world = World {
             exec,
-            responders: scenario.responders.iter().map(|(s, r)| (s.clone(), (r.clone(), 0))).collect(),
+            responders: scenario.responders.iter().map(|(s, r)| (s.clone(), r.clone(), 0)).collect(),
             planned: BTreeMap::new(),
             seq: 0,
             calls: Vec::new(),
@@ -160,7 +161,7 @@ impl World {
                 out.push(Upcoming { at_ms: at, what });
             }
         }
-        out.sort_by_key(|u| u.at_ms);
+        asl::sort::by_key(&mut out, |u| u.at_ms);
         out
     }
 
@@ -301,7 +302,7 @@ impl World {
     }
 
     fn next_response(&mut self, state: &str) -> Option<Response> {
-        let (responses, next) = self.responders.get_mut(state)?;
+        let (_, responses, next) = self.responders.iter_mut().find(|(s, ..)| s == state)?;
         let r = responses.get(*next).cloned();
         *next += 1;
         // A state with responders that run out keeps failing loudly rather than waiting forever.

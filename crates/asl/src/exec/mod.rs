@@ -383,7 +383,7 @@ impl Execution {
                 _ => None,
             })
             .collect();
-        out.sort_by_key(|t| t.opened_at);
+        crate::sort::by_key(&mut out, |t| t.opened_at);
         out
     }
 

@@ -321,7 +321,7 @@ fn rule_text(rule: &Value, depth: usize) -> String {
             "StringGreaterThanEquals" | "NumericGreaterThanEquals" | "TimestampGreaterThanEquals" => ">=",
             "StringMatches" => "matches",
             "IsPresent" | "IsNull" | "IsNumeric" | "IsString" | "IsBoolean" | "IsTimestamp" => {
-                let word = base.trim_start_matches("Is").to_lowercase();
+                let word = base.trim_start_matches("Is").to_ascii_lowercase();
                 let word = if word == "present" { word } else { format!("is {word}") };
                 return match v.as_bool() {
                     Some(false) => format!("not({var} {word})"),

@@ -193,7 +193,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
     let mut tracks: Vec<Vec<(usize, usize)>> = vec![Vec::new(); layers.len()]; // per gap: (seg, track)
     let mut n_tracks = vec![0usize; layers.len()];
     for (l, gap) in tracks.iter_mut().enumerate() {
-        let mut jogs: Vec<(f64, f64, usize)> = segs
+        let jogs: Vec<(f64, f64, usize)> = segs
             .iter()
             .enumerate()
             .filter(|(_, s)| ranked.vnodes[s.a].layer == l)
@@ -202,9 +202,12 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
                 ((xa - xb).abs() > 0.5).then(|| (xa.min(xb), xa.max(xb), k))
             })
             .collect();
-        jogs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        let mut order: Vec<usize> = (0..jogs.len()).collect();
+        sort::positions_by(&mut order, |a, b| {
+            jogs[a].0.total_cmp(&jogs[b].0).then(jogs[a].2.cmp(&jogs[b].2))
+        });
         let mut ends: Vec<f64> = Vec::new();
-        for (lo, hi, k) in jogs {
+        for (lo, hi, k) in order.into_iter().map(|j| jogs[j]) {
             let t = match ends.iter().position(|&e| e + 8.0 < lo) {
                 Some(t) => t,
                 None => {
@@ -241,7 +244,7 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
     // Build nodes.
     let mut out = ScopeBox { w: 0.0, h: height, nodes: Vec::new(), edges: Vec::new(), groups: Vec::new() };
     let mut order: Vec<usize> = layers.iter().flatten().copied().filter(|&v| v < n).collect();
-    order.sort_by_key(|&v| (ranked.vnodes[v].layer, v));
+    sort::positions_by_key(&mut order, |v| (ranked.vnodes[v].layer, v));
     let node_x = |i: usize| cx[i] - size[i].0 / 2.0;
     let node_y = |i: usize| layer_y[ranked.vnodes[i].layer];
     let ids: Vec<String> = scope.states.iter().map(|s| node_id(scope, s)).collect();
@@ -426,7 +429,7 @@ fn ports(segs: &[Seg], cx: &[f64], size: &[(f64, f64)], n: usize) -> (Vec<f64>, 
                 continue;
             }
             let other = |k: usize| if outgoing { cx[segs[k].b] } else { cx[segs[k].a] };
-            mine.sort_by(|&p, &q| other(p).total_cmp(&other(q)).then(p.cmp(&q)));
+            sort::positions_by(&mut mine, |p, q| other(p).total_cmp(&other(q)).then(p.cmp(&q)));
             let m = mine.len() as f64;
             let step = ((size[v].0 - 32.0) / (m - 1.0)).clamp(0.0, 22.0);
             for (j, &k) in mine.iter().enumerate() {

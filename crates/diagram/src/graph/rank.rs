@@ -73,7 +73,7 @@ pub(crate) fn rank(scope: &Scope) -> Ranked {
         layers[vn.layer].push(v);
     }
     for l in &mut layers {
-        l.sort_by_key(|&v| (key[v], v));
+        sort::positions_by_key(l, |v| (key[v], v));
     }
     let segs: Vec<(usize, usize)> = chains.iter().flat_map(|c| c.windows(2).map(|w| (w[0], w[1]))).collect();
     let layers = reduce_crossings(layers, &segs, vnodes.len());
@@ -175,21 +175,21 @@ fn reduce_crossings(mut layers: Vec<Vec<usize>>, segs: &[(usize, usize)], nv: us
         };
         for l in order {
             let nbrs = if down { &preds } else { &succs };
-            let mut keyed: Vec<(f64, usize, usize)> = layers[l]
+            let bary: Vec<f64> = layers[l]
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| {
                     let ns = &nbrs[v];
-                    let b = if ns.is_empty() {
+                    if ns.is_empty() {
                         i as f64
                     } else {
                         ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
-                    };
-                    (b, i, v)
+                    }
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            layers[l] = keyed.into_iter().map(|k| k.2).collect();
+            let mut order: Vec<usize> = (0..bary.len()).collect();
+            sort::positions_by(&mut order, |a, b| bary[a].total_cmp(&bary[b]).then(a.cmp(&b)));
+            layers[l] = order.into_iter().map(|i| layers[l][i]).collect();
             for (i, &v) in layers[l].iter().enumerate() {
                 pos[v] = i;
             }

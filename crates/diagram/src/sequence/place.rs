@@ -49,7 +49,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
             _ => {}
         }
     }
-    spans.sort_by(|a, b| (a.1 - a.0).cmp(&(b.1 - b.0)).then(a.0.cmp(&b.0)));
+    sort::by_key(&mut spans, |&(lo, hi, _)| (hi - lo, lo));
     for (lo, hi, need) in spans {
         if hi > lo && hi - 1 < gaps.len() {
             let have: f64 = gaps[lo..hi].iter().sum();
@@ -103,7 +103,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
             }
         }
         let mut starting: Vec<usize> = (0..frames.len()).filter(|&f| frames[f].start == r).collect();
-        starting.sort_by_key(|&f| (depth[f], f));
+        sort::positions_by_key(&mut starting, |f| (depth[f], f));
         for f in starting {
             fy[f].0 = cursor;
             cursor += FRAME_HEAD;
@@ -117,7 +117,7 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
         y_of[r] = y;
         cursor = y + below;
         let mut ending: Vec<usize> = (0..frames.len()).filter(|&f| frames[f].end == Some(r)).collect();
-        ending.sort_by_key(|&f| (std::cmp::Reverse(depth[f]), f));
+        sort::positions_by_key(&mut ending, |f| (std::cmp::Reverse(depth[f]), f));
         for f in ending {
             cursor += FRAME_TAIL;
             fy[f].1 = cursor;

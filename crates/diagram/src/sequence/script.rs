@@ -208,7 +208,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
             d: details(e),
         })
         .collect();
-    evs.sort_by_key(|e| e.id);
+    sort::by_key(&mut evs, |e| e.id);
     let t0 = evs
         .iter()
         .find(|e| e.ty == "ExecutionStarted")
@@ -335,7 +335,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
     }
     // Order: events, with each call placed before the first event it may precede.
     let mut pending: Vec<usize> = (0..calls.len()).collect();
-    pending.sort_by_key(|&j| (call_t(&calls[j]), j));
+    sort::positions_by_key(&mut pending, |j| (call_t(&calls[j]), j));
     let mut order: Vec<Item> = Vec::with_capacity(evs.len() + calls.len());
     for i in 0..evs.len() {
         let te = ev_t(i);

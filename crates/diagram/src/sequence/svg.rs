@@ -164,7 +164,8 @@ pub fn sequence_svg_window(layout: &SequenceLayout, from: f64, to: f64) -> Strin
             num(l.top - 25.0),
             esc(&l.name),
             num(l.top - 11.0),
-            esc(&l.kind.to_uppercase()),
+            // Kinds are ASCII words; the ASCII mapping spares the app std's Unicode case tables.
+            esc(&l.kind.to_ascii_uppercase()),
             x = num(l.x)
         ));
     }
