@@ -121,14 +121,7 @@ pub fn AboutDialog(props: &AboutDialogProps) -> Html {
         });
     }
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                on_close.emit(());
-            }
-        })
-    };
+    let onkeydown = super::close_on_escape(&props.on_close);
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
     let content = blocks(props.example.explanation)
         .into_iter()

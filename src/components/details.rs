@@ -163,14 +163,7 @@ pub fn StateDetails(props: &StateDetailsProps) -> Html {
         .or_else(|| visits.first().map(|v| v.state_type.to_string()))
         .unwrap_or_else(|| "State".into());
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let onkeydown = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                on_close.emit(());
-            }
-        })
-    };
+    let onkeydown = super::close_on_escape(&props.on_close);
     let visit_buttons = visits.iter().enumerate().map(|(i, v)| {
         let (chosen, on_select) = (chosen.clone(), props.on_select_event.clone());
         let entered = v.entered_event;

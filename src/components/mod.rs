@@ -13,3 +13,15 @@ pub mod sequence;
 pub mod splitter;
 pub mod status;
 pub mod viewport;
+
+use yew::{Callback, KeyboardEvent};
+
+/// The keydown handler of a dialog or drawer: Escape closes it.
+pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
+    let close = close.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            close.emit(());
+        }
+    })
+}
