@@ -18,6 +18,7 @@ use crate::components::sequence::SequencePane;
 use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::StatusBar;
 use crate::examples;
+use crate::format::css_number;
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::storage::{self, Restored, SaveStatus, Workspace};
 
@@ -71,16 +72,16 @@ impl PaneWidths {
     const MAX_DOCK: f64 = 70.0;
 
     fn with_left(self, left: f64) -> PaneWidths {
-        let left = left.clamp(Self::MIN, Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.right);
+        let left = left.max(Self::MIN).min(Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.right);
         PaneWidths { left, ..self }
     }
 
     fn with_dock(self, dock: f64) -> PaneWidths {
-        PaneWidths { dock: dock.clamp(Self::MIN_DOCK, Self::MAX_DOCK), ..self }
+        PaneWidths { dock: dock.max(Self::MIN_DOCK).min(Self::MAX_DOCK), ..self }
     }
 
     fn with_right(self, right: f64) -> PaneWidths {
-        let right = right.clamp(Self::MIN, Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.left);
+        let right = right.max(Self::MIN).min(Self::MAX).min(100.0 - Self::MIN_MIDDLE - self.left);
         PaneWidths { right, ..self }
     }
 }
@@ -262,7 +263,7 @@ pub fn App() -> Html {
         }
         None => html! {},
     };
-    let style = format!("--left: {:.2}%; --right: {:.2}%;", widths.left, widths.right);
+    let style = format!("--left: {}%; --right: {}%;", css_number(widths.left), css_number(widths.right));
     // Stable callbacks (the reducer's dispatcher never changes), so that the graph and the history
     // are not redrawn when something else changes.
     let on_select_event = use_callback(state.dispatcher(), |id: Option<u64>, dispatcher| {
@@ -324,7 +325,7 @@ pub fn App() -> Html {
         </div>
     };
     let _ = open_tokens;
-    let frame_style = format!("--dock: {:.2}%;", widths.dock);
+    let frame_style = format!("--dock: {}%;", css_number(widths.dock));
 
     html! {
         <div class="app" ref={frame.clone()} style={frame_style}>

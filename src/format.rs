@@ -61,6 +61,32 @@ pub fn short_token(token: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// Milliseconds as plain seconds, exact and without trailing zeros: `30`, `1.25`, `0.005`.
+pub fn seconds(ms: u64) -> String {
+    match ms % 1000 {
+        0 => (ms / 1000).to_string(),
+        milli => {
+            let fraction = format!("{milli:03}");
+            format!("{}.{}", ms / 1000, fraction.trim_end_matches('0'))
+        }
+    }
+}
+
+/// A number for a CSS property (`37.5`, `-4.25`), rounded to hundredths.
+///
+/// Written with integers on purpose: formatting an `f64` (`{:.2}`) would put std's float printer
+/// in the download, and nothing else in the app needs it.
+pub fn css_number(v: f64) -> String {
+    let hundredths = (v * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (whole, fraction) = (hundredths.unsigned_abs() / 100, hundredths.unsigned_abs() % 100);
+    match fraction {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
 /// The UTF-16 offset of a byte offset in `text`, which is what a textarea's selection API counts.
 /// Offsets past the end or inside a character are clamped to the character that contains them.
 pub fn utf16_offset(text: &str, byte: usize) -> u32 {
@@ -109,6 +135,25 @@ mod tests {
     fn tokens_are_shortened_in_the_middle() {
         assert_eq!(short_token("abc"), "abc");
         assert_eq!(short_token("0123456789abcdefghijkl"), "01234567…ghijkl");
+    }
+
+    #[test]
+    fn seconds_are_exact_and_trimmed() {
+        assert_eq!(seconds(0), "0");
+        assert_eq!(seconds(30_000), "30");
+        assert_eq!(seconds(1_250), "1.25");
+        assert_eq!(seconds(5), "0.005");
+        assert_eq!(seconds(90_100), "90.1");
+    }
+
+    #[test]
+    fn css_numbers_have_at_most_two_decimals() {
+        assert_eq!(css_number(0.0), "0");
+        assert_eq!(css_number(-0.001), "0");
+        assert_eq!(css_number(37.5), "37.5");
+        assert_eq!(css_number(33.333_333), "33.33");
+        assert_eq!(css_number(-4.256), "-4.26");
+        assert_eq!(css_number(1200.0), "1200");
     }
 
     #[test]

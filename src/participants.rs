@@ -293,7 +293,7 @@ pub fn call_lines(scenario: &Value) -> Vec<String> {
     calls
         .iter()
         .map(|c| {
-            let at = c.get("at").and_then(Value::as_f64).unwrap_or(0.0);
+            let at = c.get("at").and_then(Value::as_f64).unwrap_or(0.0).max(0.0);
             let action = c.get("action").and_then(Value::as_str).unwrap_or("?");
             let target = c
                 .get("state")
@@ -305,17 +305,9 @@ pub fn call_lines(scenario: &Value) -> Vec<String> {
                         .map(|t| format!("token {}", crate::format::short_token(t)))
                 })
                 .unwrap_or_else(|| "the execution".into());
-            format!("at {} s: {action} → {target}", trim_number(at))
+            format!("at {} s: {action} → {target}", crate::format::seconds((at * 1000.0).round() as u64))
         })
         .collect()
-}
-
-fn trim_number(n: f64) -> String {
-    if n.fract() == 0.0 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
 }
 
 /// The outcome a scenario promises, as the panel says it: `Succeeded`, `Failed · ApprovalTimedOut`.

@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::viewport::{stick_to_end, use_viewport};
-use crate::format::lowercase;
+use crate::format::{css_number, lowercase};
 use crate::state::Run;
 
 #[derive(Properties, PartialEq)]
@@ -342,11 +342,11 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                         </thead>
                         <tbody>
                             if drawn.above > 0.0 {
-                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", drawn.above)}><td colspan="4" /></tr>
+                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", css_number(drawn.above))}><td colspan="4" /></tr>
                             }
                             { for rows }
                             if drawn.below > 0.0 {
-                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", drawn.below)}><td colspan="4" /></tr>
+                                <tr class="spacer" aria-hidden="true" style={format!("height: {}px", css_number(drawn.below))}><td colspan="4" /></tr>
                             }
                         </tbody>
                     </table>

@@ -224,7 +224,7 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
     let progress = match (card.timeout_due_ms, &card.closed) {
         (Some(due), None) if due > card.opened_at_ms => {
             let used = (now.saturating_sub(card.opened_at_ms)) as f64 / (due - card.opened_at_ms) as f64;
-            let pct = (used.clamp(0.0, 1.0) * 100.0).round();
+            let pct = (used.max(0.0).min(1.0) * 100.0).round() as u8;
             html! { <div class="budget" aria-hidden="true"><div class="budget-fill" style={format!("width: {pct}%")} /></div> }
         }
         _ => html! {},

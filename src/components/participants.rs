@@ -12,7 +12,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::examples::Example;
-use crate::format::duration;
+use crate::format::{duration, seconds};
 use crate::participants::{self, heartbeat_pattern, heartbeat_times, Behaviour, TaskInfo};
 use crate::state::{Action, Run, EMPTY_SCENARIO};
 
@@ -203,14 +203,6 @@ const REQUEST_CHOICES: &[(&str, &str)] = &[
     ("hang", "Never return"),
 ];
 
-fn seconds_of(ms: u64) -> String {
-    if ms / 1000 * 1000 == ms {
-        (ms / 1000).to_string()
-    } else {
-        format!("{}", ms as f64 / 1000.0)
-    }
-}
-
 fn parse_seconds(text: &str) -> Option<u64> {
     let s: f64 = text.trim().parse().ok()?;
     (s >= 0.0 && s.is_finite() && s < 1e10).then(|| (s * 1000.0).round() as u64)
@@ -285,7 +277,7 @@ fn InvocationEditor(props: &InvocationEditorProps) -> Html {
         });
         html! {
             <span class="inline-field">
-                <input id={id("after")} class="mono num" type="number" min="0" step="1" value={seconds_of(after_ms)}
+                <input id={id("after")} class="mono num" type="number" min="0" step="1" value={seconds(after_ms)}
                     aria-label={format!("{}: answer after seconds", task.name)} {onchange} />
                 <span class="unit">{ "s" }</span>
             </span>
@@ -368,7 +360,7 @@ fn InvocationEditor(props: &InvocationEditorProps) -> Html {
                     { "Heartbeat every" }
                 </label>
                 <input class="mono num" type="number" min="1" step="1" disabled={!on}
-                    value={every.map(seconds_of).unwrap_or_default()}
+                    value={every.map(seconds).unwrap_or_default()}
                     aria-label={format!("{}: heartbeat every seconds", task.name)} onchange={on_every} />
                 <span class="unit">{ "s," }</span>
                 <input class="mono num" type="number" min="1" step="1" disabled={!on} placeholder="all"
@@ -376,7 +368,7 @@ fn InvocationEditor(props: &InvocationEditorProps) -> Html {
                     aria-label={format!("{}: number of heartbeats", task.name)} onchange={on_count} />
                 <span class="unit">{ "times" }</span>
                 if custom {
-                    <span class="hint">{ format!("custom: at {} s", beats.iter().map(|b| seconds_of(*b)).collect::<Vec<_>>().join(", ")) }</span>
+                    <span class="hint">{ format!("custom: at {} s", beats.iter().map(|b| seconds(*b)).collect::<Vec<_>>().join(", ")) }</span>
                 } else if on {
                     <span class="hint">{ format!("{} beat{}", beats.len(), if beats.len() == 1 { "" } else { "s" }) }</span>
                 }

@@ -109,7 +109,7 @@ pub fn Splitter(props: &SplitterProps) -> Html {
                 _ => return,
             };
             e.prevent_default();
-            let next = (*asked.borrow() + grow).clamp(min, max);
+            let next = (*asked.borrow() + grow).max(min).min(max);
             *asked.borrow_mut() = next;
             on_resize.emit(next);
         })
@@ -125,7 +125,7 @@ pub fn Splitter(props: &SplitterProps) -> Html {
             role="separator"
             aria-orientation={orientation}
             aria-label={props.label.clone()}
-            aria-valuenow={format!("{:.0}", props.percent)}
+            aria-valuenow={(props.percent.round() as i64).to_string()}
             aria-valuemin={props.min.to_string()}
             aria-valuemax={props.max.to_string()}
             tabindex="0"

@@ -702,21 +702,47 @@ fn java_number(n: &Number) -> String {
     if n.is_i64() || n.is_u64() {
         return n.to_string();
     }
-    let Some(x) = n.as_f64() else { return n.to_string() };
-    let a = x.abs();
-    if a == 0.0 || (1e-3..1e7).contains(&a) {
-        let s = format!("{x}");
-        if s.contains('.') {
-            s
-        } else {
-            s + ".0"
-        }
-    } else {
-        let s = format!("{x:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
-        format!("{mantissa}E{exp}")
+    // serde_json writes the shortest digits that read back as the same double, which are the
+    // digits Java prints; only the layout differs. Working from its text keeps std's own float
+    // printer (several kB) out of the web app.
+    let text = n.to_string();
+    let (negative, digits, point) = decimal_digits(&text);
+    let sign = if negative { "-" } else { "" };
+    if digits.is_empty() {
+        return format!("{sign}0.0");
     }
+    // Java writes 1e-3 <= |x| < 1e7 in plain notation, the rest as `d.dddE±n`.
+    if (-2..=7).contains(&point) {
+        let len = digits.len() as i32;
+        let body = if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point >= len {
+            format!("{digits}{}.0", "0".repeat((point - len) as usize))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        format!("{sign}{body}")
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { "0" } else { rest };
+        format!("{sign}{first}.{rest}E{}", point - 1)
+    }
+}
+
+/// A number's text (`-12.5`, `1e-7`, `2.5e21`) as its sign, its significant digits and the place
+/// of the decimal point: the value is `0.DIGITS × 10^point`. Zero has no digits.
+fn decimal_digits(text: &str) -> (bool, String, i32) {
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exponent: i32 = exponent.trim_start_matches('+').parse().unwrap_or(0);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = [whole, fraction].concat();
+    let significant = all.trim_start_matches('0');
+    let point = whole.len() as i32 - (all.len() - significant.len()) as i32 + exponent;
+    (negative, significant.trim_end_matches('0').to_string(), point)
 }
 
 /// Reorders an object's members as Java's `HashMap` iterates them: by bucket of the key's
@@ -865,6 +891,23 @@ mod tests {
             Ok(_) => panic!("{expr} should not parse"),
             Err(e) => assert_eq!(e.message, message, "{expr}"),
         }
+    }
+
+    #[test]
+    fn numbers_are_written_as_java_writes_doubles() {
+        let java = |x: f64| java_number(&Number::from_f64(x).expect("finite"));
+        assert_eq!(java(1.5), "1.5");
+        assert_eq!(java(100.0), "100.0");
+        assert_eq!(java(-0.0), "-0.0");
+        assert_eq!(java(0.001), "0.001");
+        assert_eq!(java(0.05), "0.05");
+        assert_eq!(java(1234567.5), "1234567.5");
+        assert_eq!(java(9999999.0), "9999999.0");
+        assert_eq!(java(10000000.0), "1.0E7");
+        assert_eq!(java(0.000999), "9.99E-4");
+        assert_eq!(java(-1e-7), "-1.0E-7");
+        assert_eq!(java(1.5e21), "1.5E21");
+        assert_eq!(java(1.7976931348623157e308), "1.7976931348623157E308");
     }
 
     #[test]

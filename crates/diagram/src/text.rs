@@ -83,18 +83,18 @@ pub(crate) fn esc(s: &str) -> String {
 }
 
 /// Format a coordinate compactly and deterministically: at most one decimal, no "-0".
+///
+/// In tenths with integers: formatting the `f64` itself would put std's float printer in the web
+/// app's download for this one job.
 pub(crate) fn num(v: f64) -> String {
     if !v.is_finite() {
         return "0".to_string();
     }
-    let r = (v * 10.0).round() / 10.0;
-    if r == 0.0 {
-        return "0".to_string();
-    }
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
+    let tenths = (v * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    match (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10) {
+        (whole, 0) => format!("{sign}{whole}"),
+        (whole, tenth) => format!("{sign}{whole}.{tenth}"),
     }
 }
 

@@ -82,7 +82,7 @@ fn leaf_size(s: &StateInfo) -> (f64, f64) {
         _ => {
             let name = bold_width(&s.name, 13.0);
             let sub = text_width(&s.subtitle, 11.0) + if s.waits_for_token { 22.0 } else { 0.0 };
-            ((name.max(sub) + 32.0).clamp(MIN_W, MAX_W), NODE_H)
+            ((name.max(sub) + 32.0).max(MIN_W).min(MAX_W), NODE_H)
         }
     }
 }
@@ -431,7 +431,7 @@ fn ports(segs: &[Seg], cx: &[f64], size: &[(f64, f64)], n: usize) -> (Vec<f64>, 
             let other = |k: usize| if outgoing { cx[segs[k].b] } else { cx[segs[k].a] };
             sort::positions_by(&mut mine, |p, q| other(p).total_cmp(&other(q)).then(p.cmp(&q)));
             let m = mine.len() as f64;
-            let step = ((size[v].0 - 32.0) / (m - 1.0)).clamp(0.0, 22.0);
+            let step = ((size[v].0 - 32.0) / (m - 1.0)).max(0.0).min(22.0);
             for (j, &k) in mine.iter().enumerate() {
                 let x = cx[v] + (j as f64 - (m - 1.0) / 2.0) * step;
                 if outgoing {

@@ -92,10 +92,10 @@ pub(crate) fn duration(ms: u64) -> String {
     const HOUR: u64 = 60 * MIN;
     const DAY: u64 = 24 * HOUR;
     if ms < MIN {
-        let s = ms as f64 / 1000.0;
-        let t = format!("{s:.3}");
-        let t = t.trim_end_matches('0').trim_end_matches('.');
-        return format!("{t} s");
+        let fraction = format!("{:03}", ms % 1000);
+        let fraction = fraction.trim_end_matches('0');
+        let point = if fraction.is_empty() { "" } else { "." };
+        return format!("{}{point}{fraction} s", ms / 1000);
     }
     let pair = |big: u64, bu: &str, small: u64, su: &str| {
         if small == 0 {
