@@ -236,3 +236,76 @@ fn a_window_draws_the_rows_in_reach_at_full_size() {
     assert!(top.contains(&size) && full.contains(&size), "{size}");
     assert_eq!(top.matches("class=\"life\"").count(), l.lifelines.len());
 }
+
+/// A Map whose 50 iterations all wait for a token at once and are answered last-first: the
+/// iterations are siblings inside the Map's frame, and no frame is turned inside out.
+#[test]
+fn concurrent_map_iterations_are_siblings() {
+    let mut h: Vec<Value> = Vec::new();
+    let mut push = |ty: &str, key: &str, d: Value| {
+        let id = h.len() as u64 + 1;
+        let ts = format!("2024-01-01T00:00:{:02}.000Z", h.len() / 100);
+        h.push(json!({"id": id, "previousEventId": id - 1, "type": ty, "timestamp": ts, key: d}));
+    };
+    let callback = json!({"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken"});
+    push("ExecutionStarted", "executionStartedEventDetails", json!({}));
+    push("MapStateEntered", "stateEnteredEventDetails", json!({"name": "Pick each"}));
+    push("MapStateStarted", "mapStateStartedEventDetails", json!({"length": 50}));
+    for i in 0..50 {
+        push(
+            "MapIterationStarted",
+            "mapIterationStartedEventDetails",
+            json!({"name": "Pick each", "index": i}),
+        );
+        push("TaskStateEntered", "stateEnteredEventDetails", json!({"name": "Pick"}));
+        push("TaskScheduled", "taskScheduledEventDetails", callback.clone());
+        push("TaskSubmitted", "taskSubmittedEventDetails", callback.clone());
+    }
+    for i in (0..50).rev() {
+        push("TaskSucceeded", "taskSucceededEventDetails", callback.clone());
+        push("TaskStateExited", "stateExitedEventDetails", json!({"name": "Pick"}));
+        push(
+            "MapIterationSucceeded",
+            "mapIterationSucceededEventDetails",
+            json!({"name": "Pick each", "index": i}),
+        );
+    }
+    push("MapStateSucceeded", "mapStateSucceededEventDetails", json!({}));
+    push("ExecutionSucceeded", "executionSucceededEventDetails", json!({}));
+
+    let l = layout_sequence(&h, &[], &[]);
+    let iterations: Vec<_> = l.frames.iter().filter(|f| f.label.starts_with("iteration")).collect();
+    assert_eq!(iterations.len(), 50);
+    let map = l.frames.iter().find(|f| f.label.starts_with("map")).expect("the Map's frame");
+    for f in &iterations {
+        assert_eq!(f.depth, map.depth + 1, "{}", f.label);
+        assert!(f.x1 > map.x1 && f.x2 < map.x2, "{} is inside the Map's frame", f.label);
+    }
+    for f in &l.frames {
+        assert!(f.x2 - f.x1 > 100.0 && f.y2 > f.y1, "{} is drawn at {:?}", f.label, (f.x1, f.x2, f.y1, f.y2));
+    }
+    assert!(!sequence_svg(&l).contains("width=\"-"), "no negative widths in the SVG");
+}
+
+/// However deep frames nest, each keeps a positive width.
+#[test]
+fn deeply_nested_frames_keep_their_width() {
+    let mut h: Vec<Value> = Vec::new();
+    let mut push = |ty: &str, key: &str, d: Value| {
+        let id = h.len() as u64 + 1;
+        h.push(json!({"id": id, "previousEventId": id - 1, "type": ty, "timestamp": "2024-01-01T00:00:00Z", key: d}));
+    };
+    push("ExecutionStarted", "executionStartedEventDetails", json!({}));
+    for level in 0..40 {
+        let name = format!("Level {level}");
+        push("ParallelStateEntered", "stateEnteredEventDetails", json!({"name": name}));
+        push("ParallelStateStarted", "parallelStateStartedEventDetails", json!({}));
+    }
+    push("PassStateEntered", "stateEnteredEventDetails", json!({"name": "Deepest"}));
+    let l = layout_sequence(&h, &[], &[]);
+    assert_eq!(l.frames.len(), 40);
+    assert!(l.frames.iter().any(|f| f.depth == 39));
+    for f in &l.frames {
+        assert!(f.x2 - f.x1 > 100.0, "{} is drawn from x={} to x={}", f.label, f.x1, f.x2);
+    }
+}

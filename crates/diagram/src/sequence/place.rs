@@ -21,6 +21,8 @@ const BREAK_H: f64 = 36.0;
 /// Idle time after which the axis breaks instead of pretending rows are evenly spaced in time.
 const BREAK_MS: i64 = 60_000;
 const ACT_W: f64 = 10.0;
+/// Each level of frame nesting insets a frame by 8 px on both sides, down to this depth.
+const MAX_INSET_DEPTH: usize = 6;
 
 pub(crate) fn label_w(s: &str) -> f64 {
     text_width(s, LABEL_FONT) + 14.0
@@ -65,8 +67,11 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
         x += gaps.get(i).copied().unwrap_or(0.0);
     }
 
-    // Frame depth: how many frames are already open when it starts.
+    // Frame depth: how many other frames enclose it (start no later, end no earlier). The
+    // iterations of one Map are siblings, whatever the order they end in: they share a depth
+    // rather than stepping inward once per sibling.
     let frames = &sc.frames;
+    let last_row = sc.rows.len().saturating_sub(1);
     let depth: Vec<usize> = frames
         .iter()
         .enumerate()
@@ -75,9 +80,11 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
                 .iter()
                 .enumerate()
                 .filter(|(j, g)| {
+                    let siblings = f.map.is_some() && g.map == f.map;
                     *j != i
+                        && !siblings
                         && (g.start < f.start || (g.start == f.start && *j < i))
-                        && g.end.unwrap_or(usize::MAX) >= f.start
+                        && g.end.unwrap_or(last_row) >= f.end.unwrap_or(last_row)
                 })
                 .count()
         })
@@ -258,7 +265,8 @@ pub(crate) fn place(sc: &Script) -> SequenceLayout {
         let inner_right = (f.start..=end.min(sc.rows.len().saturating_sub(1)))
             .filter_map(|r| row_right.get(r))
             .fold(xs.first().copied().unwrap_or(0.0) + 150.0, |a, &b| a.max(b));
-        let d = depth[i] as f64;
+        // Deeper frames share the innermost inset, so that no nest turns a frame inside out.
+        let d = depth[i].min(MAX_INSET_DEPTH) as f64;
         let x2 = inner_right + 40.0 - d * 8.0;
         right_edge = right_edge.max(x2 + 8.0);
         out.frames.push(Frame {

@@ -59,6 +59,9 @@ pub(crate) struct Span {
     pub label: String,
     pub start: usize,
     pub end: Option<usize>,
+    /// For a Map iteration: the Map's frame (the innermost Map open when the iteration started).
+    /// Iterations of one Map are siblings, never drawn one inside another.
+    pub map: Option<usize>,
 }
 
 /// One history event, read defensively.
@@ -471,6 +474,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                                 label: format!("retry {} · {}", attempt - 1, clip_chars(&task.state, 30)),
                                 start: b.rows.len(),
                                 end: None,
+                                map: None,
                             });
                             retry_frame[k] = Some(b.frames.len() - 1);
                         }
@@ -620,7 +624,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         if let Some(n) = e.d.get("length").and_then(Value::as_u64) {
                             label.push_str(&format!(" ({n} item{})", if n == 1 { "" } else { "s" }));
                         }
-                        b.frames.push(Span { kind, label, start: b.rows.len(), end: None });
+                        b.frames.push(Span { kind, label, start: b.rows.len(), end: None, map: None });
                     }
                     "ParallelStateSucceeded"
                     | "ParallelStateFailed"
@@ -650,11 +654,13 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                     "MapIterationStarted" => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
                         let label = format!("iteration {idx}");
+                        let map = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == FrameKind::Map);
                         b.frames.push(Span {
                             kind: FrameKind::Iteration,
                             label,
                             start: b.rows.len(),
                             end: None,
+                            map,
                         });
                     }
                     "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
