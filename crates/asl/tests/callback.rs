@@ -118,6 +118,26 @@ fn a_heartbeat_on_an_open_task_is_accepted_and_writes_no_event() {
 }
 
 #[test]
+fn heartbeats_at_one_instant_leave_one_heartbeat_deadline() {
+    let (mut exec, token) = started(callback_task(r#", "HeartbeatSeconds": 60, "TimeoutSeconds": 600"#));
+    let heartbeat_deadlines = |exec: &Execution| {
+        exec.deadlines().iter().filter(|d| d.what.contains("heartbeat")).map(|d| d.at).collect::<Vec<_>>()
+    };
+    for _ in 0..3 {
+        exec.send_task_heartbeat(&token).unwrap();
+    }
+    assert_eq!(heartbeat_deadlines(&exec), [60 * SEC]);
+    exec.advance_to(30 * SEC);
+    exec.send_task_heartbeat(&token).unwrap();
+    exec.send_task_heartbeat(&token).unwrap();
+    assert_eq!(heartbeat_deadlines(&exec), [90 * SEC]);
+    exec.advance_to(89 * SEC);
+    assert_eq!(exec.status(), Status::Running);
+    exec.advance_to(90 * SEC);
+    assert_eq!(exec.status(), Status::Failed, "the heartbeat deadline still fires");
+}
+
+#[test]
 fn output_that_is_not_json_is_invalid_output_and_the_task_stays_open() {
     let (mut exec, token) = started(callback_task(""));
     assert_eq!(error_of(exec.send_task_success(&token, "{not json")).0, "InvalidOutput");

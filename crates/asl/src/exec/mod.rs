@@ -552,7 +552,8 @@ impl Execution {
         let next = match &mut self.threads[tid].step {
             Step::Task(_, wait) => {
                 match (wait.heartbeat_seconds, wait.started || wait.flavour != Flavour::Activity) {
-                    (Some(s), true) => {
+                    // A second heartbeat at the same instant moves nothing: its timer is set.
+                    (Some(s), true) if wait.heartbeat_at != Some(after(now, s)) => {
                         wait.heartbeat_at = Some(after(now, s));
                         wait.heartbeat_at
                     }
