@@ -172,6 +172,9 @@ pub struct Run {
     pub revision: u64,
     /// The outcome the scenario promised (`SUCCEEDED`, `FAILED` + error), to say whether it came.
     pub promise: Option<(String, Option<String>)>,
+    /// The participants' scenario text the execution started with: a verdict on a promise belongs
+    /// to that scenario only, not to one loaded since.
+    pub scenario_text: Rc<str>,
 }
 
 impl PartialEq for Run {
@@ -275,6 +278,7 @@ impl Run {
             busy: false,
             revision: 0,
             promise,
+            scenario_text: scenario_text.into(),
         };
         run.refresh(Closing::Clock);
         Ok(run)
@@ -1056,6 +1060,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The "duplicate" scenario's second click comes a second after the execution has ended: the
+    /// clock still offers it, and AWS's answer is TaskTimedOut.
+    #[test]
+    fn a_scripted_call_after_the_end_still_happens() {
+        let state = approval().reduce(Action::PlayScenario("duplicate".into())).reduce(Action::Start);
+        let state = advance_until_done(state);
+        assert_eq!(run(&state).aws_status(), "SUCCEEDED");
+        assert_eq!(*run(&state).upcoming, [(31_000, "scenario calls SendTaskSuccess".to_string())]);
+        let state = state.reduce(Action::AdvanceToNextDeadline);
+        let late = run(&state).with_world(|w| w.calls().last().cloned()).expect("the late call");
+        assert_eq!((late.at_ms, late.action, late.ok), (31_000, "SendTaskSuccess", false));
+        assert_eq!(late.error.as_deref(), Some("TaskTimedOut"));
+        assert!(run(&state).upcoming.is_empty() && !run(&state).has_deadline());
     }
 
     #[test]

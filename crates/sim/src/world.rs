@@ -148,18 +148,16 @@ impl World {
     pub fn upcoming(&self) -> Vec<Upcoming> {
         let mut out: Vec<Upcoming> =
             self.exec.deadlines().into_iter().map(|d| Upcoming { at_ms: d.at, what: d.what }).collect();
-        if self.exec.status() == Status::Running {
-            for (&(at, _), planned) in &self.planned {
-                let what = match planned {
-                    Planned::Resolve(..) => "an integration answers".to_string(),
-                    Planned::Poll(_) => "an activity worker polls".to_string(),
-                    Planned::Call { action, by, .. } => match by {
-                        Some(by) => format!("{by} calls {}", action.name()),
-                        None => format!("scenario calls {}", action.name()),
-                    },
-                };
-                out.push(Upcoming { at_ms: at, what });
-            }
+        for (&(at, _), planned) in &self.planned {
+            let what = match planned {
+                Planned::Resolve(..) => "an integration answers".to_string(),
+                Planned::Poll(_) => "an activity worker polls".to_string(),
+                Planned::Call { action, by, .. } => match by {
+                    Some(by) => format!("{by} calls {}", action.name()),
+                    None => format!("scenario calls {}", action.name()),
+                },
+            };
+            out.push(Upcoming { at_ms: at, what });
         }
         asl::sort::by_key(&mut out, |u| u.at_ms);
         out
@@ -229,14 +227,8 @@ impl World {
             while self.exec.is_busy() {
                 self.resume();
             }
-            if self.exec.status() != Status::Running || !self.advance_to_next_deadline() {
+            if !self.advance_to_next_deadline() {
                 break;
-            }
-        }
-        while let Some(((at, _), planned)) = self.planned.pop_first() {
-            if let Planned::Call { .. } = planned {
-                self.exec.advance_to(at);
-                self.carry_out(planned);
             }
         }
     }
@@ -245,8 +237,7 @@ impl World {
 
     fn next_at(&self) -> Option<Millis> {
         let engine = self.exec.next_timer_at();
-        let world =
-            self.planned.keys().next().map(|&(at, _)| at).filter(|_| self.exec.status() == Status::Running);
+        let world = self.planned.keys().next().map(|&(at, _)| at);
         match (engine, world) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -254,7 +245,7 @@ impl World {
     }
 
     fn advance_to(&mut self, to: Millis) {
-        while self.exec.status() == Status::Running {
+        loop {
             match self.next_at() {
                 Some(at) if at <= to => {
                     self.exec.advance_to(at);
@@ -279,9 +270,14 @@ impl World {
             for effect in &effects {
                 self.on_effect(effect);
             }
+            if self.exec.status() != Status::Running {
+                // Integrations and workers have nobody left to answer. Scripted API calls still
+                // happen, so late and duplicate callbacks get AWS's answer (TaskTimedOut).
+                self.planned.retain(|_, planned| matches!(planned, Planned::Call { .. }));
+            }
             let now = self.exec.now();
             let due = match self.planned.keys().next() {
-                Some(&key) if key.0 <= now && self.exec.status() == Status::Running => key,
+                Some(&key) if key.0 <= now => key,
                 _ if effects.is_empty() => return,
                 _ => continue,
             };
