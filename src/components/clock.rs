@@ -45,12 +45,16 @@ fn use_real_time(speed: Option<u32>, on_action: Callback<Action>) {
     });
 }
 
-/// The milliseconds an "advance by" amount stands for.
+/// The longest "advance by": a year, the longest a Standard execution may run on AWS. Anything
+/// longer moves the clock past every deadline an execution can have.
+const MAX_ADVANCE_MS: u64 = 365 * 86_400_000;
+
+/// The milliseconds an "advance by" amount stands for (at most a year).
 pub fn amount_ms(amount: &str, unit: &str) -> Option<u64> {
     let n: f64 = amount.trim().parse().ok()?;
     let per = UNITS.iter().find(|(u, _)| *u == unit)?.1;
     let ms = n * per as f64;
-    (n > 0.0 && ms.is_finite() && ms < 1e15).then(|| ms.round() as u64)
+    (n > 0.0 && ms <= MAX_ADVANCE_MS as f64).then(|| ms.round() as u64)
 }
 
 #[component]
@@ -130,7 +134,8 @@ pub fn ClockPanel(props: &ClockPanelProps) -> Html {
                                 <option value={*u} selected={*u == unit.as_str()}>{ *u }</option>
                             }
                         </select>
-                        <button type="submit" class="btn btn-small" disabled={!live || amount_value.is_none()}>{ "Advance by" }</button>
+                        <button type="submit" class="btn btn-small" disabled={!live || amount_value.is_none()}
+                            title="By a positive amount, up to a year">{ "Advance by" }</button>
                     </form>
                     <div class="btn-group real-time" role="group" aria-label="Real time">
                         <button type="button" class={classes!("btn", "btn-small", speed.is_none().then_some("btn-on"))}
@@ -171,5 +176,9 @@ mod tests {
         assert_eq!(amount_ms("0", "s"), None);
         assert_eq!(amount_ms("x", "s"), None);
         assert_eq!(amount_ms("1", "weeks"), None);
+        assert_eq!(amount_ms("365", "d"), Some(MAX_ADVANCE_MS));
+        assert_eq!(amount_ms("366", "d"), None);
+        assert_eq!(amount_ms("99999999999", "s"), None);
+        assert_eq!(amount_ms("NaN", "s"), None);
     }
 }

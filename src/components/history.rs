@@ -105,19 +105,21 @@ fn tone(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// The event's time as it reads in the table: AWS timestamps are wall-clock dates; our virtual
-/// clock starts at the epoch, so the time of day is the time since the start.
-pub fn time_of(event: &Value) -> String {
-    match event.get("timestamp") {
-        Some(Value::String(s)) => {
-            // `1970-01-01T01:00:00.000Z` -> `01:00:00.000`
-            s.split_once('T').map_or(s.as_str(), |(_, t)| t).trim_end_matches('Z').to_string()
-        }
-        Some(Value::Number(n)) => {
-            let ms = n.as_f64().map_or(0, |secs| (secs * 1000.0).round() as u64);
-            crate::format::clock(ms)
-        }
-        _ => String::new(),
+/// The event's time as it reads in the table: the time since the execution started (the first
+/// event), on the virtual clock's dial (`49:00:00.000` two days and an hour in). AWS timestamps
+/// are dates, and a day-long Wait would otherwise read as no time at all.
+pub fn time_of(event: &Value, start_ms: i64) -> String {
+    epoch_ms_of(event)
+        .map_or(String::new(), |ms| crate::format::clock(ms.saturating_sub(start_ms).max(0) as u64))
+}
+
+/// An event's timestamp in milliseconds since the Unix epoch: AWS's RFC 3339 text, or the
+/// seconds some tools write as a number.
+pub fn epoch_ms_of(event: &Value) -> Option<i64> {
+    match event.get("timestamp")? {
+        Value::String(s) => asl::choice::parse_timestamp(s).map(|t| t.to_epoch_millis()),
+        Value::Number(n) => n.as_f64().map(|secs| (secs * 1000.0).round() as i64),
+        _ => None,
     }
 }
 
@@ -266,6 +268,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
     };
 
     let rows: Vec<Html> = events.with(|all| {
+        let start_ms = all.first().and_then(epoch_ms_of).unwrap_or(0);
         shown[drawn.first..drawn.end].iter().map(|&i| {
         let event = &all[i];
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("?").to_string();
@@ -303,7 +306,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                             { kind.clone() }
                         </button>
                     </td>
-                    <td class="col-time mono">{ time_of(event) }</td>
+                    <td class="col-time mono">{ time_of(event, start_ms) }</td>
                     <td class="col-details">{ summary(event) }</td>
                 </tr>
                 if open {
@@ -396,9 +399,15 @@ mod tests {
     }
 
     #[test]
-    fn times_read_from_the_virtual_start() {
-        assert_eq!(time_of(&json!({"timestamp": "1970-01-01T01:00:00.000Z"})), "01:00:00.000");
-        assert_eq!(time_of(&json!({"timestamp": 3600.5})), "01:00:00.500");
+    fn times_read_from_the_start_of_the_execution() {
+        let start = epoch_ms_of(&json!({"timestamp": "2026-01-01T00:00:00.000Z"})).unwrap();
+        let at = |timestamp: &str| time_of(&json!({ "timestamp": timestamp }), start);
+        assert_eq!(at("2026-01-01T00:00:00.000Z"), "00:00:00.000");
+        assert_eq!(at("2026-01-01T01:00:00.250Z"), "01:00:00.250");
+        assert_eq!(at("2026-01-03T00:00:00.000Z"), "48:00:00.000");
+        assert_eq!(at("2027-01-01T00:00:00.000Z"), "8760:00:00.000");
+        assert_eq!(time_of(&json!({"timestamp": 3600.5}), 0), "01:00:00.500");
+        assert_eq!(time_of(&json!({}), start), "");
     }
 
     #[test]

@@ -36,7 +36,9 @@ pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
     let set = props.tasks.iter().filter(|t| !participants::responses(scenario, &t.name).is_empty()).count();
     let calls = participants::call_lines(scenario);
     let promise = participants::promise(scenario);
-    let kept = props.run.as_ref().and_then(|r| r.kept_promise());
+    // A verdict only for the scenario that ran, not for one loaded after it.
+    let kept =
+        props.run.as_ref().filter(|r| *r.scenario_text == *props.scenario).and_then(|r| r.kept_promise());
     let reset = {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(Action::EditScenario(EMPTY_SCENARIO.into())))
