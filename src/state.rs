@@ -125,6 +125,8 @@ pub struct TokenCard {
     pub token: String,
     pub state: String,
     pub attempt: u32,
+    /// The Map iteration the task runs in (`$$.Map.Item.Index`), to tell its tokens apart.
+    pub map_index: Option<usize>,
     /// Who holds the token: the participant the task was sent to.
     pub holder: String,
     pub opened_at_ms: u64,
@@ -332,6 +334,7 @@ impl Run {
                     token: task.token.to_string(),
                     state: task.state.to_string(),
                     attempt: task.retry_count + 1,
+                    map_index: task.map_index,
                     holder: participant.name,
                     opened_at_ms: task.opened_at,
                     heartbeat_due_ms: task.heartbeat_due,
@@ -594,8 +597,9 @@ impl AppState {
         self.scenario = text.into();
     }
 
-    /// What "Task output" suggests for a token of `state`: the output a scenario of the example (or
-    /// the participants' settings) answers it with, else an empty object.
+    /// What "Task output" suggests for a token of `state`: the output the participants' settings or
+    /// a scenario of the example answer it with, else an empty object. The example's scenarios speak
+    /// only for its own Task states: a state the user added gets no borrowed answer.
     pub fn suggested_output(&self, state: &str) -> String {
         let from = |scenario: &serde_json::Value, any_state: bool| {
             let responders = scenario.get("responders")?.as_object()?;
@@ -613,6 +617,7 @@ impl AppState {
         let example_scenarios: Vec<serde_json::Value> = self
             .example
             .and_then(examples::by_id)
+            .filter(|e| tasks_of_text(e.definition).iter().any(|t| t.name == state))
             .map_or(&[][..], |e| e.scenarios)
             .iter()
             .filter_map(|(_, text)| serde_json::from_str(text).ok())
@@ -1144,6 +1149,8 @@ mod tests {
         assert!(sqs.suggested_output("QueueJob").contains("s3://photos/cat-small.jpg"));
         let plain = AppState::new("{}", "{}", None);
         assert_eq!(plain.suggested_output("X"), "{}");
+        // A Task the user added to the example borrows no answer from it.
+        assert_eq!(state.suggested_output("MyOwnTask"), "{}");
     }
 
     #[test]
