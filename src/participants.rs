@@ -310,6 +310,20 @@ pub fn call_lines(scenario: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The Task states a scenario speaks for (its responders and its calls' targets) that `tasks`
+/// does not have: a scenario written for another definition.
+pub fn missing_states(scenario: &Value, tasks: &[TaskInfo]) -> Vec<String> {
+    let responders = scenario.get("responders").and_then(Value::as_object).into_iter().flat_map(|r| r.keys());
+    let calls = scenario.get("calls").and_then(Value::as_array).into_iter().flatten();
+    let mut missing: Vec<String> = Vec::new();
+    for state in responders.map(String::as_str).chain(calls.filter_map(|c| c.get("state")?.as_str())) {
+        if !tasks.iter().any(|t| t.name == state) && !missing.iter().any(|m| m == state) {
+            missing.push(state.to_string());
+        }
+    }
+    missing
+}
+
 /// The outcome a scenario promises, as the panel says it: `Succeeded`, `Failed · ApprovalTimedOut`.
 pub fn promise(scenario: &Value) -> Option<(String, Option<String>)> {
     let expect = scenario.get("expect")?;
@@ -421,5 +435,16 @@ mod tests {
             call_lines(&scenario),
             ["at 30 s: SendTaskSuccess → Ask", "at 1.5 s: StopExecution → the execution"]
         );
+    }
+
+    #[test]
+    fn a_scenario_for_other_states_is_noticed() {
+        let tasks = tasks_of(&serde_json::json!({"States": {"Ask": {"Type": "Task", "Resource": "r"}}}));
+        let scenario = serde_json::json!({
+            "responders": {"Ask": [], "Gone": []},
+            "calls": [{"at": 1, "action": "SendTaskSuccess", "state": "Gone"}, {"at": 2, "action": "StopExecution"}],
+        });
+        assert_eq!(missing_states(&scenario, &tasks), ["Gone"]);
+        assert!(missing_states(&serde_json::json!({"responders": {"Ask": []}}), &tasks).is_empty());
     }
 }

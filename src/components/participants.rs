@@ -44,17 +44,25 @@ pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| on_action.emit(Action::EditScenario(EMPTY_SCENARIO.into())))
     };
     let play = props.example.filter(|e| !e.scenarios.is_empty()).map(|example| {
+        // A scenario for Task states the edited definition no longer has would answer nobody.
+        let scenarios = example.scenarios.iter().map(|(name, text)| {
+            let missing = serde_json::from_str(text).map_or(Vec::new(), |s| participants::missing_states(&s, &props.tasks));
+            let title = match missing.as_slice() {
+                [] => format!("Load the scenario “{name}” of “{}” into the participants", example.title),
+                states => format!("“{name}” is for Task states this definition does not have: {}", states.join(", ")),
+            };
+            (*name, title, missing.is_empty())
+        });
         html! {
             <div class="play-row" role="group" aria-label="Example scenarios">
                 <span class="play-label">{ "Play scenario:" }</span>
-                for (name, _) in example.scenarios.iter() {
+                for (name, title, playable) in scenarios {
                     <button type="button"
-                        class={classes!("btn", "btn-small", (props.played.as_deref() == Some(*name)).then_some("btn-on"))}
-                        aria-label={format!("Play scenario: {name}")}
-                        title={format!("Load the scenario “{name}” of “{}” into the participants", example.title)}
+                        class={classes!("btn", "btn-small", (props.played.as_deref() == Some(name)).then_some("btn-on"))}
+                        aria-label={format!("Play scenario: {name}")} {title} disabled={!playable}
                         onclick={let on_action = props.on_action.clone(); let name = name.to_string();
                             move |_: MouseEvent| on_action.emit(Action::PlayScenario(name.clone()))}>
-                        { *name }
+                        { name }
                     </button>
                 }
             </div>
