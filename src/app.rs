@@ -2,11 +2,13 @@
 //! a dock (token inbox, virtual clock, event history).
 
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::about::AboutDialog;
 use crate::components::clock::ClockPanel;
+use crate::components::confirm::ConfirmDialog;
 use crate::components::details::StateDetails;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
@@ -19,7 +21,7 @@ use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::StatusBar;
 use crate::examples;
 use crate::format::css_number;
-use crate::state::{Action, AppState, Notice, NoticeKind};
+use crate::state::{Action, AppState, Notice, NoticeKind, EMPTY_SCENARIO};
 use crate::storage::{self, Restored, SaveStatus, Workspace};
 
 /// The first state, from what storage held when the page loaded.
@@ -27,7 +29,9 @@ fn initial_state(restored: &Restored) -> AppState {
     let example = examples::default_example();
     match restored {
         Restored::Nothing => AppState::with_example(example),
-        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None).with_scenario(&w.scenario),
+        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None)
+            .with_scenario(&w.scenario)
+            .remembering_example(w.example.as_deref()),
         Restored::Unreadable { reason, kept_under } => {
             let kept = match kept_under {
                 Some(key) => format!("It was set aside in localStorage under “{key}”."),
@@ -145,9 +149,13 @@ pub fn App() -> Html {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
         scenario: state.scenario.to_string(),
+        example: state.example.map(str::to_string),
     });
     let about_open = use_state_eq(|| false);
     let about_button = use_node_ref();
+    // The example waiting for the user's yes before it replaces edited work.
+    let pending_example = use_state_eq(|| None::<examples::Entry>);
+    let examples_menu = use_node_ref();
     let widths = use_state_eq(|| PaneWidths { left: 30.0, right: 33.0, dock: 40.0 });
     let workspace = use_node_ref();
     let frame = use_node_ref();
@@ -194,24 +202,121 @@ pub fn App() -> Html {
             }
         });
     }
+    // The tab list is drawn inside the panel it switches, so a switch replaces the focused tab: the
+    // tab selected takes the focus once it is drawn.
+    let focus_dock_tab = use_mut_ref(|| false);
+    {
+        let focus_dock_tab = focus_dock_tab.clone();
+        use_effect_with(*dock_tab, move |tab| {
+            if std::mem::take(&mut *focus_dock_tab.borrow_mut()) {
+                focus_by_id(tab.id());
+            }
+        });
+    }
+    let select_dock_tab = {
+        let dock_tab = dock_tab.clone();
+        Callback::from(move |tab: DockTab| {
+            if *dock_tab != tab {
+                *focus_dock_tab.borrow_mut() = true;
+                dock_tab.set(tab);
+            }
+        })
+    };
+    // The menu shows the example the work came from.
+    {
+        let examples_menu = examples_menu.clone();
+        use_effect_with(state.example, move |example| {
+            if let Some(select) = examples_menu.cast::<HtmlSelectElement>() {
+                select.set_value(example.unwrap_or_default());
+            }
+        });
+    }
+    // Only the default example is built in: the work's example is fetched if it is not at hand
+    // (saved work from another example, after a reload), and the views that show it then redraw.
+    {
+        let on_action = on_action.clone();
+        use_effect_with(state.example, move |slug| {
+            if let Some(slug) = slug.filter(|slug| examples::by_id(slug).is_none()) {
+                examples::load(
+                    slug,
+                    Callback::from(move |loaded: Result<_, String>| {
+                        on_action
+                            .emit(loaded.map_or_else(Action::ExampleUnavailable, |_| Action::ExampleArrived))
+                    }),
+                );
+            }
+        });
+    }
+    let example = state.example.and_then(examples::by_id);
+    // Work that came from no example is the user's own.
+    let edited = example.is_none_or(|e| {
+        *state.definition != *e.definition || *state.input != *e.input || *state.scenario != *EMPTY_SCENARIO
+    });
     let emit = |action: Action| {
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
     };
     let on_definition = on_action.reform(Action::EditDefinition);
     let on_input = on_action.reform(Action::EditInput);
-    let on_example = {
+    // Loads an example, fetching it first if it is not built in.
+    let load_example = {
         let on_action = on_action.clone();
+        Callback::from(move |chosen: examples::Entry| {
+            let on_action = on_action.clone();
+            examples::load(
+                chosen.slug,
+                Callback::from(move |loaded: Result<&'static examples::Example, String>| {
+                    on_action.emit(match loaded {
+                        Ok(example) => Action::LoadExample(example.slug.to_string()),
+                        Err(why) => Action::ExampleUnavailable(why),
+                    })
+                }),
+            );
+        })
+    };
+    let on_example = {
+        let (load_example, pending_example, current) =
+            (load_example.clone(), pending_example.clone(), state.example);
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            let id = select.value();
-            // Back to the placeholder, so that choosing the same example again works.
-            select.set_value("");
-            if !id.is_empty() {
-                on_action.emit(Action::LoadExample(id));
+            let chosen = examples::MENU.iter().find(|entry| entry.slug == select.value()).copied();
+            // The menu goes on showing the work's example until another one is loaded.
+            select.set_value(current.unwrap_or_default());
+            match chosen {
+                // Another example over edited work asks first ("Reset to example" is the way back
+                // to the same one).
+                Some(chosen) if edited && current != Some(chosen.slug) => pending_example.set(Some(chosen)),
+                Some(chosen) => load_example.emit(chosen),
+                None => {}
             }
         })
     };
+    let reset_to_example = {
+        let (pending_example, current) = (pending_example.clone(), state.example);
+        Callback::from(move |_: MouseEvent| {
+            if edited {
+                pending_example.set(examples::MENU.iter().find(|entry| Some(entry.slug) == current).copied());
+            }
+        })
+    };
+    let confirm_example = pending_example.map(|chosen| {
+        let cancel = {
+            let pending_example = pending_example.clone();
+            Callback::from(move |()| pending_example.set(None))
+        };
+        let replace = {
+            let (load_example, cancel) = (load_example.clone(), cancel.clone());
+            Callback::from(move |()| {
+                cancel.emit(());
+                load_example.emit(chosen);
+            })
+        };
+        html! {
+            <ConfirmDialog question={format!("Replace your edits with the example “{}”?", chosen.title)}
+                detail="Your changes to the definition, input and participants will be lost."
+                confirm="Replace" on_confirm={replace} on_cancel={cancel} />
+        }
+    });
     let resize_left = {
         let widths = widths.clone();
         Callback::from(move |p: f64| widths.set(widths.with_left(p)))
@@ -244,12 +349,11 @@ pub fn App() -> Html {
             html! { <span class="save-note save-failed" title={why.clone()}>{ "Not saved" }</span> }
         }
     };
-    let about_example = state.example.and_then(examples::by_id);
     let open_about = {
         let about_open = about_open.clone();
         Callback::from(move |_: MouseEvent| about_open.set(true))
     };
-    let about = match about_example.filter(|_| *about_open) {
+    let about = match example.filter(|_| *about_open) {
         Some(example) => {
             let (about_open, about_button) = (about_open.clone(), about_button.clone());
             // Closing gives the focus back to the button that opened the dialog.
@@ -300,31 +404,57 @@ pub fn App() -> Html {
             suggestions
         })
     };
-    let open_tokens = run.as_ref().map_or(0, |r| r.tokens.iter().filter(|t| t.closed.is_none()).count());
     let simulated = state
         .tasks
         .iter()
         .filter(|t| state.scenario_json.get("responders").and_then(|r| r.get(&t.name)).is_some())
         .count();
+    // The WAI-ARIA tabs pattern: one tab in the Tab order, arrow keys (and Home, End) select.
     let tab = |which: DockTab, text: &str, count: String| {
         let selected = *dock_tab == which;
-        let dock_tab = dock_tab.clone();
+        let select_dock_tab = select_dock_tab.clone();
         html! {
-            <button type="button" role="tab" class={classes!("panel-tab", selected.then_some("active"))}
-                aria-selected={selected.to_string()} tabindex={if selected { "0" } else { "-1" }}
-                onclick={move |_: MouseEvent| dock_tab.set(which)}>
+            <button type="button" role="tab" id={which.id()} class={classes!("panel-tab", selected.then_some("active"))}
+                aria-selected={selected.to_string()} aria-controls={selected.then_some(DOCK_PANEL)}
+                tabindex={if selected { "0" } else { "-1" }}
+                onclick={move |_: MouseEvent| select_dock_tab.emit(which)}>
                 { text.to_string() }
                 if !count.is_empty() { <span class="tab-count">{ count }</span> }
             </button>
         }
     };
+    let on_tab_key = {
+        let (select_dock_tab, at) =
+            (select_dock_tab.clone(), DockTab::ALL.iter().position(|t| *t == *dock_tab));
+        Callback::from(move |e: KeyboardEvent| {
+            let (at, n) = (at.unwrap_or(0), DockTab::ALL.len());
+            let to = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % n,
+                "ArrowLeft" => (at + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            select_dock_tab.emit(DockTab::ALL[to]);
+        })
+    };
     let tabs = html! {
-        <div class="panel-tabs" role="tablist" aria-label="Token inbox or participants">
+        <div class="panel-tabs" role="tablist" aria-label="Token inbox or participants" onkeydown={on_tab_key}>
             { tab(DockTab::Inbox, "Token inbox", String::new()) }
             { tab(DockTab::Participants, "Participants", if simulated > 0 { format!("{simulated} simulated") } else { String::new() }) }
         </div>
     };
-    let _ = open_tokens;
+    // Escape closes the state details from anywhere in the workspace: a click on a state leaves the
+    // focus in the definition, where the click selected the state.
+    let on_workspace_key = {
+        let (on_action, details_open) = (on_action.clone(), state.details.is_some());
+        Callback::from(move |e: KeyboardEvent| {
+            if details_open && e.key() == "Escape" {
+                on_action.emit(Action::ShowState(None));
+            }
+        })
+    };
     let frame_style = format!("--dock: {}%;", css_number(widths.dock));
 
     html! {
@@ -337,16 +467,27 @@ pub fn App() -> Html {
                 </div>
                 <div class="toolbar">
                     <label class="visually-hidden" for="examples">{ "Examples" }</label>
-                    <select id="examples" class="select" onchange={on_example}>
-                        <option value="" selected=true>{ "Examples…" }</option>
-                        for example in examples::all() {
-                            <option value={example.slug} title={examples::summary(example)}>{ example.title }</option>
+                    <select id="examples" class="select" ref={examples_menu} onchange={on_example}>
+                        <option value="">{ "Examples…" }</option>
+                        for entry in examples::MENU.iter() {
+                            <option value={entry.slug}>{ entry.title }</option>
                         }
                     </select>
-                    if let Some(example) = about_example {
+                    if let Some(example) = example {
                         <button type="button" class="btn btn-quiet" ref={about_button.clone()} onclick={open_about}
                             title={format!("What “{}” shows, and what to try", example.title)}>
                             { "About this example" }
+                        </button>
+                        // Disabled by aria-disabled, not `disabled`, so that it keeps the focus the
+                        // dialog gives back once the example is restored.
+                        <button type="button" class="btn btn-quiet" aria-disabled={(!edited).to_string()}
+                            onclick={reset_to_example}
+                            title={if edited {
+                                "Put back the example's definition, input and participants"
+                            } else {
+                                "Nothing to reset: this is the example as it comes"
+                            }}>
+                            { "Reset to example" }
                         </button>
                     }
                     <button
@@ -369,9 +510,10 @@ pub fn App() -> Html {
             </header>
 
             { about }
+            { confirm_example.unwrap_or_default() }
             <NoticeToast notice={state.notice.clone()} on_action={on_action.clone()} />
 
-            <main class="workspace" ref={workspace.clone()} {style}>
+            <main class="workspace" ref={workspace.clone()} {style} onkeydown={on_workspace_key}>
                 <section class="pane editor-pane" aria-label="Definition">
                     <header class="pane-head">
                         <h2><label for="definition">{ "Definition" }</label></h2>
@@ -440,14 +582,16 @@ pub fn App() -> Html {
                 on_resize={resize_dock}
             />
             <div class="dock">
-                if *dock_tab == DockTab::Inbox {
-                    <TokenInbox run={run.clone()} {suggestions} head={tabs} on_action={on_action.clone()} />
-                } else {
-                    <ParticipantsPanel tasks={state.tasks.clone()} scenario={state.scenario.clone()}
-                        scenario_json={state.scenario_json.clone()} problem={state.scenario_problem.clone()}
-                        example={state.example.and_then(examples::by_id)} played={state.played.clone()}
-                        run={run.clone()} head={tabs} on_action={on_action.clone()} />
-                }
+                <div class="dock-tabpanel" role="tabpanel" id={DOCK_PANEL} aria-labelledby={dock_tab.id()}>
+                    if *dock_tab == DockTab::Inbox {
+                        <TokenInbox run={run.clone()} {suggestions} head={tabs} on_action={on_action.clone()} />
+                    } else {
+                        <ParticipantsPanel tasks={state.tasks.clone()} scenario={state.scenario.clone()}
+                            scenario_json={state.scenario_json.clone()} problem={state.scenario_problem.clone()}
+                            {example} played={state.played.clone()}
+                            run={run.clone()} head={tabs} on_action={on_action.clone()} />
+                    }
+                </div>
                 <ClockPanel run={run.clone()} on_action={on_action.clone()} />
                 <HistoryTable {run} selected={state.selected_event} on_select={on_select_event} />
             </div>
@@ -460,6 +604,29 @@ pub fn App() -> Html {
 enum DockTab {
     Inbox,
     Participants,
+}
+
+impl DockTab {
+    /// In the order of the tab list.
+    const ALL: [DockTab; 2] = [DockTab::Inbox, DockTab::Participants];
+
+    /// The id of the tab's element.
+    fn id(self) -> &'static str {
+        match self {
+            DockTab::Inbox => "dock-tab-inbox",
+            DockTab::Participants => "dock-tab-participants",
+        }
+    }
+}
+
+/// The id of the element that holds the selected dock tab's panel.
+const DOCK_PANEL: &str = "dock-panel";
+
+fn focus_by_id(id: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(el) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -497,7 +664,12 @@ mod tests {
     #[test]
     fn a_saved_workspace_is_restored() {
         let scenario = r#"{"responders": {"Ask": [{"callback": "none"}]}}"#;
-        let w = Workspace { definition: "{}".into(), input: "[]".into(), scenario: scenario.into() };
+        let w = Workspace {
+            definition: "{}".into(),
+            input: "[]".into(),
+            scenario: scenario.into(),
+            example: None,
+        };
         let state = initial_state(&Restored::Workspace(w));
         assert_eq!(&*state.definition, "{}");
         assert_eq!(&*state.input, "[]");

@@ -1,5 +1,6 @@
-//! The few browser calls the components make on a click: copy to the clipboard and download a
-//! file. They report failure instead of panicking; none of this is reachable from the reducer.
+//! The few browser calls the components make on a click: copy to the clipboard, download a file,
+//! fetch a file of the app's own. They report failure instead of panicking; none of this is
+//! reachable from the reducer.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -41,4 +42,38 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     })
     .forget();
     Ok(())
+}
+
+/// Fetches `url` (a file served with the app) as text and reports the text, or why there is none
+/// (offline, 404...). Every failure is caught, so none becomes an unhandled promise rejection.
+#[cfg(target_arch = "wasm32")]
+pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
+    let Some(window) = web_sys::window() else {
+        done.emit(Err("no window".into()));
+        return;
+    };
+    let reason = |e: JsValue| e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok()?.as_string());
+    let failed = done.clone();
+    let on_response = Closure::once(move |response: JsValue| {
+        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+            return done.emit(Err("not a response".into()));
+        };
+        if !response.ok() {
+            return done.emit(Err(format!("HTTP {}", response.status())));
+        }
+        let Ok(text) = response.text() else { return done.emit(Err("unreadable response".into())) };
+        let read = done.clone();
+        let on_text =
+            Closure::once(move |text: JsValue| read.emit(text.as_string().ok_or_else(|| "not text".into())));
+        let on_error = Closure::once(move |e: JsValue| done.emit(Err(reason(e).unwrap_or_default())));
+        let _ = text.then2(&on_text, &on_error);
+        on_text.forget();
+        on_error.forget();
+    });
+    let on_error = Closure::once(move |e: JsValue| {
+        failed.emit(Err(reason(e).unwrap_or_else(|| "network error".into())))
+    });
+    let _ = window.fetch_with_str(url).then2(&on_response, &on_error);
+    on_response.forget();
+    on_error.forget();
 }

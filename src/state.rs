@@ -480,8 +480,13 @@ pub enum Action {
     /// Run the engine's checks on the definition (dispatched once typing pauses).
     CheckDefinition,
     EditInput(String),
+    /// Load an example that is at hand (the app fetches the others first: `examples::load`).
     LoadExample(String),
     UndoLoadExample,
+    /// An example was fetched: what shows it (About, the scenarios to play) can now draw it.
+    ExampleArrived,
+    /// An example could not be fetched (offline, say): the user is told, nothing else changes.
+    ExampleUnavailable(String),
     DismissNotice,
     Start,
     Stop,
@@ -573,7 +578,7 @@ impl AppState {
             run: None,
             notice,
             started: 0,
-            example: examples::all().iter().find(|e| e.definition == definition).map(|e| e.slug),
+            example: examples::at_hand().iter().find(|e| e.definition == definition).map(|e| e.slug),
             replaced: None,
             scenario: EMPTY_SCENARIO.into(),
             scenario_problem: None,
@@ -583,6 +588,15 @@ impl AppState {
             selected_event: None,
             details: None,
         }
+    }
+
+    /// The same state, remembering that its text came from the example `slug` (saved with the work:
+    /// an example that is not at hand yet cannot be recognised by its text).
+    pub fn remembering_example(mut self, slug: Option<&str>) -> AppState {
+        if let Some(entry) = examples::MENU.iter().find(|e| Some(e.slug) == slug) {
+            self.example = Some(entry.slug);
+        }
+        self
     }
 
     /// The same state with other participants' settings (scenario JSON text).
@@ -722,6 +736,14 @@ impl AppState {
                     example,
                     ..AppState::new(&definition, &input, None).with_scenario(&scenario)
                 };
+            }
+            Action::ExampleArrived => {}
+            Action::ExampleUnavailable(reason) => {
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!("Sorry: {reason}."),
+                    can_undo: false,
+                });
             }
             Action::DismissNotice => {
                 if self.notice.take().is_none() {
@@ -1047,7 +1069,7 @@ mod tests {
 
     #[test]
     fn every_example_scenario_keeps_its_promise_by_clicks_alone() {
-        for example in examples::all() {
+        for example in examples::at_hand() {
             for (name, _) in example.scenarios {
                 let state = Rc::new(AppState::with_example(example))
                     .reduce(Action::PlayScenario(name.to_string()))
@@ -1080,6 +1102,21 @@ mod tests {
         assert_eq!((late.at_ms, late.action, late.ok), (31_000, "SendTaskSuccess", false));
         assert_eq!(late.error.as_deref(), Some("TaskTimedOut"));
         assert!(run(&state).upcoming.is_empty() && !run(&state).has_deadline());
+    }
+
+    #[test]
+    fn the_example_of_saved_work_is_remembered_even_when_edited() {
+        let state = AppState::new("{ edited }", "{}", None).remembering_example(Some("sqs-worker"));
+        assert_eq!(state.example, Some("sqs-worker"));
+        let unknown = AppState::new("{ edited }", "{}", None).remembering_example(Some("gone"));
+        assert_eq!(unknown.example, None);
+        let state = Rc::new(state)
+            .reduce(Action::ExampleUnavailable("the example could not be loaded: HTTP 404".into()));
+        let notice = state.notice.as_ref().expect("a notice");
+        assert_eq!(
+            (notice.kind, notice.text.as_str()),
+            (NoticeKind::Error, "Sorry: the example could not be loaded: HTTP 404.")
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The user's work survives a reload: the definition, the execution input and the participants'
-//! settings (scenario JSON) live in `localStorage`, written a moment after the user stops typing.
+//! The user's work survives a reload: the definition, the execution input, the participants'
+//! settings (scenario JSON) and the example they came from live in `localStorage`, written a
+//! moment after the user stops typing.
 //!
 //! Encoding and decoding are pure and tested natively; the browser calls are thin and never panic
 //! (storage can be missing, full, or switched off by the user). The reducer never sees storage: the
@@ -26,6 +27,8 @@ pub struct Workspace {
     pub input: String,
     /// The participants' settings as scenario JSON text (absent in workspaces saved before them).
     pub scenario: String,
+    /// The slug of the example the work came from, if any (absent in workspaces saved before it).
+    pub example: Option<String>,
 }
 
 /// What was found in storage when the app started.
@@ -49,6 +52,7 @@ pub fn encode(workspace: &Workspace) -> String {
         "definition": workspace.definition,
         "input": workspace.input,
         "scenario": workspace.scenario,
+        "example": workspace.example,
     })
     .to_string()
 }
@@ -67,7 +71,11 @@ pub fn decode(raw: &str) -> Result<Workspace, String> {
         None => "{}".to_string(),
         Some(_) => text("scenario")?,
     };
-    Ok(Workspace { definition: text("definition")?, input: text("input")?, scenario })
+    let example = match value.get("example") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(text("example")?),
+    };
+    Ok(Workspace { definition: text("definition")?, input: text("input")?, scenario, example })
 }
 
 fn local_storage() -> Result<web_sys::Storage, String> {
@@ -147,11 +155,14 @@ mod tests {
             definition: "{\"StartAt\": \"é\"}\n".into(),
             input: "{}".into(),
             scenario: "{\"responders\": {}}".into(),
+            example: Some("sqs-worker".into()),
         };
-        assert_eq!(decode(&encode(&w)), Ok(w));
+        assert_eq!(decode(&encode(&w)), Ok(w.clone()));
+        let own = Workspace { example: None, ..decode(&encode(&w)).unwrap() };
+        assert_eq!(decode(&encode(&own)), Ok(own));
         // Saved before participants existed: no scenario, none set.
         let old = decode("{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\"}").unwrap();
-        assert_eq!(old.scenario, "{}");
+        assert_eq!((old.scenario.as_str(), old.example), ("{}", None));
     }
 
     #[test]
@@ -162,5 +173,7 @@ mod tests {
         assert_eq!(decode("[]").unwrap_err(), "unknown format version null");
         let bad = "{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\", \"scenario\": 3}";
         assert_eq!(decode(bad).unwrap_err(), "no scenario text");
+        let bad = "{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\", \"example\": 3}";
+        assert_eq!(decode(bad).unwrap_err(), "no example text");
     }
 }

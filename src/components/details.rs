@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use asl::exec::DataFlow;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::state::Run;
@@ -143,8 +145,53 @@ fn pipeline(flow: &DataFlow, state: Option<&Value>) -> Html {
     }
 }
 
+fn focused_element() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Focuses an HTML element or an SVG one (a state of the graph): both have the same `focus()`.
+fn focus(el: &Element) {
+    let _ = el.unchecked_ref::<HtmlElement>().focus();
+}
+
+/// The drawer. Escape closes it from anywhere in the workspace (the app handles that key).
+///
+/// Opened from the keyboard (Enter on a state of the graph), the drawer takes the focus and gives
+/// it back when it closes. A click selects the state in the definition and leaves the focus there,
+/// so the drawer does not take it from a text field.
 #[component]
 pub fn StateDetails(props: &StateDetailsProps) -> Html {
+    let drawer = use_node_ref();
+    let heading = use_node_ref();
+    // Where the focus goes back to on close; set when the drawer took it.
+    let return_focus = use_mut_ref(|| None::<Element>);
+    {
+        let (drawer, heading, return_focus) = (drawer.clone(), heading.clone(), return_focus.clone());
+        use_effect_with(props.name.clone(), move |_| {
+            let in_drawer = |el: &Element| drawer.get().is_some_and(|d| d.contains(Some(el)));
+            let typing = |el: &Element| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA");
+            if let Some(focused) = focused_element().filter(|el| !in_drawer(el) && !typing(el)) {
+                *return_focus.borrow_mut() = Some(focused);
+                if let Some(heading) = heading.cast::<Element>() {
+                    focus(&heading);
+                }
+            }
+        });
+    }
+    {
+        let drawer = drawer.clone();
+        use_effect_with((), move |_| {
+            move || {
+                // Unless the user has moved the focus elsewhere since.
+                let focus_here = focused_element().is_none_or(|el| {
+                    el.tag_name() == "BODY" || drawer.get().is_some_and(|d| d.contains(Some(&el)))
+                });
+                if let Some(el) = return_focus.take().filter(|el| focus_here && el.is_connected()) {
+                    focus(&el);
+                }
+            }
+        });
+    }
     let state = props.definition.as_deref().and_then(|d| find_state(d, &props.name));
     let visits: Rc<Vec<DataFlow>> = use_memo((props.run.clone(), props.name.clone()), |(run, name)| {
         run.as_ref().map_or(Vec::new(), |r| r.visits(name))
@@ -163,7 +210,6 @@ pub fn StateDetails(props: &StateDetailsProps) -> Html {
         .or_else(|| visits.first().map(|v| v.state_type.to_string()))
         .unwrap_or_else(|| "State".into());
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let onkeydown = super::close_on_escape(&props.on_close);
     let visit_buttons = visits.iter().enumerate().map(|(i, v)| {
         let (chosen, on_select) = (chosen.clone(), props.on_select_event.clone());
         let entered = v.entered_event;
@@ -185,9 +231,9 @@ pub fn StateDetails(props: &StateDetailsProps) -> Html {
     });
 
     html! {
-        <aside class="details-drawer" aria-label="State details" {onkeydown}>
+        <aside class="details-drawer" aria-label="State details" ref={drawer.clone()}>
             <header class="pane-head details-head">
-                <h2 class="details-name" title={props.name.clone()}>{ props.name.clone() }</h2>
+                <h2 class="details-name" title={props.name.clone()} tabindex="-1" ref={heading}>{ props.name.clone() }</h2>
                 <span class={classes!("tag", "type-tag", format!("type-{}", kind.to_ascii_lowercase()))}>{ kind.clone() }</span>
                 <button type="button" class="btn btn-small btn-quiet push-right" aria-label="Close state details" onclick={close}>{ "✕" }</button>
             </header>

@@ -7,8 +7,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, Node};
 use yew::prelude::*;
+
+use super::copy::{self, use_copy_feedback};
 
 use crate::format::{clock, countdown, duration, short_token};
 use crate::state::{Action, CallOutcome, Run, TokenCard};
@@ -148,6 +151,17 @@ struct TokenCardProps {
     on_action: Callback<Action>,
 }
 
+/// Closes the disclosure menu if it is open, and gives the focus to its button, since the item
+/// that had it is hidden now. False when it was closed already.
+fn close_menu(menu: &NodeRef) -> bool {
+    let Some(menu) = menu.cast::<Element>().filter(|m| m.has_attribute("open")) else { return false };
+    let _ = menu.remove_attribute("open");
+    if let Some(summary) = menu.first_element_child().and_then(|s| s.dyn_into::<HtmlElement>().ok()) {
+        let _ = summary.focus();
+    }
+    true
+}
+
 fn textarea_value(e: InputEvent) -> String {
     e.target_unchecked_into::<HtmlTextAreaElement>().value()
 }
@@ -162,21 +176,36 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
     let output = use_state(|| props.suggested.clone());
     let error = use_state(String::new);
     let cause = use_state(String::new);
-    let copied = use_state(|| None::<bool>);
-    let cli_copied = use_state(|| None::<(&'static str, bool)>);
+    let (copied, show_copied) = use_copy_feedback::<bool>();
+    let (cli_copied, show_cli_copied) = use_copy_feedback::<bool>();
+    let cli_menu = use_node_ref();
     let copy_cli = |action: &'static str| {
-        let (token, cli_copied) = (card.token.clone(), cli_copied.clone());
+        let (token, cli_menu, show_cli_copied) =
+            (card.token.clone(), cli_menu.clone(), show_cli_copied.clone());
         let (output, error, cause) = (output.clone(), error.clone(), cause.clone());
         Callback::from(move |_: MouseEvent| {
             let command = cli_command(action, &token, &output, &error, &cause);
-            let cli_copied = cli_copied.clone();
-            crate::browser::copy_text(&command, Callback::from(move |ok| cli_copied.set(Some((action, ok)))));
+            crate::browser::copy_text(&command, show_cli_copied.clone());
+            close_menu(&cli_menu);
         })
     };
-    let cli_label = |action: &'static str, text: &'static str| match *cli_copied {
-        Some((a, true)) if a == action => "Copied",
-        Some((a, false)) if a == action => "Copy failed",
-        _ => text,
+    let on_cli_menu_key = {
+        let cli_menu = cli_menu.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && close_menu(&cli_menu) {
+                e.prevent_default();
+            }
+        })
+    };
+    // Like any menu, it closes when the focus goes elsewhere (a click outside, Tab past it).
+    let on_cli_menu_blur = {
+        let cli_menu = cli_menu.clone();
+        Callback::from(move |e: FocusEvent| {
+            let to = e.related_target().and_then(|t| t.dyn_into::<Node>().ok());
+            if let Some(menu) = cli_menu.cast::<Element>().filter(|m| !m.contains(to.as_ref())) {
+                let _ = menu.remove_attribute("open");
+            }
+        })
     };
     let id = |what: &str| format!("{what}-{}", short_token(&card.token).replace('…', "-"));
 
@@ -202,10 +231,9 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
         Callback::from(move |_: MouseEvent| on_action.emit(Action::SendHeartbeat { token: token.clone() }))
     };
     let copy = {
-        let (token, copied) = (card.token.clone(), copied.clone());
+        let token = card.token.clone();
         Callback::from(move |_: MouseEvent| {
-            let copied = copied.clone();
-            crate::browser::copy_text(&token, Callback::from(move |ok| copied.set(Some(ok))));
+            crate::browser::copy_text(&token, show_copied.clone());
         })
     };
 
@@ -238,10 +266,16 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
     let output_error_id = id("output-error");
 
     html! {
-        <article class={classes!("token-card", (!is_open).then_some("closed"))} aria-label={format!("Task token for {}", card.state)}>
+        <article class={classes!("token-card", (!is_open).then_some("closed"))} aria-label={match card.map_index {
+            Some(index) => format!("Task token for {}, Map item {index}", card.state),
+            None => format!("Task token for {}", card.state),
+        }}>
             <header class="token-head">
                 <div class="token-title">
-                    <span class="state-name">{ card.state.clone() }</span>
+                    <span class="state-name" title={card.state.clone()}>{ card.state.clone() }</span>
+                    if let Some(index) = card.map_index {
+                        <span class="tag" title="The Map iteration ($$.Map.Item.Index)">{ format!("item {index}") }</span>
+                    }
                     <span class="tag">{ format!("attempt {}", card.attempt) }</span>
                     if let Some((_, why)) = &card.closed {
                         <span class="tag tag-closed">{ why.clone() }</span>
@@ -251,14 +285,16 @@ fn TokenCardView(props: &TokenCardProps) -> Html {
                 </div>
                 <div class="token-tools">
                     <button type="button" class="btn btn-small btn-quiet" onclick={copy} title={card.token.clone()}>
-                        { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy token" } }
+                        { copy::label(copied, "Copy token") }
                     </button>
-                    <details class="menu">
-                        <summary class="btn btn-small btn-quiet" title="Copy the same call as an AWS CLI command">{ "Copy CLI" }</summary>
+                    <details class="menu" ref={cli_menu.clone()} onkeydown={on_cli_menu_key} onfocusout={on_cli_menu_blur}>
+                        <summary class="btn btn-small btn-quiet" title="Copy the same call as an AWS CLI command">
+                            { copy::label(cli_copied, "Copy CLI") }
+                        </summary>
                         <div class="menu-items" role="group" aria-label="AWS CLI commands">
-                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("success")}>{ cli_label("success", "send-task-success") }</button>
-                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("failure")}>{ cli_label("failure", "send-task-failure") }</button>
-                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("heartbeat")}>{ cli_label("heartbeat", "send-task-heartbeat") }</button>
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("success")}>{ "send-task-success" }</button>
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("failure")}>{ "send-task-failure" }</button>
+                            <button type="button" class="btn btn-small btn-quiet" onclick={copy_cli("heartbeat")}>{ "send-task-heartbeat" }</button>
                         </div>
                     </details>
                 </div>

@@ -3,6 +3,8 @@
 
 pub mod about;
 pub mod clock;
+pub mod confirm;
+pub mod copy;
 pub mod details;
 pub mod editor;
 pub mod graph;
@@ -16,7 +18,7 @@ pub mod viewport;
 
 use yew::{Callback, KeyboardEvent};
 
-/// The keydown handler of a dialog or drawer: Escape closes it.
+/// The keydown handler of a dialog: Escape closes it.
 pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
     let close = close.clone();
     Callback::from(move |e: KeyboardEvent| {

@@ -108,15 +108,19 @@ test('the token inbox copies the AWS CLI command for each call', async (t) => {
   const card = page.getByRole('article', { name: 'Task token for RequestApproval' });
   // The suggested output comes from the example's scenarios.
   assert.equal(await card.getByRole('textbox', { name: 'Task output' }).inputValue(), '{"decision":"approve"}');
-  await card.getByText('Copy CLI', { exact: true }).click();
+  // The menu closes after each choice, its button saying "Copied" for a moment.
+  const cli = card.locator('details.menu > summary');
+  await cli.click();
   await card.getByRole('button', { name: 'send-task-success' }).click();
-  await card.getByRole('button', { name: 'Copied' }).waitFor();
+  await card.getByText('Copied', { exact: true }).waitFor();
   const success = await clipboard(page);
   assert.match(success, /^aws stepfunctions send-task-success --task-token '[^']+' --task-output '\{"decision":"approve"\}'$/);
   await card.getByRole('textbox', { name: 'Error' }).fill('Rejected');
+  await cli.click();
   await card.getByRole('button', { name: 'send-task-failure' }).click();
   await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t.includes('send-task-failure')));
   assert.match(await clipboard(page), /^aws stepfunctions send-task-failure --task-token '[^']+' --error 'Rejected'$/);
+  await cli.click();
   await card.getByRole('button', { name: 'send-task-heartbeat' }).click();
   await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t.includes('send-task-heartbeat')));
   assert.match(await clipboard(page), /^aws stepfunctions send-task-heartbeat --task-token '[^']+'$/);
