@@ -4,11 +4,12 @@
 use std::rc::Rc;
 
 use diagram::{
-    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_window, ApiCall, Participant,
-    SequenceLayout,
+    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window, ApiCall,
+    Participant, SequenceLayout,
 };
 use yew::prelude::*;
 
+use super::copy::{self, use_copy_feedback};
 use super::viewport::{stick_to_end, use_viewport};
 use crate::state::Run;
 
@@ -109,39 +110,43 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
     // screens tall, and the browser would lay out and paint all of it on every change.
     let canvas = use_node_ref();
     let (viewport, onscroll) = use_viewport(canvas.clone());
-    let span = drawing.as_ref().map(|d| viewport.span(d.0.layout.height));
-    let svg = use_memo((drawing.clone(), span), |(drawing, span)| {
+    // The lifeline heads stay in view above the scroller, which shows the rest: a y in the
+    // scroller is the layout's y less the heads' height.
+    let span = drawing.as_ref().map(|d| {
+        let heads = d.0.layout.heads_height();
+        let (from, to) = viewport.span(d.0.layout.height - heads);
+        (from + heads, to + heads)
+    });
+    let rows = use_memo((drawing.clone(), span), |(drawing, span)| {
         drawing
             .as_ref()
             .zip(*span)
-            .map(|(d, (from, to))| AttrValue::from(sequence_svg_window(&d.0.layout, from, to)))
+            .map(|(d, (from, to))| AttrValue::from(sequence_svg_rows_window(&d.0.layout, from, to)))
+    });
+    let heads = use_memo(drawing.clone(), |drawing| {
+        drawing.as_ref().map(|d| AttrValue::from(sequence_svg_heads(&d.0.layout)))
     });
     // Follow the newest message while the view is at the end, as a chat does.
     {
         let canvas = canvas.clone();
         use_effect_with(drawing.clone(), move |_| stick_to_end(&canvas, viewport));
     }
-    let copied = use_state_eq(|| None::<bool>);
+    let (copied, show_copied) = use_copy_feedback::<bool>();
     let copy_mermaid = {
-        let (run, copied) = (props.run.clone(), copied.clone());
+        let run = props.run.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(run) = &run {
-                let copied = copied.clone();
-                crate::browser::copy_text(&mermaid(run), Callback::from(move |ok| copied.set(Some(ok))));
+                crate::browser::copy_text(&mermaid(run), show_copied.clone());
             }
         })
     };
-    // A new drawing resets the "Copied" confirmation.
-    {
-        let copied = copied.clone();
-        use_effect_with(drawing.clone(), move |_| copied.set(None));
-    }
     // Bring the marked row into view when the selection changes; the scroll draws it.
     {
         let (canvas, drawing) = (canvas.clone(), drawing.clone());
         use_effect_with(marked, move |marked| {
-            let y = marked.zip(drawing).and_then(|(id, d)| row_y(&d.0.layout, id));
-            if let Some((y, el)) = y.zip(canvas.cast::<web_sys::Element>()) {
+            let Some((id, d)) = marked.zip(drawing) else { return };
+            if let Some((y, el)) = row_y(&d.0.layout, id).zip(canvas.cast::<web_sys::Element>()) {
+                let y = y - d.0.layout.heads_height();
                 let (top, height) = (f64::from(el.scroll_top()), f64::from(el.client_height()));
                 if y < top + 20.0 || y > top + height - 20.0 {
                     el.set_scroll_top((y - height / 2.0).max(0.0) as i32);
@@ -173,9 +178,9 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
                 <h2>{ "Sequence diagram" }</h2>
                 <button type="button" class="btn btn-small btn-quiet push-right" disabled={props.run.is_none()} onclick={copy_mermaid}
                     title="Copy this diagram as Mermaid text, for documentation">
-                    { match *copied { Some(true) => "Copied", Some(false) => "Copy failed", None => "Copy Mermaid" } }
+                    { copy::label(copied, "Copy Mermaid") }
                 </button>
-                <button type="button" class="btn btn-small btn-quiet" disabled={svg.is_none()} onclick={export_svg}
+                <button type="button" class="btn btn-small btn-quiet" disabled={rows.is_none()} onclick={export_svg}
                     title="Download this diagram as an SVG file">
                     { "Export SVG" }
                 </button>
@@ -183,9 +188,9 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
             if let Some(rule) = rule {
                 <style>{ rule }</style>
             }
-            <div class="diagram sequence-canvas" ref={canvas} {onscroll}>
-                if let Some(svg) = (*svg).clone() {
-                    { Html::from_html_unchecked(svg) }
+            <div class={classes!("diagram", "sequence-canvas", rows.is_some().then_some("below-heads"))} ref={canvas} {onscroll}>
+                if let Some(rows) = (*rows).clone() {
+                    { Html::from_html_unchecked(rows) }
                 } else {
                     <div class="empty-state">
                         <p class="empty-title">{ "No execution yet" }</p>
@@ -196,6 +201,9 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
                     </div>
                 }
             </div>
+            if let Some(heads) = (*heads).clone() {
+                <div class="sequence-heads">{ Html::from_html_unchecked(heads) }</div>
+            }
         </section>
     }
 }

@@ -15,7 +15,7 @@ mod time;
 use std::fmt::Write as _;
 
 pub use mermaid::sequence_mermaid;
-pub use svg::{sequence_svg, sequence_svg_window};
+pub use svg::{sequence_svg, sequence_svg_heads, sequence_svg_rows_window, sequence_svg_window};
 
 /// A callback API call made against a task token (or a StopExecution), as recorded by the app.
 ///
@@ -110,8 +110,8 @@ pub struct Message {
     pub label: String,
     /// Hover text: full token, payload summary, event id.
     pub title: String,
-    /// Extra CSS class: "start", "state", "ok", "fail" for notes; "inferred" for a callback
-    /// shown from the history alone (the app did not record the call).
+    /// Extra CSS classes: "start", "state", "ok", "fail" for notes; "fail" for a SendTaskFailure;
+    /// "inferred" for a callback shown from the history alone (the app did not record the call).
     pub tone: String,
     /// Arrow ends (equal for a note: its centre).
     pub x1: f64,
@@ -237,6 +237,12 @@ pub fn layout_sequence(
 }
 
 impl SequenceLayout {
+    /// The height of the band that holds the lifeline heads: past the top of the lifelines, short
+    /// of the first row.
+    pub fn heads_height(&self) -> f64 {
+        self.lifelines.first().map_or(0.0, |l| l.top) + 10.0
+    }
+
     /// A compact, stable text dump (integer coordinates) for snapshot tests and debugging.
     pub fn to_text(&self) -> String {
         let mut s = String::new();

@@ -4,8 +4,8 @@ mod common;
 
 use common::{overlap, sequence_fixture};
 use diagram::{
-    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_window, ApiCall, MarkKind, MessageKind,
-    SequenceLayout,
+    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window,
+    sequence_svg_window, ApiCall, MarkKind, MessageKind, SequenceLayout,
 };
 use serde_json::{json, Value};
 
@@ -164,6 +164,77 @@ fn two_hundred_messages_do_not_overlap() {
     assert!(l.height > 200.0 * 30.0 && l.width < 1200.0);
 }
 
+/// A history of `(type, details key, details)` events, all at one instant.
+fn same_instant(events: Vec<(&str, &str, Value)>) -> Vec<Value> {
+    let at = "2024-01-01T00:00:00Z";
+    let event = |(i, (ty, key, d)): (usize, (&str, &str, Value))| json!({"id": i + 1, "previousEventId": i, "type": ty, "timestamp": at, key: d});
+    events.into_iter().enumerate().map(event).collect()
+}
+
+/// The first events of a callback task whose token is `tok-1`, up to the wait.
+fn callback_started() -> Vec<(&'static str, &'static str, Value)> {
+    let callback = json!({"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken",
+        "parameters": "{\"MessageBody\":{\"TaskToken\":\"tok-1\"}}"});
+    vec![
+        ("ExecutionStarted", "executionStartedEventDetails", json!({})),
+        ("TaskStateEntered", "stateEnteredEventDetails", json!({"name": "Wait for worker"})),
+        ("TaskScheduled", "taskScheduledEventDetails", callback.clone()),
+        ("TaskSubmitted", "taskSubmittedEventDetails", callback),
+    ]
+}
+
+fn call(action: &str, token: &str) -> ApiCall {
+    ApiCall { at_ms: 0, action: action.into(), token: token.into(), ok: true, error: None, participant: None }
+}
+
+/// Start, then a heartbeat and a StopExecution before the clock moves: every event and call has
+/// the same timestamp. The calls come after the events that existed when they were made, in the
+/// order they were made, and the stop before the aborts it caused (SVG rows and Mermaid alike).
+#[test]
+fn calls_of_the_same_instant_follow_the_events_before_them() {
+    let mut events = callback_started();
+    events.push(("TaskStateAborted", "stateAbortedEventDetails", json!({"name": "Wait for worker"})));
+    events.push(("ExecutionAborted", "executionAbortedEventDetails", json!({})));
+    let h = same_instant(events);
+    let calls = [call("SendTaskHeartbeat", "tok-1"), call("StopExecution", "")];
+
+    let l = layout_sequence(&h, &calls, &[]);
+    let labels: Vec<&str> = l.messages.iter().map(|m| m.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Execution started",
+            "▸ Wait for worker",
+            "sendMessage · token tok-1",
+            "TaskSubmitted",
+            "SendTaskHeartbeat",
+            "StopExecution",
+            "Execution aborted"
+        ]
+    );
+    let mermaid = sequence_mermaid(&h, &calls, &[]);
+    let at = |text: &str| mermaid.find(text).unwrap_or_else(|| panic!("{text} in {mermaid}"));
+    assert!(at("Execution started") < at("TaskSubmitted"));
+    assert!(at("TaskSubmitted") < at("StopExecution") && at("StopExecution") < at("Execution aborted"));
+}
+
+/// A SendTaskFailure is drawn in the danger colour, recorded or inferred from the history.
+#[test]
+fn task_failures_are_drawn_as_failures() {
+    let mut events = callback_started();
+    events.push(("TaskFailed", "taskFailedEventDetails", json!({"error": "Boom"})));
+    let h = same_instant(events);
+    let failure = ApiCall { error: Some("Boom".into()), ..call("SendTaskFailure", "tok-1") };
+    for (calls, tone) in [(vec![failure], "fail"), (vec![], "inferred fail")] {
+        let l = layout_sequence(&h, &calls, &[]);
+        let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");
+        assert_eq!((cb.label.as_str(), cb.tone.as_str()), ("SendTaskFailure (Boom)", tone));
+        let svg = sequence_svg(&l);
+        assert!(svg.contains(&format!("<g class=\"msg callback {tone}\"")), "{svg}");
+        assert!(svg.contains(".msg.callback.fail line{stroke:var(--timeout,"), "{svg}");
+    }
+}
+
 #[test]
 fn participants_are_derived_from_resources() {
     let ev = |id: u64, ty: &str, key: &str, d: Value| json!({"id": id, "previousEventId": id - 1, "type": ty, key: d});
@@ -235,6 +306,31 @@ fn a_window_draws_the_rows_in_reach_at_full_size() {
     let size = format!("viewBox=\"0 0 {} {}\"", l.width.round(), l.height.round());
     assert!(top.contains(&size) && full.contains(&size), "{size}");
     assert_eq!(top.matches("class=\"life\"").count(), l.lifelines.len());
+}
+
+/// The heads strip over the rows window is the whole picture: same width, the same heads at the
+/// same places, and the rows start where the strip ends.
+#[test]
+fn the_heads_strip_and_the_rows_make_the_whole_picture() {
+    let l = layout("human_approval");
+    let (strip, rows, full) =
+        (sequence_svg_heads(&l), sequence_svg_rows_window(&l, f64::MIN, f64::MAX), sequence_svg(&l));
+    let band = l.heads_height();
+    assert!(l.messages.iter().all(|m| m.label_box.1 > band), "no row reaches into the strip");
+    assert!(strip.contains(&format!("viewBox=\"0 0 {} {band}\"", l.width)), "{strip}");
+    assert!(rows.contains(&format!("viewBox=\"0 {band} {} {}\"", l.width, l.height - band)), "{rows}");
+    assert!(!strip.contains("class=\"msg ") && !strip.contains("class=\"note "), "{strip}");
+    // The same head boxes (the only ones with rx="6") at the same places as in the full drawing.
+    let head_boxes = |svg: &str| -> Vec<String> {
+        svg.split("<rect ")
+            .filter_map(|r| r.split_once("/>"))
+            .map(|(r, _)| r.to_string())
+            .filter(|r| r.contains("rx=\"6\""))
+            .collect()
+    };
+    assert_eq!(head_boxes(&strip).len(), l.lifelines.len());
+    assert_eq!(head_boxes(&strip), head_boxes(&full));
+    assert!(!full.contains("baton-seq-heads"), "the export is one picture");
 }
 
 /// A Map whose 50 iterations all wait for a token at once and are answered last-first: the

@@ -3,9 +3,9 @@
 //! Three passes: (1) find every task hand-off (`TaskScheduled`, `ActivityScheduled`,
 //! `LambdaFunctionScheduled`), its participant, its token and the events that answer it;
 //! (2) attribute each [`ApiCall`] to a task — by token, else by the time window of an open
-//! callback task — and merge calls into the event order (a call never precedes its hand-off, an
-//! accepted SendTaskSuccess precedes the TaskSucceeded it caused, a rejected call follows events of
-//! the same instant); (3) emit rows, activations and frames.
+//! callback task — and merge calls into the event order (a call never precedes its hand-off, and
+//! follows the events of its instant except those it caused: an accepted SendTaskSuccess precedes
+//! its TaskSucceeded, a StopExecution its ExecutionAborted); (3) emit rows, activations and frames.
 
 use std::collections::BTreeMap;
 
@@ -336,35 +336,42 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
         };
         call_lane.push(l);
     }
-    // Order: events, with each call placed before the first event it may precede.
+    // The event an accepted call caused: the close of the task it answered, or the aborts that
+    // StopExecution brought (AWS lists a TaskStateAborted… before the ExecutionAborted).
+    let aborted = evs.iter().position(|e| e.ty == "ExecutionAborted").map(|mut i| {
+        while i > 0 && evs[i - 1].ty.ends_with("Aborted") {
+            i -= 1;
+        }
+        i
+    });
+    let caused: Vec<Option<usize>> = calls
+        .iter()
+        .zip(&call_task)
+        .map(|(c, k)| match c.action.as_str() {
+            "SendTaskSuccess" | "SendTaskFailure" if c.ok => k.and_then(|k| tasks[k].close),
+            "StopExecution" if c.ok => aborted,
+            _ => None,
+        })
+        .collect();
+    // Order: events, with each call where it was made: after the events of its instant, unless
+    // it caused one of them (then right before that one), and never before its hand-off.
     let mut pending: Vec<usize> = (0..calls.len()).collect();
     sort::positions_by_key(&mut pending, |j| (call_t(&calls[j]), j));
     let mut order: Vec<Item> = Vec::with_capacity(evs.len() + calls.len());
     for i in 0..evs.len() {
-        let te = ev_t(i);
-        let mut k = 0;
-        while k < pending.len() {
-            let j = pending[k];
-            let c = &calls[j];
-            let after_ok = call_task[j].is_none_or(|t| tasks[t].ready < i);
-            let time_ok = match te {
-                Some(te) => {
-                    let tc = call_t(c);
-                    if c.ok {
-                        tc <= te
-                    } else {
-                        tc < te
-                    }
-                }
-                None => false,
-            };
-            if after_ok && time_ok {
+        // Calls made before the one that caused event i precede it too.
+        let cause = pending.iter().position(|&j| caused[j] == Some(i));
+        let mut p = 0;
+        pending.retain(|&j| {
+            let ready = call_task[j].is_none_or(|t| tasks[t].ready < i);
+            let later = ev_t(i).is_some_and(|te| te > call_t(&calls[j]));
+            let due = ready && (later || cause.is_some_and(|c| p <= c));
+            p += 1;
+            if due {
                 order.push(Item::Call(j));
-                pending.remove(k);
-            } else {
-                k += 1;
             }
-        }
+            !due
+        });
         order.push(Item::Ev(i));
     }
     order.extend(pending.into_iter().map(Item::Call));
@@ -385,22 +392,22 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                 let t = Some(call_t(c));
                 let token = if c.token.is_empty() { String::new() } else { format!(" · token {}", c.token) };
                 let mut title = format!("{}{token}", c.action);
-                let (kind, label) = if !c.ok {
+                let (kind, label, tone) = if !c.ok {
                     let err = c.error.clone().unwrap_or_else(|| "rejected".into());
                     title.push_str(&format!(" — rejected: {err}"));
-                    (MessageKind::Rejected, format!("{} ✕ {err}", c.action))
+                    (MessageKind::Rejected, format!("{} ✕ {err}", c.action), "")
                 } else if c.action == "SendTaskHeartbeat" {
-                    (MessageKind::Heartbeat, c.action.clone())
+                    (MessageKind::Heartbeat, c.action.clone(), "")
                 } else if c.action == "SendTaskFailure" {
                     let l = match &c.error {
                         Some(e) => format!("SendTaskFailure ({})", clip_chars(e, 24)),
                         None => "SendTaskFailure".into(),
                     };
-                    (MessageKind::Callback, l)
+                    (MessageKind::Callback, l, "fail")
                 } else {
-                    (MessageKind::Callback, c.action.clone())
+                    (MessageKind::Callback, c.action.clone(), "")
                 };
-                let row = b.msg(t, from, 0, kind, label, title, "");
+                let row = b.msg(t, from, 0, kind, label, title, tone);
                 if let Some(k) = call_task[j] {
                     if c.ok && kind == MessageKind::Heartbeat {
                         b.heartbeats.push((task_lane[k], row));
@@ -533,7 +540,11 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         {
                             // A callback task only closes through SendTaskSuccess/Failure: show the call
                             // even when the app did not record it.
-                            let action = if ok { "SendTaskSuccess" } else { "SendTaskFailure" };
+                            let (action, tone) = if ok {
+                                ("SendTaskSuccess", "inferred")
+                            } else {
+                                ("SendTaskFailure", "inferred fail")
+                            };
                             let err = s(e.d, "error");
                             let label = if ok || err.is_empty() {
                                 action.to_string()
@@ -547,7 +558,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                                 MessageKind::Callback,
                                 label,
                                 title(&summary(e.d)),
-                                "inferred",
+                                tone,
                             ))
                         } else if ok {
                             Some(b.msg(

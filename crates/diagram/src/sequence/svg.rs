@@ -4,7 +4,7 @@
 //! `--note-bg`, `--font`), every element classed (`msg callback`, `mark timeout`, `frame retry`…).
 //! Rows that show a history event carry `data-event="ID"`, so the app can point at an event.
 
-use super::{MarkKind, MessageKind, Outcome, SequenceLayout};
+use super::{Lifeline, MarkKind, MessageKind, Outcome, SequenceLayout};
 use crate::draw::arrowhead;
 use crate::text::{bold_width, esc, num};
 
@@ -32,6 +32,8 @@ const STYLE: &str = "
 .baton-seq .msg.error path.head{fill:var(--rejected,#ea580c)}
 .baton-seq .msg.callback line,.baton-seq .msg.heartbeat line{stroke:var(--callback,#059669)}
 .baton-seq .msg.callback path.head,.baton-seq .msg.heartbeat path.head{fill:var(--callback,#059669)}
+.baton-seq .msg.callback.fail line{stroke:var(--timeout,#dc2626)}
+.baton-seq .msg.callback.fail path.head{fill:var(--timeout,#dc2626)}
 .baton-seq .msg.heartbeat line{stroke-dasharray:2 3}
 .baton-seq .msg.inferred line{stroke-dasharray:8 3}
 .baton-seq .msg.rejected line{stroke:var(--rejected,#dc2626);stroke-dasharray:6 3}
@@ -54,6 +56,9 @@ const STYLE: &str = "
 .baton-seq .frame text{fill:var(--text,#0f172a);font-size:10.5px;font-weight:600}
 ";
 
+/// A line under the heads strip marks where the rows scroll out of view.
+const STRIP_STYLE: &str = ".baton-seq-heads .strip-edge{stroke:var(--line,#cbd5e1)}";
+
 fn data_event(event: Option<i64>) -> String {
     event.map(|id| format!(" data-event=\"{id}\"")).unwrap_or_default()
 }
@@ -63,18 +68,48 @@ pub fn sequence_svg(layout: &SequenceLayout) -> String {
     sequence_svg_window(layout, f64::NEG_INFINITY, f64::INFINITY)
 }
 
+/// Render only the lifeline heads of `layout`: the top [`SequenceLayout::heads_height`] of the
+/// drawing, for a pane to keep in view above the rows ([`sequence_svg_rows_window`]).
+pub fn sequence_svg_heads(layout: &SequenceLayout) -> String {
+    let h = layout.heads_height();
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"baton-seq baton-seq-heads\" aria-hidden=\"true\" \
+         width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"><style>{STYLE}{STRIP_STYLE}</style>\
+         <line class=\"strip-edge\" x1=\"0\" y1=\"{edge}\" x2=\"{w}\" y2=\"{edge}\"/>",
+        w = num(layout.width),
+        h = num(h),
+        // Inside the view box, which would cut a line on its edge in half.
+        edge = num(h - 0.5)
+    );
+    push_heads(&mut s, &layout.lifelines, h);
+    s.push_str("</svg>");
+    s
+}
+
 /// Render `layout` at its full size, but with only the rows, frames, activations, marks and time
 /// labels that reach into `from..to` (y, in the layout's units): what a scrolled view needs when
 /// the diagram is far taller than the screen. Lifelines and their heads are always drawn.
 pub fn sequence_svg_window(layout: &SequenceLayout, from: f64, to: f64) -> String {
+    render(layout, 0.0, from, to)
+}
+
+/// [`sequence_svg_window`] without the heads: the drawing below [`SequenceLayout::heads_height`].
+/// Under [`sequence_svg_heads`] it makes the whole picture again.
+pub fn sequence_svg_rows_window(layout: &SequenceLayout, from: f64, to: f64) -> String {
+    render(layout, layout.heads_height(), from, to)
+}
+
+/// The drawing from `cut` down (the view box leaves out the part above), windowed to `from..to`.
+fn render(layout: &SequenceLayout, cut: f64, from: f64, to: f64) -> String {
     let within = |top: f64, bottom: f64| bottom >= from && top <= to;
     let arrows = layout.messages.iter().filter(|m| m.kind != MessageKind::Note).count();
     let mut s = String::with_capacity(4096 + layout.messages.len() * 500);
     s.push_str(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"baton-seq\" role=\"img\" aria-label=\"Sequence diagram\" \
-         width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">",
+         width=\"{w}\" height=\"{h}\" viewBox=\"0 {cut} {w} {h}\">",
         w = num(layout.width),
-        h = num(layout.height)
+        h = num(layout.height - cut),
+        cut = num(cut)
     ));
     let names: Vec<&str> = layout.lifelines.iter().map(|l| l.name.as_str()).collect();
     s.push_str(&format!(
@@ -143,32 +178,7 @@ pub fn sequence_svg_window(layout: &SequenceLayout, from: f64, to: f64) -> Strin
     }
     s.push_str("</g>");
 
-    // Lifelines.
-    for l in &layout.lifelines {
-        let kind_class: String = l.kind.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        s.push_str(&format!(
-            "<g class=\"head {kind_class}\" data-participant=\"{}\"><title>{} ({})</title>\
-             <line class=\"life\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>\
-             <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>\
-             <text class=\"name\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
-             <text class=\"kind\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
-            esc(&l.id),
-            esc(&l.name),
-            esc(&l.kind),
-            num(l.top),
-            num(l.bottom),
-            num(l.x - l.head_w / 2.0),
-            num(l.top - 44.0),
-            num(l.head_w),
-            num(44.0),
-            num(l.top - 25.0),
-            esc(&l.name),
-            num(l.top - 11.0),
-            // Kinds are ASCII words; the ASCII mapping spares the app std's Unicode case tables.
-            esc(&l.kind.to_ascii_uppercase()),
-            x = num(l.x)
-        ));
-    }
+    push_heads(&mut s, &layout.lifelines, f64::INFINITY);
 
     for a in layout.activations.iter().filter(|a| within(a.y1, a.y2)) {
         let class = match a.outcome {
@@ -285,4 +295,33 @@ pub fn sequence_svg_window(layout: &SequenceLayout, from: f64, to: f64) -> Strin
     }
     s.push_str("</svg>");
     s
+}
+
+/// Each lifeline's head, and its line down to its end or to `until`, whichever comes first.
+fn push_heads(s: &mut String, lifelines: &[Lifeline], until: f64) {
+    for l in lifelines {
+        let kind_class: String = l.kind.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        s.push_str(&format!(
+            "<g class=\"head {kind_class}\" data-participant=\"{}\"><title>{} ({})</title>\
+             <line class=\"life\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>\
+             <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>\
+             <text class=\"name\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+             <text class=\"kind\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
+            esc(&l.id),
+            esc(&l.name),
+            esc(&l.kind),
+            num(l.top),
+            num(l.bottom.min(until)),
+            num(l.x - l.head_w / 2.0),
+            num(l.top - 44.0),
+            num(l.head_w),
+            num(44.0),
+            num(l.top - 25.0),
+            esc(&l.name),
+            num(l.top - 11.0),
+            // Kinds are ASCII words; the ASCII mapping spares the app std's Unicode case tables.
+            esc(&l.kind.to_ascii_uppercase()),
+            x = num(l.x)
+        ));
+    }
 }
