@@ -14,11 +14,11 @@ use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
 use crate::components::history::state_of_event;
 use crate::components::history::HistoryTable;
-use crate::components::inbox::TokenInbox;
-use crate::components::participants::ParticipantsPanel;
+use crate::components::inbox::{token_inbox, TokenInboxProps};
+use crate::components::participants::{participants_panel, ParticipantsPanelProps};
 use crate::components::sequence::SequencePane;
 use crate::components::splitter::{Edge, Splitter};
-use crate::components::status::StatusBar;
+use crate::components::status::status_bar;
 use crate::examples;
 use crate::format::css_number;
 use crate::state::{Action, AppState, Notice, NoticeKind, EMPTY_SCENARIO};
@@ -90,11 +90,11 @@ impl PaneWidths {
     }
 }
 
-#[component]
-fn NoticeToast(props: &NoticeToastProps) -> Html {
-    let Some(notice) = &props.notice else { return html! { <div class="toast-slot" aria-live="polite" /> } };
+/// The notice across the workspace (a view function: it holds no state).
+fn notice_toast(notice: Option<&Notice>, on_action: &Callback<Action>) -> Html {
+    let Some(notice) = notice else { return html! { <div class="toast-slot" aria-live="polite" /> } };
     let dispatch = |action: Action| {
-        let on_action = props.on_action.clone();
+        let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
     };
     let class = match notice.kind {
@@ -115,12 +115,6 @@ fn NoticeToast(props: &NoticeToastProps) -> Html {
             </div>
         </div>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct NoticeToastProps {
-    notice: Option<Notice>,
-    on_action: Callback<Action>,
 }
 
 fn logo() -> Html {
@@ -505,13 +499,13 @@ pub fn App() -> Html {
                     </button>
                     <span id="start-blocker" class="start-blocker">{ blocker.unwrap_or_default() }</span>
                 </div>
-                <StatusBar run={run.clone()} />
+                { status_bar(run.as_deref()) }
                 { save_note }
             </header>
 
             { about }
             { confirm_example.unwrap_or_default() }
-            <NoticeToast notice={state.notice.clone()} on_action={on_action.clone()} />
+            { notice_toast(state.notice.as_ref(), &on_action) }
 
             <main class="workspace" ref={workspace.clone()} {style} onkeydown={on_workspace_key}>
                 <section class="pane editor-pane" aria-label="Definition">
@@ -584,12 +578,19 @@ pub fn App() -> Html {
             <div class="dock">
                 <div class="dock-tabpanel" role="tabpanel" id={DOCK_PANEL} aria-labelledby={dock_tab.id()}>
                     if *dock_tab == DockTab::Inbox {
-                        <TokenInbox run={run.clone()} {suggestions} head={tabs} on_action={on_action.clone()} />
+                        { token_inbox(&TokenInboxProps { run: run.clone(), suggestions, head: tabs, on_action: on_action.clone() }) }
                     } else {
-                        <ParticipantsPanel tasks={state.tasks.clone()} scenario={state.scenario.clone()}
-                            scenario_json={state.scenario_json.clone()} problem={state.scenario_problem.clone()}
-                            {example} played={state.played.clone()}
-                            run={run.clone()} head={tabs} on_action={on_action.clone()} />
+                        { participants_panel(&ParticipantsPanelProps {
+                            tasks: state.tasks.clone(),
+                            scenario: state.scenario.clone(),
+                            scenario_json: state.scenario_json.clone(),
+                            problem: state.scenario_problem.clone(),
+                            example,
+                            played: state.played.clone(),
+                            run: run.clone(),
+                            head: tabs,
+                            on_action: on_action.clone(),
+                        }) }
                     }
                 </div>
                 <ClockPanel run={run.clone()} on_action={on_action.clone()} />

@@ -19,7 +19,7 @@ use crate::state::{Action, CallOutcome, Run, TokenCard};
 /// What "Task output" holds before the user types, when nothing better is known.
 pub const DEFAULT_OUTPUT: &str = "{}";
 
-#[derive(Properties, PartialEq)]
+/// What the token inbox shows.
 pub struct TokenInboxProps {
     pub run: Option<Rc<Run>>,
     /// Per Task state, the output "Task output" starts with (from the example's scenarios).
@@ -61,8 +61,9 @@ pub fn cli_command(action: &str, token: &str, output: &str, error: &str, cause: 
     }
 }
 
-#[component]
-pub fn TokenInbox(props: &TokenInboxProps) -> Html {
+/// A view function, not a component: it holds no state, and each component costs the download
+/// about 2 kB of wasm for its machinery.
+pub fn token_inbox(props: &TokenInboxProps) -> Html {
     let body = match &props.run {
         None => html! {
             <div class="empty-state">
@@ -97,7 +98,7 @@ pub fn TokenInbox(props: &TokenInboxProps) -> Html {
         }
     };
     let open = props.run.as_ref().map_or(0, |r| r.tokens.iter().filter(|t| t.closed.is_none()).count());
-    let last_call = props.run.as_ref().and_then(|r| r.last_call.clone());
+    let last_call = props.run.as_ref().and_then(|r| r.last_call.as_ref());
 
     html! {
         <section class="panel inbox-panel" aria-label="Token inbox">
@@ -105,22 +106,16 @@ pub fn TokenInbox(props: &TokenInboxProps) -> Html {
                 { props.head.clone() }
                 <span class={classes!("count", (open > 0).then_some("count-live"))}>{ format!("{open} open") }</span>
             </header>
-            <LastCall call={last_call} />
+            { last_call_line(last_call) }
             <div class="panel-body">{ body }</div>
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct LastCallProps {
-    call: Option<CallOutcome>,
-}
-
 /// The answer to the user's last API call, announced politely to screen readers. The line is always
 /// there (empty at first), so that nothing below it moves when the first answer arrives.
-#[component]
-fn LastCall(props: &LastCallProps) -> Html {
-    let (class, text) = match &props.call {
+fn last_call_line(call: Option<&CallOutcome>) -> Html {
+    let (class, text) = match call {
         None => {
             ("last-call", html! { <span class="muted">{ "Your API calls' results appear here." }</span> })
         }

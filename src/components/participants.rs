@@ -16,7 +16,7 @@ use crate::format::{duration, seconds};
 use crate::participants::{self, heartbeat_pattern, heartbeat_times, Behaviour, TaskInfo};
 use crate::state::{Action, Run, EMPTY_SCENARIO};
 
-#[derive(Properties, PartialEq)]
+/// What the participants panel shows.
 pub struct ParticipantsPanelProps {
     pub tasks: Rc<Vec<TaskInfo>>,
     pub scenario: Rc<str>,
@@ -30,8 +30,9 @@ pub struct ParticipantsPanelProps {
     pub on_action: Callback<Action>,
 }
 
-#[component]
-pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
+/// A view function, not a component: it holds no state, and each component costs the download
+/// about 2 kB of wasm for its machinery.
+pub fn participants_panel(props: &ParticipantsPanelProps) -> Html {
     let scenario = &*props.scenario_json;
     let set = props.tasks.iter().filter(|t| !participants::responses(scenario, &t.name).is_empty()).count();
     let calls = participants::call_lines(scenario);
@@ -101,9 +102,11 @@ pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
                 <ul class="participant-list">
                     for task in props.tasks.iter() {
                         <li key={task.name.clone()}>
-                            <TaskParticipant task={task.clone()}
-                                responses={participants::responses(scenario, &task.name)}
-                                on_action={props.on_action.clone()} />
+                            { task_participant(&TaskParticipantProps {
+                                task: task.clone(),
+                                responses: participants::responses(scenario, &task.name),
+                                on_action: props.on_action.clone(),
+                            }) }
                         </li>
                     }
                 </ul>
@@ -128,7 +131,6 @@ pub fn ParticipantsPanel(props: &ParticipantsPanelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct TaskParticipantProps {
     task: TaskInfo,
     responses: Vec<Option<Behaviour>>,
@@ -146,8 +148,7 @@ fn short_resource(resource: &str) -> String {
     }
 }
 
-#[component]
-fn TaskParticipant(props: &TaskParticipantProps) -> Html {
+fn task_participant(props: &TaskParticipantProps) -> Html {
     let task = &props.task;
     let mut facts = vec![short_resource(&task.resource)];
     if let Some(t) = task.timeout_s {
@@ -176,7 +177,9 @@ fn TaskParticipant(props: &TaskParticipantProps) -> Html {
                 <span class="participant-facts mono">{ facts.join(" · ") }</span>
             </header>
             for (index, behaviour) in rows.into_iter().enumerate() {
-                <InvocationEditor task={task.clone()} {index} numbered={count > 1} {behaviour} on_action={props.on_action.clone()} />
+                { invocation_editor(&InvocationEditorProps {
+                    task: task.clone(), index, numbered: count > 1, behaviour, on_action: props.on_action.clone(),
+                }) }
             }
             if count > 0 {
                 <button type="button" class="btn btn-small btn-quiet add-invocation" onclick={add}
@@ -188,7 +191,6 @@ fn TaskParticipant(props: &TaskParticipantProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct InvocationEditorProps {
     task: TaskInfo,
     index: usize,
@@ -218,8 +220,7 @@ fn parse_seconds(text: &str) -> Option<u64> {
     (s >= 0.0 && s.is_finite() && s < 1e10).then(|| (s * 1000.0).round() as u64)
 }
 
-#[component]
-fn InvocationEditor(props: &InvocationEditorProps) -> Html {
+fn invocation_editor(props: &InvocationEditorProps) -> Html {
     let task = &props.task;
     let id = |what: &str| {
         format!("p-{}-{}-{what}", task.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), props.index)

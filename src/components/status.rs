@@ -1,29 +1,24 @@
 //! The execution's status chip and what it ended with.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::state::{Run, RunStatus};
-
-#[derive(Properties, PartialEq)]
-pub struct StatusBarProps {
-    pub run: Option<Rc<Run>>,
-}
 
 /// Holds the one element with `role="status"` on the page: screen readers announce each change,
 /// and the browser tests read it. Its text is exactly the status name (empty before the first
 /// execution); details sit next to it. The element is always there, so that the first change is
 /// announced too.
-#[component]
-pub fn StatusBar(props: &StatusBarProps) -> Html {
-    let status = props.run.as_ref().map(|run| run.status);
+///
+/// A view function, not a component: it holds no state, and a component costs the download about
+/// 2 kB of wasm for its machinery.
+pub fn status_bar(run: Option<&Run>) -> Html {
+    let status = run.map(|run| run.status);
     let chip_class = match status {
         Some(status) => classes!("chip", format!("chip-{}", status.class())),
         None => classes!("chip", "chip-idle", "visually-hidden"),
     };
     let live = html! { <span class={chip_class} role="status">{ status.map(RunStatus::label).unwrap_or("") }</span> };
-    let Some(run) = &props.run else {
+    let Some(run) = run else {
         return html! {
             <div class="status-bar">
                 { live }
