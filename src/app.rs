@@ -474,14 +474,16 @@ pub fn App() -> Html {
                         </button>
                         // Disabled by aria-disabled, not `disabled`, so that it keeps the focus the
                         // dialog gives back once the example is restored.
+                        // "Reset" next to the menu is clear enough on screen, and leaves the
+                        // header room for the status; its name says the whole.
                         <button type="button" class="btn btn-quiet" aria-disabled={(!edited).to_string()}
-                            onclick={reset_to_example}
+                            onclick={reset_to_example} aria-label="Reset to example"
                             title={if edited {
                                 "Put back the example's definition, input and participants"
                             } else {
                                 "Nothing to reset: this is the example as it comes"
                             }}>
-                            { "Reset to example" }
+                            { "Reset" }
                         </button>
                     }
                     <button
