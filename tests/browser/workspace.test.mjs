@@ -29,7 +29,7 @@ test('Reset to example asks first, and so does loading another example over edit
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await editor.inputValue(), edited);
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Reset to example');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Reset to example');
 
   // Escape answers Cancel too; Tab stays inside the dialog.
   await reset.click();
