@@ -2,7 +2,6 @@
 //! a dock (token inbox, virtual clock, event history).
 
 use gloo::timers::callback::Timeout;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -21,7 +20,7 @@ use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::status_bar;
 use crate::examples;
 use crate::format::css_number;
-use crate::state::{Action, AppState, Notice, NoticeKind, EMPTY_SCENARIO};
+use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::storage::{self, Restored, SaveStatus, Workspace};
 
 /// The first state, from what storage held when the page loaded.
@@ -243,9 +242,7 @@ pub fn App() -> Html {
     }
     let example = state.example.and_then(examples::by_id);
     // Work that came from no example is the user's own.
-    let edited = example.is_none_or(|e| {
-        *state.definition != *e.definition || *state.input != *e.input || *state.scenario != *EMPTY_SCENARIO
-    });
+    let edited = example.is_none_or(|e| state.differs_from(e));
     let emit = |action: Action| {
         let on_action = on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
@@ -473,9 +470,9 @@ pub fn App() -> Html {
                             { "About this example" }
                         </button>
                         // Disabled by aria-disabled, not `disabled`, so that it keeps the focus the
-                        // dialog gives back once the example is restored.
-                        // "Reset" next to the menu is clear enough on screen, and leaves the
-                        // header room for the status; its name says the whole.
+                        // dialog gives back once the example is restored. "Reset" next to the menu
+                        // is clear on screen and leaves the header room for the status; its
+                        // accessible name says the whole.
                         <button type="button" class="btn btn-quiet" aria-disabled={(!edited).to_string()}
                             onclick={reset_to_example} aria-label="Reset to example"
                             title={if edited {
@@ -626,9 +623,8 @@ impl DockTab {
 const DOCK_PANEL: &str = "dock-panel";
 
 fn focus_by_id(id: &str) {
-    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
-    if let Some(el) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        crate::components::focus(&el);
     }
 }
 

@@ -590,6 +590,14 @@ impl AppState {
         }
     }
 
+    /// Whether the work (definition, input, participants) is not `example` as it comes: loading it
+    /// would replace something.
+    pub fn differs_from(&self, example: &Example) -> bool {
+        *self.definition != *example.definition
+            || *self.input != *example.input
+            || *self.scenario != *EMPTY_SCENARIO
+    }
+
     /// The same state, remembering that its text came from the example `slug` (saved with the work:
     /// an example that is not at hand yet cannot be recognised by its text).
     pub fn remembering_example(mut self, slug: Option<&str>) -> AppState {
@@ -713,9 +721,7 @@ impl AppState {
                 let Some(example) = examples::by_id(&id) else { return false };
                 let replaced =
                     (self.definition.clone(), self.input.clone(), self.scenario.clone(), self.example);
-                let changed = *replaced.0 != *example.definition
-                    || *replaced.1 != *example.input
-                    || *replaced.2 != *EMPTY_SCENARIO;
+                let changed = self.differs_from(example);
                 *self = AppState {
                     run: self.run.take(),
                     started: self.started,

@@ -1,9 +1,10 @@
 //! A modal question before the app throws away the user's work: the focus goes to its safe answer
 //! (Cancel), stays inside while it is open, and goes back where it was once it is answered.
 
-use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
+
+use super::focused_element;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmDialogProps {
@@ -18,8 +19,8 @@ pub struct ConfirmDialogProps {
 }
 
 fn focus(button: &NodeRef) {
-    if let Some(el) = button.cast::<HtmlElement>() {
-        let _ = el.focus();
+    if let Some(el) = button.cast::<Element>() {
+        super::focus(&el);
     }
 }
 
@@ -30,14 +31,11 @@ pub fn ConfirmDialog(props: &ConfirmDialogProps) -> Html {
     {
         let cancel_button = cancel_button.clone();
         use_effect_with((), move |_| {
-            let opener = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
-                .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+            let opener = focused_element();
             focus(&cancel_button);
             move || {
                 if let Some(el) = opener.filter(|el| el.is_connected()) {
-                    let _ = el.focus();
+                    super::focus(&el);
                 }
             }
         });

@@ -7,9 +7,10 @@ use std::rc::Rc;
 
 use asl::exec::DataFlow;
 use serde_json::Value;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 use yew::prelude::*;
+
+use super::{focus, focused_element};
 
 use crate::state::Run;
 
@@ -143,15 +144,6 @@ fn pipeline(flow: &DataFlow, state: Option<&Value>) -> Html {
             }
         </>
     }
-}
-
-fn focused_element() -> Option<Element> {
-    web_sys::window()?.document()?.active_element()
-}
-
-/// Focuses an HTML element or an SVG one (a state of the graph): both have the same `focus()`.
-fn focus(el: &Element) {
-    let _ = el.unchecked_ref::<HtmlElement>().focus();
 }
 
 /// The drawer. Escape closes it from anywhere in the workspace (the app handles that key).

@@ -16,7 +16,19 @@ pub mod splitter;
 pub mod status;
 pub mod viewport;
 
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::{Callback, KeyboardEvent};
+
+/// The element that has the focus, if any.
+pub fn focused_element() -> Option<Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Focuses an HTML element or an SVG one (a state of the graph): both have the same `focus()`.
+pub fn focus(el: &Element) {
+    let _ = el.unchecked_ref::<HtmlElement>().focus();
+}
 
 /// The keydown handler of a dialog: Escape closes it.
 pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
