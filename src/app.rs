@@ -5,9 +5,9 @@ use gloo::timers::callback::Timeout;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::about::AboutDialog;
+use crate::components::about::about_dialog;
 use crate::components::clock::ClockPanel;
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::confirm_dialog;
 use crate::components::details::StateDetails;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
@@ -16,21 +16,40 @@ use crate::components::history::HistoryTable;
 use crate::components::inbox::{token_inbox, TokenInboxProps};
 use crate::components::participants::{participants_panel, ParticipantsPanelProps};
 use crate::components::sequence::SequencePane;
+use crate::components::share::{shared_bar, ShareDialog};
 use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::status_bar;
 use crate::examples;
 use crate::format::css_number;
+use crate::share;
 use crate::state::{Action, AppState, Notice, NoticeKind};
-use crate::storage::{self, Restored, SaveStatus, Workspace};
+use crate::storage::{self, Restored, SaveStatus, Slot, Workspace};
 
-/// The first state, from what storage held when the page loaded.
-fn initial_state(restored: &Restored) -> AppState {
+/// The first state: the work of the share link the page was opened with (or why it could not be
+/// read), or else what storage held.
+fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>) -> AppState {
     let example = examples::default_example();
+    let from = |w: &Workspace| {
+        AppState::new(&w.definition, &w.input, None)
+            .with_scenario(&w.scenario)
+            .remembering_example(w.example.as_deref())
+    };
+    match shared {
+        Some(Ok(work)) => return from(work),
+        Some(Err(why)) => {
+            let mut state = initial_state(restored, None);
+            state.notice = Some(Notice {
+                kind: NoticeKind::Warning,
+                text: format!("This share link could not be opened: {why}. Your own work is shown instead."),
+                can_undo: false,
+            });
+            return state;
+        }
+        None => {}
+    }
     match restored {
         Restored::Nothing => AppState::with_example(example),
-        Restored::Workspace(w) => AppState::new(&w.definition, &w.input, None)
-            .with_scenario(&w.scenario)
-            .remembering_example(w.example.as_deref()),
+        Restored::Workspace(w) => from(w),
         Restored::Unreadable { reason, kept_under } => {
             let kept = match kept_under {
                 Some(key) => format!("It was set aside in localStorage under “{key}”."),
@@ -127,25 +146,46 @@ fn logo() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The share link the page was opened with, read before the first render.
+    pub shared: Option<std::rc::Rc<share::Opened>>,
+}
+
 #[component]
-pub fn App() -> Html {
+pub fn App(props: &AppProps) -> Html {
     // The first render is committed: `cargo xtask bench --web` reads this mark.
     use_effect_with((), |_| {
         let _ = web_sys::window().and_then(|w| w.performance()).map(|p| p.mark("baton:ready"));
     });
     let restored = use_memo((), |_| storage::restore());
     let state = use_reducer({
-        let restored = restored.clone();
-        move || initial_state(&restored)
+        let (restored, shared) = (restored.clone(), props.shared.clone());
+        move || {
+            // The edits this browser made to the link's work since it was first opened, if any.
+            let shared = shared.map(|opened| {
+                opened.work.clone().map(|work| storage::restore_shared(&opened.data).unwrap_or(work))
+            });
+            initial_state(&restored, shared.as_ref())
+        }
     });
-    let save_status = storage::use_autosave(Workspace {
+    // Shared work is saved apart from the user's own, which it never replaces unasked.
+    let slot = match props.shared.as_deref() {
+        Some(share::Opened { data, work: Ok(_) }) => Slot::Shared(data.clone()),
+        _ => Slot::Own,
+    };
+    let shared = matches!(slot, Slot::Shared(_));
+    let workspace_now = Workspace {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
         scenario: state.scenario.to_string(),
         example: state.example.map(str::to_string),
-    });
+    };
+    let save_status = storage::use_autosave(workspace_now.clone(), slot);
+    let share_open = use_state_eq(|| false);
+    // Asked before shared work replaces the user's own saved work.
+    let confirm_keep = use_state_eq(|| false);
     let about_open = use_state_eq(|| false);
-    let about_button = use_node_ref();
     // The example waiting for the user's yes before it replaces edited work.
     let pending_example = use_state_eq(|| None::<examples::Entry>);
     let examples_menu = use_node_ref();
@@ -202,7 +242,7 @@ pub fn App() -> Html {
         let focus_dock_tab = focus_dock_tab.clone();
         use_effect_with(*dock_tab, move |tab| {
             if std::mem::take(&mut *focus_dock_tab.borrow_mut()) {
-                focus_by_id(tab.id());
+                crate::components::focus_by_id(tab.id());
             }
         });
     }
@@ -302,11 +342,13 @@ pub fn App() -> Html {
                 load_example.emit(chosen);
             })
         };
-        html! {
-            <ConfirmDialog question={format!("Replace your edits with the example “{}”?", chosen.title)}
-                detail="Your changes to the definition, input and participants will be lost."
-                confirm="Replace" on_confirm={replace} on_cancel={cancel} />
-        }
+        confirm_dialog(
+            format!("Replace your edits with the example “{}”?", chosen.title),
+            "Your changes to the definition, input and participants will be lost.",
+            "Replace",
+            replace,
+            cancel,
+        )
     });
     let resize_left = {
         let widths = widths.clone();
@@ -344,20 +386,50 @@ pub fn App() -> Html {
         let about_open = about_open.clone();
         Callback::from(move |_: MouseEvent| about_open.set(true))
     };
-    let about = match example.filter(|_| *about_open) {
-        Some(example) => {
-            let (about_open, about_button) = (about_open.clone(), about_button.clone());
-            // Closing gives the focus back to the button that opened the dialog.
-            let on_close = Callback::from(move |()| {
-                about_open.set(false);
-                if let Some(el) = about_button.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            });
-            html! { <AboutDialog {example} {on_close} /> }
-        }
-        None => html! {},
+    // Closing a dialog gives the focus back to the button that opened it (see `Modal`).
+    let about = example.filter(|_| *about_open).map(|example| {
+        let about_open = about_open.clone();
+        about_dialog(example, Callback::from(move |()| about_open.set(false)))
+    });
+    let share_dialog = share_open.then(|| {
+        let share_open = share_open.clone();
+        let on_close = Callback::from(move |()| share_open.set(false));
+        html! { <ShareDialog workspace={workspace_now.clone()} {on_close} /> }
+    });
+    let open_share = {
+        let share_open = share_open.clone();
+        Callback::from(move |_: MouseEvent| share_open.set(true))
     };
+    // Keeping shared work as one's own: saved under the user's key, then the page reopens without
+    // the link, on that work.
+    let keep = {
+        // The last use of this render's workspace: moved, not copied.
+        let workspace = workspace_now;
+        Callback::from(move |()| {
+            if storage::keep_as_own(&workspace).is_ok() {
+                if let (Some(window), Some(mine)) = (web_sys::window(), share::page_address()) {
+                    let _ = window.location().assign(&mine);
+                }
+            }
+        })
+    };
+    let on_keep = {
+        let (keep, confirm_keep) = (keep.clone(), confirm_keep.clone());
+        Callback::from(move |_: MouseEvent| match storage::has_own_work() {
+            true => confirm_keep.set(true),
+            false => keep.emit(()),
+        })
+    };
+    let keep_dialog = confirm_keep.then(|| {
+        let cancel = confirm_keep.clone();
+        confirm_dialog(
+            "Replace your saved work with this shared work?".into(),
+            "The definition, input and participants you saved in this browser will be lost.",
+            "Replace",
+            keep.clone(),
+            Callback::from(move |()| cancel.set(false)),
+        )
+    });
     let style = format!("--left: {}%; --right: {}%;", css_number(widths.left), css_number(widths.right));
     // Stable callbacks (the reducer's dispatcher never changes), so that the graph and the history
     // are not redrawn when something else changes.
@@ -372,10 +444,10 @@ pub fn App() -> Html {
         dispatcher.dispatch(Action::ShowState(Some(name)))
     });
     let details = state.details.clone().map(|name| {
-        // The run's definition while the graph shows the run; the editor's text otherwise.
+        // The run's definition while the graph shows the run; the editor's, as last compiled, otherwise.
         let definition = match &run {
-            Some(run) if state.run_matches_editor() => Some(run.definition_json.clone()),
-            _ => serde_json::from_str(&state.definition).ok().map(std::rc::Rc::new),
+            Some(run) if state.run_matches_editor() => run.definition.json(),
+            _ => state.compiled.json(),
         };
         let run = run.clone().filter(|_| state.run_matches_editor());
         html! {
@@ -450,59 +522,69 @@ pub fn App() -> Html {
 
     html! {
         <div class="app" ref={frame.clone()} style={frame_style}>
-            <header class="topbar">
-                <div class="brand">
-                    { logo() }
-                    <span class="brand-name">{ "Baton" }</span>
-                    <span class="brand-sub">{ "Step Functions callbacks, simulated" }</span>
-                </div>
-                <div class="toolbar">
-                    <label class="visually-hidden" for="examples">{ "Examples" }</label>
-                    <select id="examples" class="select" ref={examples_menu} onchange={on_example}>
-                        <option value="">{ "Examples…" }</option>
-                        for entry in examples::MENU.iter() {
-                            <option value={entry.slug}>{ entry.title }</option>
+            // One grid row for the top bar and, over shared work, the bar that says so.
+            <div class="app-head">
+                <header class="topbar">
+                    <div class="brand">
+                        { logo() }
+                        <span class="brand-name">{ "Baton" }</span>
+                        <span class="brand-sub">{ "Step Functions callbacks, simulated" }</span>
+                    </div>
+                    <div class="toolbar">
+                        <label class="visually-hidden" for="examples">{ "Examples" }</label>
+                        <select id="examples" class="select" ref={examples_menu} onchange={on_example}>
+                            <option value="">{ "Examples…" }</option>
+                            for entry in examples::MENU.iter() {
+                                <option value={entry.slug}>{ entry.title }</option>
+                            }
+                        </select>
+                        if let Some(example) = example {
+                            <button type="button" class="btn btn-quiet" onclick={open_about}
+                                title={format!("What “{}” shows, and what to try", example.title)}>
+                                { "About this example" }
+                            </button>
+                            // Disabled by aria-disabled, not `disabled`, so that it keeps the focus the
+                            // dialog gives back once the example is restored. "Reset" next to the menu
+                            // is clear on screen and leaves the header room for the status; its
+                            // accessible name says the whole.
+                            <button type="button" class="btn btn-quiet" aria-disabled={(!edited).to_string()}
+                                onclick={reset_to_example} aria-label="Reset to example"
+                                title={if edited {
+                                    "Put back the example's definition, input and participants"
+                                } else {
+                                    "Nothing to reset: this is the example as it comes"
+                                }}>
+                                { "Reset" }
+                            </button>
                         }
-                    </select>
-                    if let Some(example) = example {
-                        <button type="button" class="btn btn-quiet" ref={about_button.clone()} onclick={open_about}
-                            title={format!("What “{}” shows, and what to try", example.title)}>
-                            { "About this example" }
+                        <button type="button" class="btn btn-quiet" onclick={open_share}
+                            title="A link that holds this definition, input and participants">
+                            { "Share" }
                         </button>
-                        // Disabled by aria-disabled, not `disabled`, so that it keeps the focus the
-                        // dialog gives back once the example is restored. "Reset" next to the menu
-                        // is clear on screen and leaves the header room for the status; its
-                        // accessible name says the whole.
-                        <button type="button" class="btn btn-quiet" aria-disabled={(!edited).to_string()}
-                            onclick={reset_to_example} aria-label="Reset to example"
-                            title={if edited {
-                                "Put back the example's definition, input and participants"
-                            } else {
-                                "Nothing to reset: this is the example as it comes"
-                            }}>
-                            { "Reset" }
+                        <button
+                            type="button"
+                            class="btn btn-primary"
+                            disabled={blocker.is_some()}
+                            aria-describedby="start-blocker"
+                            onclick={emit(Action::Start)}
+                        >
+                            <span class="btn-icon" aria-hidden="true">{ "▶" }</span>
+                            { "Start execution" }
                         </button>
-                    }
-                    <button
-                        type="button"
-                        class="btn btn-primary"
-                        disabled={blocker.is_some()}
-                        aria-describedby="start-blocker"
-                        onclick={emit(Action::Start)}
-                    >
-                        <span class="btn-icon" aria-hidden="true">{ "▶" }</span>
-                        { "Start execution" }
-                    </button>
-                    <button type="button" class="btn" disabled={!running} onclick={emit(Action::Stop)}>
-                        { "Stop execution" }
-                    </button>
-                    <span id="start-blocker" class="start-blocker">{ blocker.unwrap_or_default() }</span>
-                </div>
-                { status_bar(run.as_deref()) }
-                { save_note }
-            </header>
+                        <button type="button" class="btn" disabled={!running} onclick={emit(Action::Stop)}>
+                            { "Stop execution" }
+                        </button>
+                        <span id="start-blocker" class="start-blocker">{ blocker.unwrap_or_default() }</span>
+                    </div>
+                    { status_bar(run.as_deref()) }
+                    { save_note }
+                </header>
+                if shared { { shared_bar(on_keep) } }
+            </div>
 
-            { about }
+            { about.unwrap_or_default() }
+            { share_dialog.unwrap_or_default() }
+            { keep_dialog.unwrap_or_default() }
             { confirm_example.unwrap_or_default() }
             { notice_toast(state.notice.as_ref(), &on_action) }
 
@@ -550,7 +632,7 @@ pub fn App() -> Html {
                     max={PaneWidths::MAX as u8}
                     on_resize={resize_left}
                 />
-                <WorkflowGraph definition={state.checked_definition.clone()} run={run.clone()} attached={state.run_matches_editor()}
+                <WorkflowGraph definition={state.compiled.clone()} run={run.clone()} attached={state.run_matches_editor()}
                     selected={selected_state} open={state.details.clone()} on_open={on_open_state} />
                 <Splitter
                     edge={Edge::Right}
@@ -561,7 +643,7 @@ pub fn App() -> Html {
                     max={PaneWidths::MAX as u8}
                     on_resize={resize_right}
                 />
-                <SequencePane run={run.clone()} selected={state.selected_event} />
+                <SequencePane run={run.clone()} selected={state.selected_event} on_select={on_select_event.clone()} />
                 { details.unwrap_or_default() }
             </main>
 
@@ -592,7 +674,7 @@ pub fn App() -> Html {
                         }) }
                     }
                 </div>
-                <ClockPanel run={run.clone()} on_action={on_action.clone()} />
+                <ClockPanel run={run.clone()} selected={state.selected_event} on_action={on_action.clone()} />
                 <HistoryTable {run} selected={state.selected_event} on_select={on_select_event} />
             </div>
         </div>
@@ -622,12 +704,6 @@ impl DockTab {
 /// The id of the element that holds the selected dock tab's panel.
 const DOCK_PANEL: &str = "dock-panel";
 
-fn focus_by_id(id: &str) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
-        crate::components::focus(&el);
-    }
-}
-
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -650,11 +726,36 @@ mod tests {
     }
 
     #[test]
+    fn a_share_link_opens_its_work_or_says_why_not_over_the_users_own() {
+        let theirs = Workspace {
+            definition: examples::default_example().definition.into(),
+            input: "{\"theirs\": true}".into(),
+            scenario: "{}".into(),
+            example: None,
+        };
+        let mine = Restored::Workspace(Workspace { input: "{\"mine\": true}".into(), ..theirs.clone() });
+        let state = initial_state(&mine, Some(&Ok(theirs)));
+        assert_eq!(&*state.input, "{\"theirs\": true}");
+        let state = initial_state(&mine, Some(&Err("the link is damaged".into())));
+        assert_eq!(&*state.input, "{\"mine\": true}");
+        let notice = state.notice.unwrap();
+        assert_eq!(notice.kind, NoticeKind::Warning);
+        assert!(
+            notice.text.starts_with("This share link could not be opened: the link is damaged."),
+            "{}",
+            notice.text
+        );
+    }
+
+    #[test]
     fn unreadable_storage_loads_the_example_with_a_notice() {
-        let state = initial_state(&Restored::Unreadable {
-            reason: "not JSON".into(),
-            kept_under: Some(storage::UNREADABLE_KEY.into()),
-        });
+        let state = initial_state(
+            &Restored::Unreadable {
+                reason: "not JSON".into(),
+                kept_under: Some(storage::UNREADABLE_KEY.into()),
+            },
+            None,
+        );
         assert_eq!(&*state.definition, examples::default_example().definition);
         let notice = state.notice.unwrap();
         assert!(notice.text.contains(storage::UNREADABLE_KEY), "{}", notice.text);
@@ -669,7 +770,7 @@ mod tests {
             scenario: scenario.into(),
             example: None,
         };
-        let state = initial_state(&Restored::Workspace(w));
+        let state = initial_state(&Restored::Workspace(w), None);
         assert_eq!(&*state.definition, "{}");
         assert_eq!(&*state.input, "[]");
         assert_eq!(&*state.scenario, scenario);

@@ -77,3 +77,62 @@ pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
     on_response.forget();
     on_error.forget();
 }
+
+// The browser's own deflate, through the Compression Streams API (web-sys has it only behind its
+// unstable flag). Declared here, the app carries no compressor of its own.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &CompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &CompressionStream) -> web_sys::WritableStream;
+
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+/// Compresses `bytes` (raw deflate) and reports the result.
+pub fn deflate(bytes: &[u8], done: Callback<Result<Vec<u8>, String>>) {
+    match CompressionStream::new("deflate-raw") {
+        Ok(s) => transform(bytes, web_sys::ReadableWritablePair::new(&s.readable(), &s.writable()), done),
+        Err(_) => done.emit(Err("this browser cannot compress (no CompressionStream)".into())),
+    }
+}
+
+/// Decompresses what [`deflate`] made; damaged or cut data is an error.
+pub fn inflate(bytes: &[u8], done: Callback<Result<Vec<u8>, String>>) {
+    match DecompressionStream::new("deflate-raw") {
+        Ok(s) => transform(bytes, web_sys::ReadableWritablePair::new(&s.readable(), &s.writable()), done),
+        Err(_) => done.emit(Err("this browser cannot decompress (no DecompressionStream)".into())),
+    }
+}
+
+/// Pipes `bytes` through a transform stream and collects what comes out, through a `Response`
+/// (the shortest way to read a whole stream). Every failure is caught and reported.
+fn transform(bytes: &[u8], through: web_sys::ReadableWritablePair, done: Callback<Result<Vec<u8>, String>>) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else {
+        return done.emit(Err("cannot hold the data".into()));
+    };
+    let stream = blob.stream().pipe_through(&through);
+    let Ok(buffer) =
+        web_sys::Response::new_with_opt_readable_stream(Some(&stream)).and_then(|r| r.array_buffer())
+    else {
+        return done.emit(Err("cannot read the data".into()));
+    };
+    let failed = done.clone();
+    let on_ok =
+        Closure::once(move |buffer: JsValue| done.emit(Ok(js_sys::Uint8Array::new(&buffer).to_vec())));
+    let on_err = Closure::once(move |_: JsValue| failed.emit(Err("the data is damaged".into())));
+    let _ = buffer.then2(&on_ok, &on_err);
+    on_ok.forget();
+    on_err.forget();
+}

@@ -6,10 +6,13 @@
 mod app;
 mod browser;
 mod components;
+mod crash;
 mod editor;
 mod examples;
 mod format;
 mod participants;
+mod run;
+mod share;
 mod state;
 mod storage;
 
@@ -19,5 +22,21 @@ mod storage;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    crash::install();
+    // A share link is read before the first render (its data is decompressed by the browser, a
+    // moment's work), so the app starts with the shared work instead of showing another first.
+    match share::data_in_address() {
+        None => render(None),
+        Some(data) => {
+            let data: std::rc::Rc<str> = data.into();
+            share::open_link(
+                &data.clone(),
+                yew::Callback::from(move |work| render(Some(share::Opened { data: data.clone(), work }))),
+            );
+        }
+    }
+}
+
+fn render(shared: Option<share::Opened>) {
+    yew::Renderer::<app::App>::with_props(app::AppProps { shared: shared.map(std::rc::Rc::new) }).render();
 }

@@ -1,11 +1,13 @@
 //! Simulated participants: what the external system behind each Task state does during a run.
 //!
 //! The persisted form is the scenario JSON of the README (`{"responders": {"State": [...]}}`), so
-//! what the panel edits is exactly what `baton run --scenario` reads. This module turns one
-//! response of that format into a [`Behaviour`] the panel can show and back, and lists the Task
-//! states of a definition. Pure functions, tested natively.
+//! what the panel edits is exactly what `baton run --scenario` reads. One response is the
+//! simulator's own [`Response`], read and written by `sim::scenario`; this module fits it to the
+//! panel's menu and millisecond fields, and lists the Task states of a definition. Pure
+//! functions, tested natively.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+use sim::scenario::{Answer, Response, ScenarioError};
 
 /// A Task state of the definition, as the participants panel lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,174 +52,103 @@ pub fn tasks_of(definition: &Value) -> Vec<TaskInfo> {
     out
 }
 
-/// What one invocation of a Task state's integration does. Times are milliseconds after the token
-/// was issued; heartbeats are the times of each SendTaskHeartbeat.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Behaviour {
-    /// No responder: a callback token waits for the person at the keyboard; any other task gets a
-    /// plausible integration response at once.
-    Manual,
-    /// SendTaskSuccess with `output`, `after_ms` after the token was issued.
-    Success { after_ms: u64, output: Value, heartbeats: Vec<u64> },
-    /// SendTaskFailure with `error` and `cause`.
-    Failure { after_ms: u64, error: String, cause: String, heartbeats: Vec<u64> },
-    /// Never answers (only heartbeats, if any), so a timeout decides.
-    Never { heartbeats: Vec<u64> },
-    /// A request-response task's result.
-    Return { output: Value },
-    /// The integration call fails.
-    Throw { error: String, cause: String },
-    /// The integration call never returns.
-    Hang,
-}
-
-impl Behaviour {
-    /// A short label for the panel's menu.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Behaviour::Manual => "manual",
-            Behaviour::Success { .. } => "success",
-            Behaviour::Failure { .. } => "failure",
-            Behaviour::Never { .. } => "never",
-            Behaviour::Return { .. } => "return",
-            Behaviour::Throw { .. } => "throw",
-            Behaviour::Hang => "hang",
-        }
-    }
-
-    pub fn heartbeats(&self) -> &[u64] {
-        match self {
-            Behaviour::Success { heartbeats, .. }
-            | Behaviour::Failure { heartbeats, .. }
-            | Behaviour::Never { heartbeats } => heartbeats,
-            _ => &[],
-        }
-    }
-
-    /// The same behaviour with other heartbeat times (ignored by kinds without heartbeats).
-    pub fn with_heartbeats(self, beats: Vec<u64>) -> Behaviour {
-        match self {
-            Behaviour::Success { after_ms, output, .. } => {
-                Behaviour::Success { after_ms, output, heartbeats: beats }
-            }
-            Behaviour::Failure { after_ms, error, cause, .. } => {
-                Behaviour::Failure { after_ms, error, cause, heartbeats: beats }
-            }
-            Behaviour::Never { .. } => Behaviour::Never { heartbeats: beats },
-            other => other,
-        }
-    }
-
-    /// When the answer comes, for the kinds that answer later.
-    pub fn after_ms(&self) -> Option<u64> {
-        match self {
-            Behaviour::Success { after_ms, .. } | Behaviour::Failure { after_ms, .. } => Some(*after_ms),
-            _ => None,
-        }
-    }
-
-    /// The scenario-format response; `None` for [`Behaviour::Manual`] (no entry at all).
-    pub fn to_json(&self) -> Option<Value> {
-        let beats = |obj: &mut Map<String, Value>, heartbeats: &[u64]| {
-            if !heartbeats.is_empty() {
-                obj.insert(
-                    "heartbeats".into(),
-                    Value::Array(heartbeats.iter().map(|&ms| seconds(ms)).collect()),
-                );
-            }
-        };
-        let text = |obj: &mut Map<String, Value>, key: &str, value: &str| {
-            if !value.trim().is_empty() {
-                obj.insert(key.into(), Value::String(value.to_string()));
-            }
-        };
-        Some(match self {
-            Behaviour::Manual => return None,
-            Behaviour::Success { after_ms, output, heartbeats } => {
-                let mut obj = Map::new();
-                obj.insert("callback".into(), "success".into());
-                obj.insert("output".into(), output.clone());
-                obj.insert("after".into(), seconds(*after_ms));
-                beats(&mut obj, heartbeats);
-                Value::Object(obj)
-            }
-            Behaviour::Failure { after_ms, error, cause, heartbeats } => {
-                let mut obj = Map::new();
-                obj.insert("callback".into(), "failure".into());
-                text(&mut obj, "error", error);
-                text(&mut obj, "cause", cause);
-                obj.insert("after".into(), seconds(*after_ms));
-                beats(&mut obj, heartbeats);
-                Value::Object(obj)
-            }
-            Behaviour::Never { heartbeats } => {
-                let mut obj = Map::new();
-                obj.insert("callback".into(), "none".into());
-                beats(&mut obj, heartbeats);
-                Value::Object(obj)
-            }
-            Behaviour::Return { output } => json!({ "return": output }),
-            Behaviour::Throw { error, cause } => {
-                let mut obj = Map::new();
-                text(&mut obj, "error", error);
-                text(&mut obj, "cause", cause);
-                json!({ "throw": obj })
-            }
-            Behaviour::Hang => json!({ "hang": true }),
-        })
-    }
-
-    /// Reads one response of the scenario format (already checked by `sim::Scenario::from_json`);
-    /// `None` for anything else.
-    pub fn from_json(response: &Value) -> Option<Behaviour> {
-        let obj = response.as_object()?;
-        let text = |v: Option<&Value>, key: &str| {
-            v.and_then(|v| v.get(key)).and_then(Value::as_str).unwrap_or_default().to_string()
-        };
-        if let Some(output) = obj.get("return") {
-            return Some(Behaviour::Return { output: output.clone() });
-        }
-        if let Some(t) = obj.get("throw") {
-            return Some(Behaviour::Throw { error: text(Some(t), "error"), cause: text(Some(t), "cause") });
-        }
-        if obj.get("hang") == Some(&Value::Bool(true)) {
-            return Some(Behaviour::Hang);
-        }
-        let after_ms = millis(obj.get("after")).unwrap_or(0);
-        let heartbeats: Vec<u64> = obj
-            .get("heartbeats")
-            .and_then(Value::as_array)
-            .map_or(Vec::new(), |l| l.iter().filter_map(|h| millis(Some(h))).collect());
-        match obj.get("callback")?.as_str()? {
-            "success" => Some(Behaviour::Success {
-                after_ms,
-                output: obj.get("output").cloned().unwrap_or(Value::Null),
-                heartbeats,
-            }),
-            "failure" => Some(Behaviour::Failure {
-                after_ms,
-                error: text(Some(response), "error"),
-                cause: text(Some(response), "cause"),
-                heartbeats,
-            }),
-            "none" => Some(Behaviour::Never { heartbeats }),
-            _ => None,
-        }
+/// The menu choice a response shows as; `None`, no response at all, is "manual": a callback token
+/// waits for the person at the keyboard, and any other task gets a plausible response at once.
+pub fn kind(response: Option<&Response>) -> &'static str {
+    match response {
+        None => "manual",
+        Some(Response::Callback { answer: Answer::Success(_), .. }) => "success",
+        Some(Response::Callback { answer: Answer::Failure { .. }, .. }) => "failure",
+        Some(Response::Callback { answer: Answer::None, .. }) => "never",
+        Some(Response::Return(_)) => "return",
+        Some(Response::Throw { .. }) => "throw",
+        Some(Response::Hang) => "hang",
     }
 }
 
-/// Milliseconds as the scenario format's seconds: whole numbers stay integers.
-fn seconds(ms: u64) -> Value {
-    if ms / 1000 * 1000 == ms {
-        Value::from(ms / 1000)
-    } else {
-        Value::from(ms as f64 / 1000.0)
-    }
+/// The response a menu choice starts with. A callback keeps the time and heartbeats of the one
+/// it replaces, so switching between success and failure loses nothing.
+pub fn chosen(kind: &str, previous: Option<&Response>, task: &str) -> Option<Response> {
+    let heartbeats = previous.map_or(Vec::new(), |r| r.heartbeats().to_vec());
+    let after_seconds = Some(previous.and_then(after_ms).map_or(60.0, seconds));
+    Some(match kind {
+        "success" => Response::Callback {
+            answer: Answer::Success(asl::Value::empty_object()),
+            after_seconds,
+            heartbeats,
+        },
+        "failure" => Response::Callback {
+            answer: Answer::Failure {
+                error: Some("Rejected".into()),
+                cause: Some(format!("{task} said no")),
+            },
+            after_seconds,
+            heartbeats,
+        },
+        "never" => Response::Callback { answer: Answer::None, after_seconds: None, heartbeats },
+        "return" => Response::Return(asl::Value::empty_object()),
+        "throw" => Response::Throw { error: Some("ServiceException".into()), cause: None },
+        "hang" => Response::Hang,
+        _ => return None,
+    })
 }
 
-fn millis(v: Option<&Value>) -> Option<u64> {
-    let s = v?.as_f64()?;
-    (s >= 0.0 && s.is_finite()).then(|| (s * 1000.0).round() as u64)
+/// When the answer comes, in milliseconds after the token was issued, for the responses that
+/// answer later. The panel's fields count milliseconds, the format seconds.
+pub fn after_ms(response: &Response) -> Option<u64> {
+    response.answer_after_seconds().map(millis)
+}
+
+/// The heartbeat times in milliseconds after the token was issued.
+pub fn heartbeats_ms(response: &Response) -> Vec<u64> {
+    response.heartbeats().iter().copied().map(millis).collect()
+}
+
+/// The same response answering `ms` after the token was issued (ignored by the ones that do not
+/// answer later).
+pub fn with_after_ms(mut response: Response, ms: u64) -> Response {
+    if let Response::Callback { answer: Answer::Success(_) | Answer::Failure { .. }, after_seconds, .. } =
+        &mut response
+    {
+        *after_seconds = Some(seconds(ms));
+    }
+    response
+}
+
+/// The same response with other heartbeat times (ignored by kinds without heartbeats).
+pub fn with_heartbeats_ms(mut response: Response, beats: &[u64]) -> Response {
+    if let Response::Callback { heartbeats, .. } = &mut response {
+        *heartbeats = beats.iter().map(|&ms| seconds(ms)).collect();
+    }
+    response
+}
+
+/// The same result or successful answer with another output.
+pub fn with_output(mut response: Response, output: asl::Value) -> Response {
+    if let Response::Return(x) | Response::Callback { answer: Answer::Success(x), .. } = &mut response {
+        *x = output;
+    }
+    response
+}
+
+/// The same failure with the error and cause of the panel's two fields; a blank field is left out
+/// of the scenario rather than written as an empty name.
+pub fn with_failure(mut response: Response, error: &str, cause: &str) -> Response {
+    let text = |t: &str| (!t.trim().is_empty()).then(|| t.to_string());
+    if let Response::Throw { error: e, cause: c }
+    | Response::Callback { answer: Answer::Failure { error: e, cause: c }, .. } = &mut response
+    {
+        (*e, *c) = (text(error), text(cause));
+    }
+    response
+}
+
+fn seconds(ms: u64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+fn millis(s: f64) -> u64 {
+    (s * 1000.0).round() as u64
 }
 
 /// Heartbeats at most this many per invocation: enough for any lesson, few enough to list.
@@ -245,18 +176,19 @@ pub fn heartbeat_pattern(beats: &[u64], limit_ms: Option<u64>) -> Option<(u64, O
     Some((every, if until_limit { None } else { Some(beats.len() as u32) }))
 }
 
-/// The responses configured for `state` in a scenario (parsed JSON), one per invocation.
-pub fn responses(scenario: &Value, state: &str) -> Vec<Option<Behaviour>> {
+/// The responses configured for `state` in a scenario (parsed JSON), one per invocation; an error
+/// for one the format cannot read.
+pub fn responses(scenario: &Value, state: &str) -> Vec<Result<Response, ScenarioError>> {
     scenario
         .get("responders")
         .and_then(|r| r.get(state))
         .and_then(Value::as_array)
-        .map_or(Vec::new(), |list| list.iter().map(Behaviour::from_json).collect())
+        .map_or(Vec::new(), |list| list.iter().map(Response::from_json_value).collect())
 }
 
 /// Sets the response to invocation `index` of `state` (appending when `index` is past the end).
-/// [`Behaviour::Manual`] removes that response, and the state's entry once none is left.
-pub fn set_response(scenario: &mut Value, state: &str, index: usize, behaviour: &Behaviour) {
+/// `None` removes that response, and the state's entry once none is left.
+pub fn set_response(scenario: &mut Value, state: &str, index: usize, response: Option<&Response>) {
     if !scenario.is_object() {
         *scenario = Value::Object(Map::new());
     }
@@ -271,7 +203,7 @@ pub fn set_response(scenario: &mut Value, state: &str, index: usize, behaviour: 
         *list = Value::Array(Vec::new());
     }
     let Some(items) = list.as_array_mut() else { return };
-    match behaviour.to_json() {
+    match response.map(Response::to_json) {
         Some(response) if index < items.len() => items[index] = response,
         Some(response) => items.push(response),
         None if index < items.len() => {
@@ -348,6 +280,8 @@ pub fn promise_text(status: &str, error: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -366,36 +300,34 @@ mod tests {
     }
 
     #[test]
-    fn behaviours_round_trip_through_the_scenario_format() {
-        let all = [
-            Behaviour::Success {
-                after_ms: 600_000,
-                output: json!({"decision": "approve"}),
-                heartbeats: vec![],
-            },
-            Behaviour::Failure {
-                after_ms: 1_500,
-                error: "Rejected".into(),
-                cause: "No".into(),
-                heartbeats: vec![500],
-            },
-            Behaviour::Never { heartbeats: vec![45_000, 90_000] },
-            Behaviour::Return { output: json!([1]) },
-            Behaviour::Throw { error: "Boom".into(), cause: String::new() },
-            Behaviour::Hang,
-        ];
-        for b in all {
-            let json = b.to_json().unwrap();
-            assert_eq!(Behaviour::from_json(&json), Some(b.clone()), "{json}");
-            let text = format!("{{\"responders\": {{\"T\": [{json}]}}}}");
-            assert!(sim::Scenario::from_json(&text).is_ok(), "{text}");
-        }
-        assert_eq!(Behaviour::Manual.to_json(), None);
-        let json =
-            Behaviour::Failure { after_ms: 1_500, error: "E".into(), cause: "C".into(), heartbeats: vec![] }
-                .to_json()
-                .unwrap();
-        assert_eq!(json, json!({"callback": "failure", "error": "E", "cause": "C", "after": 1.5}));
+    fn the_panel_writes_the_scenario_format_as_before() {
+        let write = |r: &Response| r.to_json().to_string();
+        let success = chosen("success", None, "Ask").unwrap();
+        assert_eq!(write(&success), r#"{"callback":"success","output":{},"after":60}"#);
+        let approve = asl::Value::parse(r#"{"decision": "approve"}"#).unwrap();
+        let success = with_output(with_after_ms(success, 600_000), approve);
+        assert_eq!(write(&success), r#"{"callback":"success","output":{"decision":"approve"},"after":600}"#);
+        let failure = chosen("failure", Some(&success), "Ask").unwrap();
+        let failure = with_heartbeats_ms(with_after_ms(failure, 1_500), &[500]);
+        assert_eq!(
+            write(&failure),
+            r#"{"callback":"failure","error":"Rejected","cause":"Ask said no","after":1.5,"heartbeats":[0.5]}"#
+        );
+        let failure = with_failure(failure, "E", " ");
+        assert_eq!(write(&failure), r#"{"callback":"failure","error":"E","after":1.5,"heartbeats":[0.5]}"#);
+        assert_eq!((after_ms(&failure), heartbeats_ms(&failure)), (Some(1_500), vec![500]));
+        let never = chosen("never", Some(&failure), "Ask").unwrap();
+        assert_eq!(write(&never), r#"{"callback":"none","heartbeats":[0.5]}"#);
+        assert_eq!(after_ms(&never), None);
+        let throw = chosen("throw", None, "Ask").unwrap();
+        assert_eq!(write(&throw), r#"{"throw":{"error":"ServiceException"}}"#);
+        assert_eq!(write(&with_failure(throw, "", "")), r#"{"throw":{}}"#);
+        assert_eq!(write(&chosen("return", None, "Ask").unwrap()), r#"{"return":{}}"#);
+        assert_eq!(write(&chosen("hang", None, "Ask").unwrap()), r#"{"hang":true}"#);
+        assert_eq!(chosen("manual", Some(&never), "Ask"), None);
+        let kinds: Vec<&str> =
+            [Some(&success), Some(&failure), Some(&never), None].into_iter().map(kind).collect();
+        assert_eq!(kinds, ["success", "failure", "never", "manual"]);
     }
 
     #[test]
@@ -414,17 +346,20 @@ mod tests {
     #[test]
     fn responses_are_set_appended_and_removed() {
         let mut scenario = json!({"expect": {"status": "SUCCEEDED"}});
-        let never = Behaviour::Never { heartbeats: vec![] };
-        set_response(&mut scenario, "T", 0, &never);
-        set_response(&mut scenario, "T", 5, &Behaviour::Hang);
-        assert_eq!(responses(&scenario, "T"), [Some(never.clone()), Some(Behaviour::Hang)]);
-        set_response(&mut scenario, "T", 0, &Behaviour::Manual);
-        assert_eq!(responses(&scenario, "T"), [Some(Behaviour::Hang)]);
-        set_response(&mut scenario, "T", 0, &Behaviour::Manual);
+        let never = chosen("never", None, "T").unwrap();
+        set_response(&mut scenario, "T", 0, Some(&never));
+        set_response(&mut scenario, "T", 5, Some(&Response::Hang));
+        assert_eq!(responses(&scenario, "T"), [Ok(never.clone()), Ok(Response::Hang)]);
+        set_response(&mut scenario, "T", 0, None);
+        assert_eq!(responses(&scenario, "T"), [Ok(Response::Hang)]);
+        set_response(&mut scenario, "T", 0, None);
         assert_eq!(scenario, json!({"expect": {"status": "SUCCEEDED"}}));
         assert_eq!(promise(&scenario), Some(("SUCCEEDED".into(), None)));
         assert_eq!(promise_text("FAILED", Some("Rejected")), "Failed with Rejected");
         assert_eq!(promise_text("TIMED_OUT", None), "Timed out");
+        // One the format cannot read is kept in place, for the scenario JSON editor.
+        let odd = json!({"responders": {"T": [{"callback": "maybe"}, {"hang": true}]}});
+        assert!(matches!(responses(&odd, "T").as_slice(), [Err(_), Ok(Response::Hang)]));
     }
 
     #[test]

@@ -5,31 +5,18 @@
 //! that rendering stays cheap. No storage, timers or browser calls here: the reducer is pure and its
 //! tests run natively (`cargo test -p baton-web`).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use asl::exec::{ApiError, Status};
 use asl::Diagnostic;
+use sim::scenario::{Answer, Response};
 use yew::Reducible;
 
+use crate::editor::Problem;
 use crate::examples::{self, Example};
-use crate::participants::{self, Behaviour, TaskInfo};
+use crate::participants::{self, TaskInfo};
+use crate::run::{Origin, Run};
 
-/// One problem in an editor, located for display (`line 12, column 5: ...`) and for selection.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub is_error: bool,
-    pub code: String,
-    pub message: String,
-    /// 1-based.
-    pub line: usize,
-    /// 1-based.
-    pub column: usize,
-    /// Byte range in the editor's text.
-    pub start: usize,
-    pub end: usize,
-}
-
+/// The engine's diagnostics become the editor's problems here, where the two meet.
 impl Problem {
     fn from_diagnostic(d: &Diagnostic) -> Problem {
         let span = d.span.unwrap_or_default();
@@ -43,414 +30,38 @@ impl Problem {
             end: span.end,
         }
     }
-
-    /// `line 12, column 5: message`, the form used in the problems list and in error notices.
-    pub fn located(&self) -> String {
-        format!("line {}, column {}: {}", self.line, self.column, self.message)
-    }
 }
 
-/// States one engine command may enter before it yields to the browser (see [`Run::busy`]).
-const STEP_LIMIT: u64 = 250;
-
 /// Parses JSON text the way the engine does, so that errors carry a line and column.
-fn parse_json(text: &str) -> Result<asl::Value, Problem> {
-    asl::source::parse(text).map(|(value, _)| value).map_err(|e| Problem::from_diagnostic(&e.to_diagnostic()))
+/// The execution input, read and checked as StartExecution checks it: JSON, and at most 256 KiB of
+/// it (AWS refuses a longer input before the execution exists).
+fn parse_input(text: &str) -> Result<asl::Value, Problem> {
+    let value = asl::source::parse(text)
+        .map(|(value, _)| value)
+        .map_err(|e| Problem::from_diagnostic(&e.to_diagnostic()))?;
+    let max = asl::exec::MAX_PAYLOAD_BYTES;
+    match value.json_len() {
+        len if len > max => Err(Problem {
+            is_error: true,
+            code: "input-too-large".into(),
+            message: format!(
+                "the input is {len} bytes of JSON; StartExecution accepts at most {max} (256 KiB) and \
+                 refuses more with a ValidationException"
+            ),
+            line: 1,
+            column: 1,
+            start: 0,
+            end: text.find('\n').unwrap_or(text.len()),
+        }),
+        _ => Ok(value),
+    }
 }
 
 /// The definition's problems, errors first, then by position.
-fn check_definition(text: &str) -> Vec<Problem> {
-    let mut problems: Vec<Problem> = sim::check(text).iter().map(Problem::from_diagnostic).collect();
+fn problems_of(compiled: &asl::Compiled) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = compiled.diagnostics().iter().map(Problem::from_diagnostic).collect();
     asl::sort::by_key(&mut problems, |p| (!p.is_error, p.start, p.end));
     problems
-}
-
-/// An execution's status, as the AWS console names it (plus the callback wait, which is what this
-/// tool is about).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunStatus {
-    Running,
-    WaitingForCallback,
-    Succeeded,
-    Failed,
-    TimedOut,
-    Aborted,
-}
-
-impl RunStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            RunStatus::Running => "Running",
-            RunStatus::WaitingForCallback => "Waiting for callback",
-            RunStatus::Succeeded => "Succeeded",
-            RunStatus::Failed => "Failed",
-            RunStatus::TimedOut => "Timed out",
-            RunStatus::Aborted => "Aborted",
-        }
-    }
-
-    /// A CSS-friendly name for the status chip's colour.
-    pub fn class(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::WaitingForCallback => "waiting",
-            RunStatus::Succeeded => "succeeded",
-            RunStatus::Failed => "failed",
-            RunStatus::TimedOut => "timed-out",
-            RunStatus::Aborted => "aborted",
-        }
-    }
-
-    pub fn is_finished(self) -> bool {
-        !matches!(self, RunStatus::Running | RunStatus::WaitingForCallback)
-    }
-
-    /// "Waiting for callback" is the engine's Running while a token is out.
-    fn of(status: Status, tokens_out: bool) -> RunStatus {
-        match status {
-            Status::Running if tokens_out => RunStatus::WaitingForCallback,
-            Status::Running => RunStatus::Running,
-            Status::Succeeded => RunStatus::Succeeded,
-            Status::Failed => RunStatus::Failed,
-            Status::TimedOut => RunStatus::TimedOut,
-            Status::Aborted => RunStatus::Aborted,
-        }
-    }
-}
-
-/// A task token the execution handed out, open or answered. Closed tokens stay in the inbox so that
-/// the user can see what AWS says to a late or duplicate answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenCard {
-    pub token: String,
-    pub state: String,
-    pub attempt: u32,
-    /// The Map iteration the task runs in (`$$.Map.Item.Index`), to tell its tokens apart.
-    pub map_index: Option<usize>,
-    /// Who holds the token: the participant the task was sent to.
-    pub holder: String,
-    pub opened_at_ms: u64,
-    pub heartbeat_due_ms: Option<u64>,
-    pub timeout_due_ms: Option<u64>,
-    /// Set when the token stopped being open: when, and why.
-    pub closed: Option<(u64, String)>,
-    /// Why the last answer typed for this token was not sent (invalid JSON output, located).
-    pub rejected_output: Option<String>,
-}
-
-/// The result of the last call the user made as the external system.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CallOutcome {
-    pub action: &'static str,
-    pub ok: bool,
-    /// `TaskTimedOut: Task Timed Out: '...'` on failure, a short confirmation on success.
-    pub text: String,
-}
-
-/// A started execution and everything drawn from it.
-///
-/// The world is shared, not copied, between the states a reducer produces (it cannot be cloned);
-/// everything the components read is copied out of it after each change, so an older state still
-/// draws what it drew.
-#[derive(Clone)]
-pub struct Run {
-    world: Rc<RefCell<sim::World>>,
-    /// The definition text that was started; the graph shows it as long as the editor holds it.
-    pub definition_text: Rc<str>,
-    pub definition_json: Rc<serde_json::Value>,
-    pub status: RunStatus,
-    pub output: Option<String>,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-    pub now_ms: u64,
-    pub upcoming: Rc<Vec<(u64, String)>>,
-    pub tokens: Rc<Vec<TokenCard>>,
-    pub history: EventLog,
-    pub last_call: Option<CallOutcome>,
-    /// The step limit paused the engine with work left; the app resumes it on the next tick, so a
-    /// runaway loop never freezes the page and "Stop execution" stays clickable.
-    pub busy: bool,
-    /// Bumped on every change, so components can memoise expensive drawings on it.
-    pub revision: u64,
-    /// The outcome the scenario promised (`SUCCEEDED`, `FAILED` + error), to say whether it came.
-    pub promise: Option<(String, Option<String>)>,
-    /// The participants' scenario text the execution started with: a verdict on a promise belongs
-    /// to that scenario only, not to one loaded since.
-    pub scenario_text: Rc<str>,
-}
-
-impl PartialEq for Run {
-    fn eq(&self, other: &Run) -> bool {
-        self.revision == other.revision && self.history == other.history
-    }
-}
-
-/// The history in AWS's JSON shape, each event converted once. A history only grows, so every
-/// state the reducer produces shares one log and remembers how much of it it has seen: a long
-/// execution costs each step only its new events, not a copy of all of them.
-#[derive(Clone, Default)]
-pub struct EventLog {
-    events: Rc<RefCell<Vec<serde_json::Value>>>,
-    len: usize,
-}
-
-impl EventLog {
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Reads the events this snapshot has seen.
-    pub fn with<T>(&self, f: impl FnOnce(&[serde_json::Value]) -> T) -> T {
-        f(&self.events.borrow()[..self.len])
-    }
-
-    fn sync(&mut self, execution: &asl::exec::Execution) {
-        let all = execution.history();
-        let mut log = self.events.borrow_mut();
-        if all.len() < log.len() {
-            // Not expected (histories only grow), but never show events that are gone.
-            log.clear();
-        }
-        let epoch = execution.options().start_epoch_ms;
-        let seen = log.len();
-        log.extend(all[seen..].iter().map(|e| e.to_aws_json(epoch)));
-        self.len = log.len();
-    }
-}
-
-impl PartialEq for EventLog {
-    fn eq(&self, other: &EventLog) -> bool {
-        Rc::ptr_eq(&self.events, &other.events) && self.len == other.len
-    }
-}
-
-/// Why tokens that were open before an action are not open after it.
-enum Closing<'a> {
-    Answered { token: &'a str, how: &'static str },
-    Clock,
-    Stopped,
-}
-
-impl Run {
-    fn start(
-        definition: &Rc<str>,
-        input_text: &str,
-        scenario_text: &str,
-        number: u64,
-    ) -> Result<Run, String> {
-        let input = parse_json(input_text).map_err(|p| format!("Execution input: {}", p.located()))?;
-        let mut scenario =
-            sim::Scenario::from_json(scenario_text).map_err(|e| format!("Participants: {e}"))?;
-        let (machine, _warnings) = sim::load(definition).map_err(|diagnostics| {
-            let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
-            match first {
-                Some(d) => format!("Definition: {}", Problem::from_diagnostic(d).located()),
-                None => "Definition: it cannot be loaded".to_string(),
-            }
-        })?;
-        let definition_json: serde_json::Value =
-            serde_json::from_str(definition).map_err(|e| format!("Definition: {e}"))?;
-        // The participants' responders and scripted calls come from the scenario; a task without a
-        // responder leaves its token to the person at the keyboard.
-        let promise = scenario.expect.take().map(|e| (e.status, e.error));
-        let options = &mut scenario.context.options;
-        options.record_data_flow = true;
-        options.step_limit = Some(STEP_LIMIT);
-        // Each execution of the session gets its own tokens and name, as on AWS; replayable still.
-        options.seed = number;
-        options.execution_name = format!("execution-{number}");
-        let world = sim::World::start(machine, input, &scenario);
-        let mut run = Run {
-            world: Rc::new(RefCell::new(world)),
-            definition_text: definition.clone(),
-            definition_json: Rc::new(definition_json),
-            status: RunStatus::Running,
-            output: None,
-            error: None,
-            cause: None,
-            now_ms: 0,
-            upcoming: Rc::default(),
-            tokens: Rc::default(),
-            history: EventLog::default(),
-            last_call: None,
-            busy: false,
-            revision: 0,
-            promise,
-            scenario_text: scenario_text.into(),
-        };
-        run.refresh(Closing::Clock);
-        Ok(run)
-    }
-
-    /// Copies what the components show out of the world, after any change to it.
-    fn refresh(&mut self, closing: Closing<'_>) {
-        let world = self.world.borrow();
-        // A finished execution holds no open token, whatever its threads still say.
-        let open = if world.status() == Status::Running { world.open_tasks() } else { Vec::new() };
-        self.status = RunStatus::of(world.status(), !open.is_empty());
-        let execution = world.execution();
-        self.output = execution.output().map(|v| v.to_json_pretty());
-        let failure = execution.failure();
-        self.error = failure.and_then(|f| f.error.as_deref().map(str::to_string));
-        self.cause = failure.and_then(|f| f.cause.as_deref().map(str::to_string));
-        self.now_ms = world.now_ms();
-        self.busy = world.is_busy();
-        self.upcoming = Rc::new(world.upcoming().into_iter().map(|u| (u.at_ms, u.what)).collect());
-        self.history.sync(execution);
-
-        let now = self.now_ms;
-        let tokens = Rc::make_mut(&mut self.tokens);
-        for card in tokens.iter_mut().filter(|c| c.closed.is_none()) {
-            if !open.iter().any(|h| *h.task.token == *card.token) {
-                let why = match closing {
-                    Closing::Answered { token, how } if token == card.token => how.to_string(),
-                    Closing::Stopped => "Execution stopped".to_string(),
-                    _ => match (
-                        card.timeout_due_ms.filter(|&d| d <= now),
-                        card.heartbeat_due_ms.filter(|&d| d <= now),
-                    ) {
-                        // Whichever deadline passed first is the one that fired.
-                        (Some(t), Some(h)) if h < t => "Timed out (States.HeartbeatTimeout)".to_string(),
-                        (Some(_), _) => "Timed out (States.Timeout)".to_string(),
-                        (None, Some(_)) => "Timed out (States.HeartbeatTimeout)".to_string(),
-                        (None, None) => "Closed".to_string(),
-                    },
-                };
-                card.closed = Some((now, why));
-            }
-        }
-        for sim::Holding { task, participant } in open {
-            if let Some(card) = tokens.iter_mut().find(|c| *c.token == *task.token) {
-                card.heartbeat_due_ms = task.heartbeat_due;
-                card.timeout_due_ms = task.timeout_due;
-                card.attempt = task.retry_count + 1;
-                card.holder = participant.name;
-            } else {
-                tokens.push(TokenCard {
-                    token: task.token.to_string(),
-                    state: task.state.to_string(),
-                    attempt: task.retry_count + 1,
-                    map_index: task.map_index,
-                    holder: participant.name,
-                    opened_at_ms: task.opened_at,
-                    heartbeat_due_ms: task.heartbeat_due,
-                    timeout_due_ms: task.timeout_due,
-                    closed: None,
-                    rejected_output: None,
-                });
-            }
-        }
-        drop(world);
-        self.revision += 1;
-    }
-
-    fn record(&mut self, action: &'static str, result: Result<(), ApiError>, ok_text: String) {
-        self.last_call = Some(match result {
-            Ok(()) => CallOutcome { action, ok: true, text: ok_text },
-            Err(e) => CallOutcome { action, ok: false, text: format!("{}: {}", e.code, e.message) },
-        });
-    }
-
-    fn card_mut(&mut self, token: &str) -> Option<&mut TokenCard> {
-        Rc::make_mut(&mut self.tokens).iter_mut().find(|c| c.token == token)
-    }
-
-    fn send_success(&mut self, token: &str, output: &str) {
-        if let Err(problem) = parse_json(output) {
-            if let Some(card) = self.card_mut(token) {
-                card.rejected_output = Some(format!("Not sent: {}", problem.located()));
-            }
-            self.revision += 1;
-            return;
-        }
-        if let Some(card) = self.card_mut(token) {
-            card.rejected_output = None;
-        }
-        let result = self.world.borrow_mut().send_task_success(token, output);
-        self.record("SendTaskSuccess", result, "SendTaskSuccess accepted".into());
-        self.refresh(Closing::Answered { token, how: "Answered with SendTaskSuccess" });
-    }
-
-    fn send_failure(&mut self, token: &str, error: &str, cause: &str) {
-        let error = Some(error.trim()).filter(|e| !e.is_empty());
-        let cause = Some(cause).filter(|c| !c.trim().is_empty());
-        let result = self.world.borrow_mut().send_task_failure(token, error, cause);
-        self.record("SendTaskFailure", result, "SendTaskFailure accepted".into());
-        self.refresh(Closing::Answered { token, how: "Answered with SendTaskFailure" });
-    }
-
-    fn send_heartbeat(&mut self, token: &str) {
-        let result = self.world.borrow_mut().send_task_heartbeat(token);
-        self.record("SendTaskHeartbeat", result, "SendTaskHeartbeat accepted".into());
-        self.refresh(Closing::Clock);
-    }
-
-    fn stop(&mut self) {
-        let result = self.world.borrow_mut().stop_execution();
-        self.record("StopExecution", result, "StopExecution accepted".into());
-        self.refresh(Closing::Stopped);
-    }
-
-    fn advance_to_next_deadline(&mut self) -> bool {
-        if !self.world.borrow_mut().advance_to_next_deadline() {
-            return false;
-        }
-        self.refresh(Closing::Clock);
-        true
-    }
-
-    fn resume(&mut self) {
-        self.world.borrow_mut().resume();
-        self.refresh(Closing::Clock);
-    }
-
-    fn advance_by(&mut self, ms: u64) {
-        self.world.borrow_mut().advance_by(ms);
-        self.refresh(Closing::Clock);
-    }
-
-    /// Reads the world, for drawings that need more than the copied fields.
-    pub fn with_world<T>(&self, f: impl FnOnce(&sim::World) -> T) -> T {
-        f(&self.world.borrow())
-    }
-
-    /// Whether the clock has anything left to fire.
-    pub fn has_deadline(&self) -> bool {
-        !self.upcoming.is_empty()
-    }
-
-    /// Which execution of the session this is (1, 2, ...): tells runs apart.
-    pub fn execution_number(&self) -> u64 {
-        self.with_world(|w| w.execution().options().seed)
-    }
-
-    /// The status as AWS names it in `DescribeExecution` (`SUCCEEDED`, `TIMED_OUT`...).
-    pub fn aws_status(&self) -> &'static str {
-        match self.status {
-            RunStatus::Running | RunStatus::WaitingForCallback => "RUNNING",
-            RunStatus::Succeeded => "SUCCEEDED",
-            RunStatus::Failed => "FAILED",
-            RunStatus::TimedOut => "TIMED_OUT",
-            RunStatus::Aborted => "ABORTED",
-        }
-    }
-
-    /// Once finished: whether the run ended as its scenario promised (`None` without a promise).
-    pub fn kept_promise(&self) -> Option<bool> {
-        let (status, error) = self.promise.as_ref().filter(|_| self.status.is_finished())?;
-        Some(status == self.aws_status() && (error.is_none() || *error == self.error))
-    }
-
-    /// What each visit of `state` did to its data, in visit order.
-    pub fn visits(&self, state: &str) -> Vec<asl::exec::DataFlow> {
-        self.with_world(|w| {
-            w.execution().data_flow().iter().filter(|d| &*d.state == state).cloned().collect()
-        })
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -473,7 +84,7 @@ pub struct Notice {
 type Replaced = (Rc<str>, Rc<str>, Rc<str>, Option<&'static str>);
 
 /// Everything the user can do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The definition's new text; cheap, so that typing stays fast.
     EditDefinition(String),
@@ -508,16 +119,24 @@ pub enum Action {
     Resume,
     /// Replace the participants' scenario JSON (the panel's "Scenario JSON" editor).
     EditScenario(String),
-    /// Set what invocation `index` of a Task state's external system does (`Manual` removes it).
+    /// Set what invocation `index` of a Task state's external system does (`None`, "leave it to
+    /// me", removes it).
     SetResponse {
         state: String,
         index: usize,
-        behaviour: Behaviour,
+        response: Option<Response>,
     },
     /// Load one of the current example's scenarios into the participants panel.
     PlayScenario(String),
     /// Select a history event (by id), to find it in the graph and the sequence diagram.
     SelectEvent(Option<u64>),
+    /// Return the execution to the instant of this event (by id); acting from there branches.
+    RewindTo(u64),
+    /// Step back over the user's last action on the execution (an answer, a clock move, a rewind).
+    Undo,
+    Redo,
+    /// Go back to the branch the last rewind-then-act left.
+    RestoreBranch,
     /// Open (or close) the details panel of a state.
     ShowState(Option<String>),
 }
@@ -530,9 +149,15 @@ fn check_scenario(text: &str) -> Option<String> {
     sim::Scenario::from_json(text).err().map(|e| e.to_string())
 }
 
-/// The Task states of a definition's text (none while it is not JSON).
-fn tasks_of_text(text: &str) -> Vec<TaskInfo> {
-    serde_json::from_str::<serde_json::Value>(text).map_or(Vec::new(), |v| participants::tasks_of(&v))
+/// The Task states of a definition (none while it is not JSON).
+fn tasks_of(definition: &asl::Compiled) -> Vec<TaskInfo> {
+    definition.json().map_or(Vec::new(), |v| participants::tasks_of(&v))
+}
+
+/// The Task states of an example's definition, which the app does not otherwise compile.
+fn example_tasks(example: &Example) -> Vec<TaskInfo> {
+    serde_json::from_str::<serde_json::Value>(example.definition)
+        .map_or(Vec::new(), |v| participants::tasks_of(&v))
 }
 
 #[derive(Clone)]
@@ -540,8 +165,9 @@ pub struct AppState {
     pub definition: Rc<str>,
     pub input: Rc<str>,
     pub definition_problems: Rc<Vec<Problem>>,
-    /// The definition text the engine last checked (`definition_problems`, `tasks`, the graph).
-    pub checked_definition: Rc<str>,
+    /// The definition as the engine last compiled it, once per change of its text (after typing
+    /// pauses, or at Start): `definition_problems`, `tasks`, the graph and the details read it.
+    pub compiled: Rc<asl::Compiled>,
     pub input_problems: Rc<Vec<Problem>>,
     pub run: Option<Rc<Run>>,
     pub notice: Option<Notice>,
@@ -569,12 +195,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(definition: &str, input: &str, notice: Option<Notice>) -> AppState {
+        let compiled = asl::compile(definition);
         AppState {
-            definition: definition.into(),
+            definition: compiled.text().clone(),
             input: input.into(),
-            definition_problems: Rc::new(check_definition(definition)),
-            checked_definition: definition.into(),
-            input_problems: Rc::new(parse_json(input).err().into_iter().collect()),
+            definition_problems: Rc::new(problems_of(&compiled)),
+            tasks: Rc::new(tasks_of(&compiled)),
+            compiled: Rc::new(compiled),
+            input_problems: Rc::new(parse_input(input).err().into_iter().collect()),
             run: None,
             notice,
             started: 0,
@@ -583,7 +211,6 @@ impl AppState {
             scenario: EMPTY_SCENARIO.into(),
             scenario_problem: None,
             scenario_json: Rc::new(serde_json::json!({})),
-            tasks: Rc::new(tasks_of_text(definition)),
             played: None,
             selected_event: None,
             details: None,
@@ -630,8 +257,10 @@ impl AppState {
                 lists.extend(responders.values());
             }
             lists.into_iter().filter_map(serde_json::Value::as_array).flatten().find_map(|r| {
-                match Behaviour::from_json(r) {
-                    Some(Behaviour::Success { output, .. }) => Some(output.to_string()),
+                match Response::from_json_value(r) {
+                    Ok(Response::Callback { answer: Answer::Success(output), .. }) => {
+                        Some(output.to_string())
+                    }
                     _ => None,
                 }
             })
@@ -639,7 +268,7 @@ impl AppState {
         let example_scenarios: Vec<serde_json::Value> = self
             .example
             .and_then(examples::by_id)
-            .filter(|e| tasks_of_text(e.definition).iter().any(|t| t.name == state))
+            .filter(|e| example_tasks(e).iter().any(|t| t.name == state))
             .map_or(&[][..], |e| e.scenarios)
             .iter()
             .filter_map(|(_, text)| serde_json::from_str(text).ok())
@@ -671,13 +300,64 @@ impl AppState {
         }
     }
 
+    /// What "Start" starts: the definition, input and scenario, each checked, or why one cannot be used.
+    fn origin(&self) -> Result<Origin, String> {
+        let input = parse_input(&self.input).map_err(|p| format!("Execution input: {}", p.located()))?;
+        let scenario = sim::Scenario::from_json(&self.scenario).map_err(|e| format!("Participants: {e}"))?;
+        let definition = &self.compiled;
+        let machine = definition.machine().cloned().ok_or_else(|| {
+            let diagnostics = definition.diagnostics();
+            let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
+            match first {
+                Some(d) => format!("Definition: {}", Problem::from_diagnostic(d).located()),
+                None => "Definition: it cannot be loaded".to_string(),
+            }
+        })?;
+        Ok(Origin {
+            definition: definition.clone(),
+            machine,
+            input,
+            scenario,
+            scenario_text: self.scenario.clone(),
+        })
+    }
+
     /// Whether the run shown was started from the text now in the editor.
     pub fn run_matches_editor(&self) -> bool {
-        self.run.as_ref().is_some_and(|run| run.definition_text == self.definition)
+        self.run.as_ref().is_some_and(|run| *run.definition.text() == self.definition)
     }
 
     fn run_mut(&mut self) -> Option<&mut Run> {
         self.run.as_mut().map(Rc::make_mut)
+    }
+
+    /// A time-travel move, checked on the shared run first, so that a no-op does not copy it.
+    fn travel(&mut self, possible: impl Fn(&Run) -> bool, go: impl FnOnce(&mut Run)) -> bool {
+        if !self.run.as_deref().is_some_and(possible) {
+            return false;
+        }
+        self.run_mut().is_some_and(|run| {
+            go(run);
+            true
+        })
+    }
+
+    /// Compiles the editor's text unless it is compiled already; false when it was.
+    fn compile_definition(&mut self) -> bool {
+        if *self.compiled.text() == self.definition {
+            return false;
+        }
+        let compiled = asl::compile(&self.definition);
+        self.definition_problems = Rc::new(problems_of(&compiled));
+        let tasks = tasks_of(&compiled);
+        // While the text is not JSON, keep listing the last states it had.
+        if *self.tasks != tasks && (!tasks.is_empty() || compiled.value().is_some()) {
+            self.tasks = Rc::new(tasks);
+        }
+        // One allocation for both, so that later checks compare pointers.
+        self.definition = compiled.text().clone();
+        self.compiled = Rc::new(compiled);
+        true
     }
 
     /// Applies `action`; false when nothing changed, so that the reducer can skip the re-render.
@@ -696,25 +376,12 @@ impl AppState {
                 ));
                 self.definition = text.into();
             }
-            Action::CheckDefinition => {
-                if *self.checked_definition == *self.definition {
-                    return false;
-                }
-                let text = self.definition.clone();
-                self.definition_problems = Rc::new(check_definition(&text));
-                let tasks = tasks_of_text(&text);
-                // While the text is not JSON, keep listing the last states it had.
-                let parses = || serde_json::from_str::<serde_json::Value>(&text).is_ok();
-                if *self.tasks != tasks && (!tasks.is_empty() || parses()) {
-                    self.tasks = Rc::new(tasks);
-                }
-                self.checked_definition = text;
-            }
+            Action::CheckDefinition => return self.compile_definition(),
             Action::EditInput(text) => {
                 if *self.input == *text {
                     return false;
                 }
-                self.input_problems = Rc::new(parse_json(&text).err().into_iter().collect());
+                self.input_problems = Rc::new(parse_input(&text).err().into_iter().collect());
                 self.input = text.into();
             }
             Action::LoadExample(id) => {
@@ -757,8 +424,11 @@ impl AppState {
                 }
             }
             Action::Start => {
-                match Run::start(&self.definition, &self.input, &self.scenario, self.started + 1) {
-                    Ok(run) => {
+                // Started before typing paused: the check the pause would have run, now.
+                self.compile_definition();
+                match self.origin() {
+                    Ok(origin) => {
+                        let run = Run::start(origin, self.started + 1);
                         self.started += 1;
                         self.run = Some(Rc::new(run));
                         self.selected_event = None;
@@ -776,7 +446,10 @@ impl AppState {
                 _ => return false,
             },
             Action::SendSuccess { token, output } => match self.run_mut() {
-                Some(run) => run.send_success(&token, &output),
+                Some(run) => {
+                    let checked = parse_input(&output).map(|_| output).map_err(|p| p.located());
+                    run.send_success(&token, checked)
+                }
                 None => return false,
             },
             Action::SendFailure { token, error, cause } => match self.run_mut() {
@@ -792,7 +465,9 @@ impl AppState {
                 if !self.run.as_ref().is_some_and(|run| run.has_deadline()) {
                     return false;
                 }
-                return self.run_mut().is_some_and(Run::advance_to_next_deadline);
+                if let Some(run) = self.run_mut() {
+                    run.advance_to_next_deadline();
+                }
             }
             Action::Resume => match self.run_mut() {
                 Some(run) if run.busy => run.resume(),
@@ -809,9 +484,9 @@ impl AppState {
                 self.set_scenario(&text);
                 self.played = None;
             }
-            Action::SetResponse { state, index, behaviour } => {
+            Action::SetResponse { state, index, response } => {
                 let mut scenario = (*self.scenario_json).clone();
-                participants::set_response(&mut scenario, &state, index, &behaviour);
+                participants::set_response(&mut scenario, &state, index, response.as_ref());
                 if scenario == *self.scenario_json && self.scenario_problem.is_none() {
                     return false;
                 }
@@ -828,7 +503,7 @@ impl AppState {
                 let scenario: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
                 if let Some(input) = scenario.get("input") {
                     let input = serde_json::to_string_pretty(input).unwrap_or_default();
-                    self.input_problems = Rc::new(parse_json(&input).err().into_iter().collect());
+                    self.input_problems = Rc::new(parse_input(&input).err().into_iter().collect());
                     self.input = input.into();
                 }
                 self.set_scenario(text.trim_end());
@@ -843,6 +518,12 @@ impl AppState {
                     ),
                     can_undo: false,
                 });
+            }
+            Action::RewindTo(id) => return self.travel(|run| run.can_rewind_to(id), |run| run.rewind_to(id)),
+            Action::Undo => return self.travel(Run::can_undo, Run::undo),
+            Action::Redo => return self.travel(Run::can_redo, Run::redo),
+            Action::RestoreBranch => {
+                return self.travel(|run| run.branch_point().is_some(), Run::restore_other_branch)
             }
             Action::SelectEvent(id) => {
                 if self.selected_event == id {
@@ -877,6 +558,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::RunStatus;
 
     fn approval() -> Rc<AppState> {
         Rc::new(AppState::with_example(examples::default_example()))
@@ -920,7 +602,7 @@ mod tests {
         let r = run(&state);
         assert_eq!(r.status, RunStatus::Succeeded);
         assert!(r.last_call.as_ref().unwrap().ok);
-        assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Answered with SendTaskSuccess");
+        assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Answered with SendTaskSuccess by You");
 
         let state = state.reduce(Action::SendSuccess { token, output });
         let call = run(&state).last_call.clone().unwrap();
@@ -986,6 +668,48 @@ mod tests {
         assert_eq!(state.input_problems.len(), 1);
     }
 
+    /// AWS refuses an input over 256 KiB at StartExecution; the app says so before Start.
+    #[test]
+    fn an_input_over_256_kib_blocks_start() {
+        let big = format!("{{\"text\": \"{}\"}}", "x".repeat(asl::exec::MAX_PAYLOAD_BYTES));
+        let state = approval().reduce(Action::EditInput(big));
+        assert_eq!(state.input_problems.len(), 1);
+        assert!(
+            state.input_problems[0].message.contains("accepts at most 262144"),
+            "{:?}",
+            state.input_problems
+        );
+        assert_eq!(state.start_blocker().as_deref(), Some("Fix the execution input to start"));
+        let fits = format!("{{\"text\": \"{}\"}}", "x".repeat(asl::exec::MAX_PAYLOAD_BYTES - 20));
+        assert!(approval().reduce(Action::EditInput(fits)).input_problems.is_empty());
+    }
+
+    /// The engine reads the definition once per change of its text: the problems, the task list,
+    /// the graph's and details' JSON and the execution all come from that one compilation.
+    #[test]
+    fn one_edit_is_read_exactly_once() {
+        let state = approval();
+        let edited = state.definition.replace("\"RequestApproval\"", "\"AskForApproval\"");
+        let before = asl::source::parse_count();
+        let state = state.reduce(Action::EditDefinition(edited.clone()));
+        assert_eq!(asl::source::parse_count(), before, "typing does not read the text");
+        let state = state.reduce(Action::CheckDefinition).reduce(Action::CheckDefinition);
+        assert_eq!(state.error_count(), 0, "{:?}", state.definition_problems);
+        assert!(state.tasks.iter().any(|t| t.name == "AskForApproval"));
+        let (graph, details) = (state.compiled.json(), state.compiled.json());
+        assert!(graph.is_some_and(|g| details.is_some_and(|d| Rc::ptr_eq(&g, &d))));
+        assert_eq!(asl::source::parse_count() - before, 1);
+
+        // Start right after typing, before the pause: Start compiles, and the pause's check then
+        // has nothing to do. (Start also reads the execution input: one more parse.)
+        let typed = state.reduce(Action::EditDefinition(format!("{edited} ")));
+        let before = asl::source::parse_count();
+        let started = typed.reduce(Action::Start).reduce(Action::CheckDefinition);
+        assert_eq!(asl::source::parse_count() - before, 2);
+        assert!(Rc::ptr_eq(&run(&started).definition, &started.compiled));
+        assert!(started.run_matches_editor());
+    }
+
     #[test]
     fn editing_after_start_keeps_the_run_but_detaches_the_graph() {
         let state = approval().reduce(Action::Start);
@@ -1048,7 +772,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missed_heartbeat_is_named_as_such() {
+    fn a_missed_heartbeat_reads_states_timeout_as_in_the_history() {
         let example = examples::by_id("heartbeats").unwrap();
         let state = Rc::new(AppState::with_example(example)).reduce(Action::Start);
         let token = open_token(&state);
@@ -1056,7 +780,101 @@ mod tests {
         assert!(run(&state).last_call.as_ref().unwrap().ok);
         assert_eq!(run(&state).tokens[0].heartbeat_due_ms, Some(61_000));
         let state = state.reduce(Action::AdvanceToNextDeadline);
-        assert_eq!(run(&state).tokens[0].closed.as_ref().unwrap().1, "Timed out (States.HeartbeatTimeout)");
+        assert_eq!(
+            run(&state).tokens[0].closed.as_ref().unwrap().1,
+            "Timed out (States.Timeout): no heartbeat in time"
+        );
+    }
+
+    #[test]
+    fn the_history_keeps_the_times_the_engine_recorded() {
+        let state = approval().reduce(Action::Start).reduce(Action::AdvanceToNextDeadline);
+        let r = run(&state);
+        let times = r.history.with_times(|events, at_ms| (events.len(), at_ms.to_vec()));
+        assert_eq!(times.0, times.1.len());
+        assert_eq!(times.1.first(), Some(&0));
+        assert_eq!(times.1.last(), Some(&r.now_ms));
+        assert!(r.now_ms > 0, "the deadline moved the clock");
+    }
+
+    /// The id of the first event of `kind` in the run's history.
+    fn event_id(state: &AppState, kind: &str) -> u64 {
+        run(state).history.with(|h| {
+            let event = h.iter().find(|e| e["type"] == kind).expect("the event");
+            event["id"].as_u64().unwrap()
+        })
+    }
+
+    #[test]
+    fn rewinding_to_the_hand_off_lets_the_approver_answer_differently() {
+        let started = approval().reduce(Action::Start);
+        let token = open_token(&started);
+        let approve = r#"{"decision": "approve"}"#.to_string();
+        let approved = started.reduce(Action::SendSuccess { token: token.clone(), output: approve });
+        assert_eq!(run(&approved).status, RunStatus::Succeeded);
+        let submitted = event_id(&approved, "TaskSubmitted");
+
+        let rewound = approved.clone().reduce(Action::RewindTo(submitted));
+        let r = run(&rewound);
+        assert_eq!(r.status, RunStatus::WaitingForCallback);
+        assert_eq!(r.now_ms, 0);
+        assert_eq!(r.history.len() as u64, submitted, "the history ends at the event");
+        assert!(r.tokens[0].closed.is_none(), "the token is open again");
+        // The older state still reads its own world.
+        assert_eq!(run(&approved).with_world(|w| w.status()), sim::Status::Succeeded);
+
+        let reject = r#"{"decision": "reject"}"#.to_string();
+        let rejected = rewound.reduce(Action::SendSuccess { token: token.clone(), output: reject });
+        assert_eq!(run(&rejected).status, RunStatus::Failed);
+        assert_eq!(run(&rejected).error.as_deref(), Some("ApprovalRejected"));
+        assert!(run(&rejected).branch_point().is_some(), "the first branch can be restored");
+
+        // Undo steps back over the answer, then over the rewind: the first branch again.
+        let back = rejected.clone().reduce(Action::Undo);
+        assert_eq!(run(&back).status, RunStatus::WaitingForCallback);
+        let first = back.reduce(Action::Undo);
+        assert_eq!(run(&first).status, RunStatus::Succeeded);
+        let again = first.reduce(Action::Redo).reduce(Action::Redo);
+        assert_eq!(run(&again).error.as_deref(), Some("ApprovalRejected"));
+
+        let restored = rejected.clone().reduce(Action::RestoreBranch);
+        assert_eq!(run(&restored).status, RunStatus::Succeeded);
+        // The history shown is the restored branch's own, not the other's with events appended.
+        let events = |state: &AppState| run(state).history.with(|h| h.to_vec());
+        assert_eq!(events(&restored), events(&approved));
+        assert_eq!(events(&rejected).last().unwrap()["type"], "ExecutionFailed");
+        let swapped_back = restored.reduce(Action::RestoreBranch);
+        assert_eq!(run(&swapped_back).status, RunStatus::Failed);
+    }
+
+    #[test]
+    fn rewinding_turns_the_clock_back_and_replay_is_exact() {
+        let started = approval().reduce(Action::Start);
+        let timed_out = started.reduce(Action::AdvanceToNextDeadline);
+        assert_eq!(run(&timed_out).now_ms, 3_600_000);
+        let history = run(&timed_out).history.with(|h| h.to_vec());
+        let rewound = timed_out.reduce(Action::RewindTo(2));
+        assert_eq!(run(&rewound).now_ms, 0);
+        assert!(!run(&rewound).can_rewind_to(2), "already there");
+        let replayed = rewound.reduce(Action::AdvanceToNextDeadline);
+        assert_eq!(
+            run(&replayed).history.with(|h| h.to_vec()),
+            history,
+            "the same command, the same history"
+        );
+        assert!(
+            run(&replayed).branch_point().is_none(),
+            "repeating the branch's own command is no new branch"
+        );
+    }
+
+    #[test]
+    fn undo_and_rewind_without_anything_to_do_keep_the_state() {
+        let started = approval().reduce(Action::Start);
+        for action in [Action::Undo, Action::Redo, Action::RestoreBranch, Action::RewindTo(999)] {
+            let same = started.clone().reduce(action);
+            assert!(Rc::ptr_eq(&same, &started));
+        }
     }
 
     /// Runs to the end by "Advance to next deadline" alone, as the examples' browser tests do.
@@ -1139,13 +957,16 @@ mod tests {
 
     #[test]
     fn a_participant_answers_on_the_virtual_clock() {
-        let behaviour = Behaviour::Success {
-            after_ms: 90_000,
-            output: serde_json::json!({"decision": "approve"}),
+        let response = Response::Callback {
+            answer: Answer::Success(asl::Value::parse(r#"{"decision": "approve"}"#).unwrap()),
+            after_seconds: Some(90.0),
             heartbeats: vec![],
         };
-        let state =
-            approval().reduce(Action::SetResponse { state: "RequestApproval".into(), index: 0, behaviour });
+        let state = approval().reduce(Action::SetResponse {
+            state: "RequestApproval".into(),
+            index: 0,
+            response: Some(response),
+        });
         assert!(state.scenario.contains("\"after\": 90"), "{}", state.scenario);
         let state = state.reduce(Action::Start);
         assert_eq!(run(&state).status, RunStatus::WaitingForCallback);
@@ -1154,11 +975,8 @@ mod tests {
         assert_eq!(run(&state).status, RunStatus::Succeeded);
         assert_eq!(run(&state).now_ms, 90_000);
         // "Leave it to me" removes the responder again.
-        let state = state.reduce(Action::SetResponse {
-            state: "RequestApproval".into(),
-            index: 0,
-            behaviour: Behaviour::Manual,
-        });
+        let state =
+            state.reduce(Action::SetResponse { state: "RequestApproval".into(), index: 0, response: None });
         assert_eq!(&*state.scenario, "{}");
     }
 

@@ -6,6 +6,7 @@
 //! (storage can be missing, full, or switched off by the user). The reducer never sees storage: the
 //! app reads it once before the first render and the [`use_autosave`] hook writes it.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use gloo::timers::callback::Timeout;
@@ -110,10 +111,44 @@ pub fn restore() -> Restored {
     }
 }
 
-fn save(workspace: &Workspace) -> Result<(), String> {
+/// Where work opened from a share link is saved while it is open, apart from the user's own work,
+/// with the link's data, so that a reload of that link keeps the edits made since.
+pub const SHARED_KEY: &str = "baton.shared";
+
+/// Where the work on screen is saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The user's own work ([`WORKSPACE_KEY`]).
+    Own,
+    /// Work opened from the share link with this data ([`SHARED_KEY`]); the user's own is untouched.
+    Shared(Rc<str>),
+}
+
+fn save(slot: &Slot, workspace: &Workspace) -> Result<(), String> {
+    let (key, text) = match slot {
+        Slot::Own => (WORKSPACE_KEY, encode(workspace)),
+        Slot::Shared(link) => (SHARED_KEY, json!({ "link": &**link, "work": encode(workspace) }).to_string()),
+    };
     local_storage()?
-        .set_item(WORKSPACE_KEY, &encode(workspace))
+        .set_item(key, &text)
         .map_err(|_| "the browser refused to store it (storage full or blocked)".to_string())
+}
+
+/// The work last saved from the share link with data `link`, if this browser has edited it.
+pub fn restore_shared(link: &str) -> Option<Workspace> {
+    let raw = local_storage().ok()?.get_item(SHARED_KEY).ok()??;
+    let saved: Value = serde_json::from_str(&raw).ok()?;
+    (saved.get("link")?.as_str()? == link).then(|| decode(saved.get("work")?.as_str()?).ok())?
+}
+
+/// Whether this browser holds work of the user's own.
+pub fn has_own_work() -> bool {
+    local_storage().is_ok_and(|s| s.get_item(WORKSPACE_KEY).is_ok_and(|w| w.is_some()))
+}
+
+/// Makes `workspace` the user's own work, replacing what was saved.
+pub fn keep_as_own(workspace: &Workspace) -> Result<(), String> {
+    save(&Slot::Own, workspace)
 }
 
 /// Whether the last autosave worked; shown quietly in the header.
@@ -124,20 +159,35 @@ pub enum SaveStatus {
     Failed(String),
 }
 
-/// Writes `workspace` to storage [`AUTOSAVE_DELAY`] after its last change. A newer change cancels
+thread_local! {
+    /// The workspace waiting for its autosave, if any: what the panic hook saves at once.
+    static UNSAVED: std::cell::RefCell<Option<(Slot, Workspace)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Saves the workspace still waiting for its autosave, now. `Ok` when there was none.
+pub fn save_unsaved() -> Result<(), String> {
+    match UNSAVED.with(|unsaved| unsaved.borrow_mut().take()) {
+        Some((slot, workspace)) => save(&slot, &workspace),
+        None => Ok(()),
+    }
+}
+
+/// Writes `workspace` to its `slot` [`AUTOSAVE_DELAY`] after its last change. A newer change cancels
 /// the pending write (dropping a `Timeout` cancels it), so typing costs nothing.
 #[hook]
-pub fn use_autosave(workspace: Workspace) -> SaveStatus {
+pub fn use_autosave(workspace: Workspace, slot: Slot) -> SaveStatus {
     let status = use_state_eq(|| SaveStatus::Idle);
     {
         let status = status.clone();
-        use_effect_with(workspace, move |workspace| {
-            let workspace = workspace.clone();
+        use_effect_with((slot, workspace), move |pair| {
+            UNSAVED.with(|unsaved| *unsaved.borrow_mut() = Some(pair.clone()));
             let pending = Timeout::new(AUTOSAVE_DELAY.as_millis() as u32, move || {
-                status.set(match save(&workspace) {
-                    Ok(()) => SaveStatus::Saved,
-                    Err(reason) => SaveStatus::Failed(reason),
-                });
+                if let Some((slot, workspace)) = UNSAVED.with(|unsaved| unsaved.borrow_mut().take()) {
+                    status.set(match save(&slot, &workspace) {
+                        Ok(()) => SaveStatus::Saved,
+                        Err(reason) => SaveStatus::Failed(reason),
+                    });
+                }
             });
             move || drop(pending)
         });

@@ -2,8 +2,9 @@
 //! `examples/`) in a dialog. Only the Markdown those files use is understood: a heading,
 //! paragraphs, "- " lists, `code` and **bold**.
 
-use web_sys::HtmlElement;
 use yew::prelude::*;
+
+use super::modal::Modal;
 
 use crate::examples::Example;
 
@@ -102,28 +103,9 @@ fn render_inlines(inlines: &[Inline]) -> Html {
         .collect()
 }
 
-#[derive(Properties, PartialEq)]
-pub struct AboutDialogProps {
-    pub example: &'static Example,
-    pub on_close: Callback<()>,
-}
-
-/// A modal dialog: focus moves to its close button, Escape or a click outside closes it.
-#[component]
-pub fn AboutDialog(props: &AboutDialogProps) -> Html {
-    let close_button = use_node_ref();
-    {
-        let close_button = close_button.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = close_button.cast::<HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
-    let close = props.on_close.reform(|_: MouseEvent| ());
-    let onkeydown = super::close_on_escape(&props.on_close);
-    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let content = blocks(props.example.explanation)
+/// The dialog: its close button takes the focus.
+pub fn about_dialog(example: &'static Example, on_close: Callback<()>) -> Html {
+    let content = blocks(example.explanation)
         .into_iter()
         // The dialog has its own title.
         .filter(|b| !matches!(b, Block::Heading(_)))
@@ -134,22 +116,20 @@ pub fn AboutDialog(props: &AboutDialogProps) -> Html {
                 <ul>{ for items.iter().map(|i| html! { <li>{ render_inlines(i) }</li> }) }</ul>
             },
         });
-
     html! {
-        <div class="modal-backdrop" onclick={close.clone()}>
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="about-title" onclick={stop} {onkeydown}>
-                <header class="modal-head">
-                    <h2 id="about-title">{ props.example.title }</h2>
-                    <button type="button" class="btn btn-small btn-quiet" ref={close_button} aria-label="Close" onclick={close}>
-                        { "✕" }
-                    </button>
-                </header>
-                <div class="modal-body prose">
-                    { for content }
-                    <p class="muted">{ "The bullets are scenarios to try: play the external system in the token inbox." }</p>
-                </div>
+        <Modal labelled_by="about-title" focus="about-close" on_close={on_close.clone()}>
+            <header class="modal-head">
+                <h2 id="about-title">{ example.title }</h2>
+                <button type="button" id="about-close" class="btn btn-small btn-quiet" aria-label="Close"
+                    onclick={on_close.reform(|_: MouseEvent| ())}>
+                    { "✕" }
+                </button>
+            </header>
+            <div class="modal-body prose">
+                { for content }
+                <p class="muted">{ "The bullets are scenarios to try: play the external system in the token inbox." }</p>
             </div>
-        </div>
+        </Modal>
     }
 }
 

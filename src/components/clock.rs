@@ -1,7 +1,7 @@
 //! The virtual clock: what time it is in the simulation, what is due next, and the controls that
-//! move time forward. Time moves only when told: by a click, by "advance by" an amount, or by the
-//! real-time player (1x, 10x, 60x), a hook whose interval dispatches `AdvanceBy`. Paused by default,
-//! so a timeout of an hour still costs one click.
+//! move time forward (and, through `travel`, back). Time moves only when told: by a click, by
+//! "advance by" an amount, or by the real-time player (1x, 10x, 60x), a hook whose interval
+//! dispatches `AdvanceBy`. Paused by default, so a timeout of an hour still costs one click.
 
 use std::rc::Rc;
 
@@ -9,12 +9,16 @@ use gloo::timers::callback::Interval;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::travel::time_travel;
 use crate::format::{clock, countdown};
-use crate::state::{Action, Run};
+use crate::run::Run;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ClockPanelProps {
     pub run: Option<Rc<Run>>,
+    /// The event selected anywhere, for "Rewind to this event".
+    pub selected: Option<u64>,
     pub on_action: Callback<Action>,
 }
 
@@ -51,7 +55,7 @@ const MAX_ADVANCE_MS: u64 = 365 * 86_400_000;
 
 /// The milliseconds an "advance by" amount stands for (at most a year).
 pub fn amount_ms(amount: &str, unit: &str) -> Option<u64> {
-    let n: f64 = amount.trim().parse().ok()?;
+    let n = asl::number::parse_decimal(amount)?;
     let per = UNITS.iter().find(|(u, _)| *u == unit)?.1;
     let ms = n * per as f64;
     (n > 0.0 && ms <= MAX_ADVANCE_MS as f64).then(|| ms.round() as u64)
@@ -143,6 +147,7 @@ pub fn ClockPanel(props: &ClockPanelProps) -> Html {
                         { for speed_buttons }
                     </div>
                 </div>
+                { time_travel(props.run.as_ref(), props.selected, &props.on_action) }
                 <h3 class="subhead">{ "Upcoming" }</h3>
                 if upcoming.is_empty() {
                     <p class="empty-note">{ if props.run.is_some() { "Nothing is scheduled." } else { "No execution yet." } }</p>

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::{focus, focused_element};
 
-use crate::state::Run;
+use crate::run::Run;
 
 #[derive(Properties, PartialEq)]
 pub struct StateDetailsProps {

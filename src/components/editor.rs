@@ -41,8 +41,8 @@ use yew::prelude::*;
 
 use crate::editor::highlight;
 use crate::editor::text::{self, Edit, Lines};
+use crate::editor::Problem;
 use crate::format::utf16_offset;
-use crate::state::Problem;
 
 /// Must match `--code-line-height` in style.css; used to scroll a problem into view.
 const LINE_HEIGHT_PX: i32 = 20;
@@ -579,7 +579,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     let toolbar = if props.compact {
         html! { <span class="visually-hidden" id={hint_id.clone()}>{ keys_hint }</span> }
     } else {
-        let blocker = props.problems.iter().find(|p| p.code == "json-syntax");
+        let blocker = props.problems.iter().find(|p| p.code == asl::Code::JsonSyntax.as_str());
         let note_id = format!("{}-format-note", props.id);
         let onclick = {
             let (textarea, editing) = (textarea.clone(), editing.clone());

@@ -11,12 +11,12 @@ use diagram::graph::{graph_svg, layout_graph, Marks, StateMark};
 use serde_json::Value;
 use yew::prelude::*;
 
-use crate::state::Run;
+use crate::run::Run;
 
 #[derive(Properties, PartialEq)]
 pub struct WorkflowGraphProps {
-    /// The editor's text.
-    pub definition: Rc<str>,
+    /// The editor's definition, as last compiled.
+    pub definition: Rc<asl::Compiled>,
     pub run: Option<Rc<Run>>,
     /// Whether `run` was started from the editor's text.
     pub attached: bool,
@@ -54,55 +54,17 @@ fn state_at(e: &Event) -> Option<String> {
         .and_then(|el| el.get_attribute("data-state"))
 }
 
-fn state_name(event: &Value) -> Option<&str> {
-    event
-        .get("stateEnteredEventDetails")
-        .or_else(|| event.get("stateExitedEventDetails"))?
-        .get("name")?
-        .as_str()
-}
-
-/// Marks each state by what the history says happened in it. A failure event in a state that is
-/// then exited normally was caught; one followed by the end of the execution was not.
-pub fn marks_from_history(history: &[Value], finished: bool) -> Marks {
+/// The graph's marks: how far each state got, as the run's timeline folded it.
+pub fn marks_of(progress: &[(Rc<str>, sim::Progress)]) -> Marks {
     let mut marks = Marks::new();
-    let mut current: Vec<String> = Vec::new();
-    let mut failing: Option<String> = None;
-    for event in history {
-        let kind = event.get("type").and_then(Value::as_str).unwrap_or("");
-        if kind.ends_with("StateEntered") {
-            if let Some(name) = state_name(event) {
-                marks.set(name, StateMark::Current);
-                current.push(name.to_string());
-                if kind == "FailStateEntered" {
-                    failing = Some(name.to_string());
-                }
-            }
-        } else if kind.ends_with("StateExited") {
-            if let Some(name) = state_name(event) {
-                let caught = failing.as_deref() == Some(name);
-                marks.set(name, if caught { StateMark::Caught } else { StateMark::Visited });
-                if caught {
-                    failing = None;
-                }
-                current.retain(|c| c != name);
-            }
-        } else if kind.starts_with("Execution")
-            && (kind.ends_with("Failed") || kind.ends_with("TimedOut") || kind.ends_with("Aborted"))
-        {
-            if let Some(name) = failing.take().or_else(|| current.last().cloned()) {
-                marks.set(name, StateMark::Failed);
-            }
-        } else if kind.ends_with("Failed") || kind.ends_with("TimedOut") {
-            failing = current.last().cloned();
-        }
-    }
-    if finished {
-        for name in current {
-            if marks.get(&name) == Some(StateMark::Current) {
-                marks.set(name, StateMark::Visited);
-            }
-        }
+    for (name, progress) in progress {
+        let mark = match progress {
+            sim::Progress::Current => StateMark::Current,
+            sim::Progress::Visited => StateMark::Visited,
+            sim::Progress::Caught => StateMark::Caught,
+            sim::Progress::Failed => StateMark::Failed,
+        };
+        marks.set(&**name, mark);
     }
     marks
 }
@@ -139,10 +101,10 @@ pub fn state_pointer(definition: &asl::Value, name: &str) -> Option<String> {
 }
 
 /// Selects the state's name in the definition editor.
-fn reveal_state(definition: &str, name: &str) {
-    let Ok((value, map)) = asl::source::parse(definition) else { return };
-    let Some(span) = state_pointer(&value, name).and_then(|p| map.key_span(&p)) else { return };
-    crate::components::editor::reveal_in("definition", definition, span.start, span.end, span.line);
+fn reveal_state(definition: &asl::Compiled, name: &str) {
+    let (Some(value), Some(map)) = (definition.value(), definition.source_map()) else { return };
+    let Some(span) = state_pointer(value, name).and_then(|p| map.key_span(&p)) else { return };
+    crate::components::editor::reveal_in("definition", definition.text(), span.start, span.end, span.line);
 }
 
 fn legend() -> Html {
@@ -162,13 +124,13 @@ fn legend() -> Html {
 #[component]
 pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
     let shown_run = props.run.clone().filter(|_| props.attached);
-    let drawing = use_memo((props.definition.clone(), shown_run), |(text, run)| match run {
+    let drawing = use_memo((props.definition.clone(), shown_run), |(definition, run)| match run {
         Some(run) => {
-            let marks = run.history.with(|h| marks_from_history(h, run.status.is_finished()));
-            Some(graph_svg(&layout_graph(&run.definition_json), &marks))
+            let marks = run.with_world(|w| marks_of(w.timeline().progress()));
+            run.definition.json().map(|definition| graph_svg(&layout_graph(&definition), &marks))
         }
-        None => serde_json::from_str::<Value>(text)
-            .ok()
+        None => definition
+            .json()
             .filter(|v| v.get("States").is_some_and(Value::is_object))
             .map(|definition| graph_svg(&layout_graph(&definition), &Marks::new())),
     });
@@ -262,15 +224,6 @@ pub fn WorkflowGraph(props: &WorkflowGraphProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn entered(kind: &str, name: &str) -> Value {
-        json!({"type": kind, "stateEnteredEventDetails": {"name": name}})
-    }
-
-    fn exited(kind: &str, name: &str) -> Value {
-        json!({"type": kind, "stateExitedEventDetails": {"name": name}})
-    }
 
     #[test]
     fn state_names_are_quoted_for_css() {
@@ -287,52 +240,5 @@ mod tests {
         assert_eq!(state_pointer(&value, "B/1").as_deref(), Some("/States/P/Branches/1/States/B~11"));
         assert_eq!(state_pointer(&value, "C").as_deref(), Some("/States/M/ItemProcessor/States/C"));
         assert_eq!(state_pointer(&value, "Nope"), None);
-    }
-
-    #[test]
-    fn a_waiting_task_is_current() {
-        let h = [
-            json!({"type": "ExecutionStarted"}),
-            entered("TaskStateEntered", "Ask"),
-            json!({"type": "TaskSubmitted"}),
-        ];
-        assert_eq!(marks_from_history(&h, false).get("Ask"), Some(StateMark::Current));
-    }
-
-    #[test]
-    fn a_caught_timeout_then_a_fail_state() {
-        let h = [
-            entered("TaskStateEntered", "Ask"),
-            json!({"type": "TaskTimedOut"}),
-            exited("TaskStateExited", "Ask"),
-            entered("FailStateEntered", "TooLate"),
-            json!({"type": "ExecutionFailed"}),
-        ];
-        let marks = marks_from_history(&h, true);
-        assert_eq!(marks.get("Ask"), Some(StateMark::Caught));
-        assert_eq!(marks.get("TooLate"), Some(StateMark::Failed));
-    }
-
-    #[test]
-    fn an_uncaught_failure_marks_the_task() {
-        let h = [
-            entered("TaskStateEntered", "Ask"),
-            json!({"type": "TaskFailed"}),
-            json!({"type": "ExecutionFailed"}),
-        ];
-        assert_eq!(marks_from_history(&h, true).get("Ask"), Some(StateMark::Failed));
-    }
-
-    #[test]
-    fn success_leaves_only_visited_states() {
-        let h = [
-            entered("TaskStateEntered", "Ask"),
-            exited("TaskStateExited", "Ask"),
-            entered("SucceedStateEntered", "Done"),
-            json!({"type": "ExecutionSucceeded"}),
-        ];
-        let marks = marks_from_history(&h, true);
-        assert_eq!(marks.get("Ask"), Some(StateMark::Visited));
-        assert_eq!(marks.get("Done"), Some(StateMark::Visited));
     }
 }

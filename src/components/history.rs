@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::viewport::{stick_to_end, use_viewport};
 use crate::format::{css_number, lowercase};
-use crate::state::Run;
+use crate::run::Run;
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryTableProps {
@@ -102,24 +102,6 @@ fn tone(kind: &str) -> Option<&'static str> {
         Some("row-wait")
     } else {
         None
-    }
-}
-
-/// The event's time as it reads in the table: the time since the execution started (the first
-/// event), on the virtual clock's dial (`49:00:00.000` two days and an hour in). AWS timestamps
-/// are dates, and a day-long Wait would otherwise read as no time at all.
-pub fn time_of(event: &Value, start_ms: i64) -> String {
-    epoch_ms_of(event)
-        .map_or(String::new(), |ms| crate::format::clock(ms.saturating_sub(start_ms).max(0) as u64))
-}
-
-/// An event's timestamp in milliseconds since the Unix epoch: AWS's RFC 3339 text, or the
-/// seconds some tools write as a number.
-pub fn epoch_ms_of(event: &Value) -> Option<i64> {
-    match event.get("timestamp")? {
-        Value::String(s) => asl::choice::parse_timestamp(s).map(|t| t.to_epoch_millis()),
-        Value::Number(n) => n.as_f64().map(|secs| (secs * 1000.0).round() as i64),
-        _ => None,
     }
 }
 
@@ -267,8 +249,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
         })
     };
 
-    let rows: Vec<Html> = events.with(|all| {
-        let start_ms = all.first().and_then(epoch_ms_of).unwrap_or(0);
+    let rows: Vec<Html> = events.with_times(|all, at_ms| {
         shown[drawn.first..drawn.end].iter().map(|&i| {
         let event = &all[i];
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("?").to_string();
@@ -306,7 +287,7 @@ pub fn HistoryTable(props: &HistoryTableProps) -> Html {
                             { kind.clone() }
                         </button>
                     </td>
-                    <td class="col-time mono">{ time_of(event, start_ms) }</td>
+                    <td class="col-time mono">{ crate::format::clock(at_ms[i]) }</td>
                     <td class="col-details">{ summary(event) }</td>
                 </tr>
                 if open {
@@ -396,18 +377,6 @@ mod tests {
             json!({"type": "ExecutionStarted", "executionStartedEventDetails": {"input": "{\n \"a\": 1\n}"}});
         assert_eq!(summary(&started), "{\"a\":1}");
         assert_eq!(summary(&json!({"type": "X"})), "");
-    }
-
-    #[test]
-    fn times_read_from_the_start_of_the_execution() {
-        let start = epoch_ms_of(&json!({"timestamp": "2026-01-01T00:00:00.000Z"})).unwrap();
-        let at = |timestamp: &str| time_of(&json!({ "timestamp": timestamp }), start);
-        assert_eq!(at("2026-01-01T00:00:00.000Z"), "00:00:00.000");
-        assert_eq!(at("2026-01-01T01:00:00.250Z"), "01:00:00.250");
-        assert_eq!(at("2026-01-03T00:00:00.000Z"), "48:00:00.000");
-        assert_eq!(at("2027-01-01T00:00:00.000Z"), "8760:00:00.000");
-        assert_eq!(time_of(&json!({"timestamp": 3600.5}), 0), "01:00:00.500");
-        assert_eq!(time_of(&json!({}), start), "");
     }
 
     #[test]

@@ -14,7 +14,8 @@ use yew::prelude::*;
 use super::copy::{self, use_copy_feedback};
 
 use crate::format::{clock, countdown, duration, short_token};
-use crate::state::{Action, CallOutcome, Run, TokenCard};
+use crate::run::{CallOutcome, Run, TokenCard};
+use crate::state::Action;
 
 /// What "Task output" holds before the user types, when nothing better is known.
 pub const DEFAULT_OUTPUT: &str = "{}";

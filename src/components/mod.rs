@@ -10,15 +10,17 @@ pub mod editor;
 pub mod graph;
 pub mod history;
 pub mod inbox;
+pub mod modal;
 pub mod participants;
 pub mod sequence;
+pub mod share;
 pub mod splitter;
 pub mod status;
+pub mod travel;
 pub mod viewport;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
-use yew::{Callback, KeyboardEvent};
 
 /// The element that has the focus, if any.
 pub fn focused_element() -> Option<Element> {
@@ -30,12 +32,9 @@ pub fn focus(el: &Element) {
     let _ = el.unchecked_ref::<HtmlElement>().focus();
 }
 
-/// The keydown handler of a dialog: Escape closes it.
-pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
-    let close = close.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            close.emit(());
-        }
-    })
+/// Focuses the element with this id, if there is one.
+pub fn focus_by_id(id: &str) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        focus(&el);
+    }
 }

@@ -8,13 +8,15 @@
 use std::rc::Rc;
 
 use serde_json::Value;
+use sim::scenario::{Answer, Response, ScenarioError};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::examples::Example;
 use crate::format::{duration, seconds};
-use crate::participants::{self, heartbeat_pattern, heartbeat_times, Behaviour, TaskInfo};
-use crate::state::{Action, Run, EMPTY_SCENARIO};
+use crate::participants::{self, heartbeat_pattern, heartbeat_times, TaskInfo};
+use crate::run::Run;
+use crate::state::{Action, EMPTY_SCENARIO};
 
 /// What the participants panel shows.
 pub struct ParticipantsPanelProps {
@@ -133,7 +135,7 @@ pub fn participants_panel(props: &ParticipantsPanelProps) -> Html {
 
 struct TaskParticipantProps {
     task: TaskInfo,
-    responses: Vec<Option<Behaviour>>,
+    responses: Vec<Result<Response, ScenarioError>>,
     on_action: Callback<Action>,
 }
 
@@ -157,15 +159,22 @@ fn task_participant(props: &TaskParticipantProps) -> Html {
     if let Some(h) = task.heartbeat_s {
         facts.push(format!("heartbeat {}", duration(h * 1000)));
     }
-    let rows: Vec<Option<Behaviour>> =
-        if props.responses.is_empty() { vec![Some(Behaviour::Manual)] } else { props.responses.clone() };
+    let rows: Vec<Result<Option<Response>, ScenarioError>> = if props.responses.is_empty() {
+        vec![Ok(None)]
+    } else {
+        props.responses.iter().map(|r| r.clone().map(Some)).collect()
+    };
     let count = props.responses.len();
     let add = {
         let (on_action, state) = (props.on_action.clone(), task.name.clone());
-        let last = props.responses.last().cloned().flatten();
+        let last = props.responses.last().and_then(|r| r.as_ref().ok()).cloned();
         Callback::from(move |_: MouseEvent| {
-            if let Some(behaviour) = last.clone() {
-                on_action.emit(Action::SetResponse { state: state.clone(), index: count, behaviour });
+            if let Some(response) = last.clone() {
+                on_action.emit(Action::SetResponse {
+                    state: state.clone(),
+                    index: count,
+                    response: Some(response),
+                });
             }
         })
     };
@@ -176,9 +185,9 @@ fn task_participant(props: &TaskParticipantProps) -> Html {
                 if task.callback { <span class="tag tag-open">{ "callback" }</span> }
                 <span class="participant-facts mono">{ facts.join(" · ") }</span>
             </header>
-            for (index, behaviour) in rows.into_iter().enumerate() {
+            for (index, response) in rows.into_iter().enumerate() {
                 { invocation_editor(&InvocationEditorProps {
-                    task: task.clone(), index, numbered: count > 1, behaviour, on_action: props.on_action.clone(),
+                    task: task.clone(), index, numbered: count > 1, response, on_action: props.on_action.clone(),
                 }) }
             }
             if count > 0 {
@@ -196,8 +205,9 @@ struct InvocationEditorProps {
     index: usize,
     /// Several answers: say which call each is for.
     numbered: bool,
-    /// `None`: a response the panel cannot show (edit it in the scenario JSON).
-    behaviour: Option<Behaviour>,
+    /// `Ok(None)`: leave it to me. An error: a response the panel cannot show (edit it in the
+    /// scenario JSON).
+    response: Result<Option<Response>, ScenarioError>,
     on_action: Callback<Action>,
 }
 
@@ -216,7 +226,7 @@ const REQUEST_CHOICES: &[(&str, &str)] = &[
 ];
 
 fn parse_seconds(text: &str) -> Option<u64> {
-    let s: f64 = text.trim().parse().ok()?;
+    let s = asl::number::parse_decimal(text)?;
     (s >= 0.0 && s.is_finite() && s < 1e10).then(|| (s * 1000.0).round() as u64)
 }
 
@@ -225,97 +235,67 @@ fn invocation_editor(props: &InvocationEditorProps) -> Html {
     let id = |what: &str| {
         format!("p-{}-{}-{what}", task.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"), props.index)
     };
-    let Some(behaviour) = props.behaviour.clone() else {
+    let Ok(response) = props.response.clone() else {
         return html! {
             <p class="hint">{ format!("Call {}: a response this panel cannot show; see the scenario JSON.", props.index + 1) }</p>
         };
     };
     let emit = {
         let (on_action, state, index) = (props.on_action.clone(), task.name.clone(), props.index);
-        move |behaviour: Behaviour| {
-            on_action.emit(Action::SetResponse { state: state.clone(), index, behaviour })
+        move |response: Option<Response>| {
+            on_action.emit(Action::SetResponse { state: state.clone(), index, response })
         }
     };
     let timeout_ms = task.timeout_s.map(|t| t * 1000);
     // Heartbeats go on until the answer (or the task's timeout), unless counted.
-    let beat_limit = move |b: &Behaviour| match (b.after_ms(), timeout_ms) {
+    let beat_limit = move |r: &Response| match (participants::after_ms(r), timeout_ms) {
         (Some(a), Some(t)) => Some(a.min(t)),
         (a, t) => a.or(t),
     };
     let on_kind = {
-        let (emit, behaviour, task) = (emit.clone(), behaviour.clone(), task.clone());
+        let (emit, response, state) = (emit.clone(), response.clone(), task.name.clone());
         Callback::from(move |e: Event| {
             let kind = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let beats = behaviour.heartbeats().to_vec();
-            let after_ms = behaviour.after_ms().unwrap_or(60_000);
-            let next = match kind.as_str() {
-                "success" => {
-                    Behaviour::Success { after_ms, output: serde_json::json!({}), heartbeats: beats }
-                }
-                "failure" => Behaviour::Failure {
-                    after_ms,
-                    error: "Rejected".into(),
-                    cause: format!("{} said no", task.name),
-                    heartbeats: beats,
-                },
-                "never" => Behaviour::Never { heartbeats: beats },
-                "return" => Behaviour::Return { output: serde_json::json!({}) },
-                "throw" => Behaviour::Throw { error: "ServiceException".into(), cause: String::new() },
-                "hang" => Behaviour::Hang,
-                _ => Behaviour::Manual,
-            };
-            emit(next);
+            emit(participants::chosen(&kind, response.as_ref(), &state));
         })
     };
     let choices = if task.callback { CALLBACK_CHOICES } else { REQUEST_CHOICES };
-    let kind = behaviour.kind();
+    let kind = participants::kind(response.as_ref());
     let label = if props.numbered { format!("Call {}", props.index + 1) } else { "Does".to_string() };
 
-    let after = behaviour.after_ms().map(|after_ms| {
-        let (emit, behaviour) = (emit.clone(), behaviour.clone());
+    let after = response.clone().and_then(|response| {
+        let after_ms = participants::after_ms(&response)?;
+        let emit = emit.clone();
         let onchange = Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(ms) = parse_seconds(&input.value()) {
-                let b = match behaviour.clone() {
-                    Behaviour::Success { output, heartbeats, .. } => Behaviour::Success { after_ms: ms, output, heartbeats },
-                    Behaviour::Failure { error, cause, heartbeats, .. } => {
-                        Behaviour::Failure { after_ms: ms, error, cause, heartbeats }
-                    }
-                    other => other,
-                };
-                emit(b);
+                emit(Some(participants::with_after_ms(response.clone(), ms)));
             }
         });
-        html! {
+        Some(html! {
             <span class="inline-field">
                 <input id={id("after")} class="mono num" type="number" min="0" step="1" value={seconds(after_ms)}
                     aria-label={format!("{}: answer after seconds", task.name)} {onchange} />
                 <span class="unit">{ "s" }</span>
             </span>
-        }
+        })
     });
 
-    let details = match &behaviour {
-        Behaviour::Success { output, .. } | Behaviour::Return { output } => {
-            html! { <JsonField label={format!("{}: output", task.name)} value={output.clone()} behaviour={behaviour.clone()} on_change={Callback::from(emit.clone())} /> }
+    let details = match &response {
+        Some(r @ (Response::Return(output) | Response::Callback { answer: Answer::Success(output), .. })) => {
+            html! { <JsonField label={format!("{}: output", task.name)} value={output.clone()} response={r.clone()} on_change={Callback::from(emit.clone())} /> }
         }
-        Behaviour::Failure { error, cause, .. } | Behaviour::Throw { error, cause } => {
+        Some(
+            r @ (Response::Throw { error, cause }
+            | Response::Callback { answer: Answer::Failure { error, cause }, .. }),
+        ) => {
+            let (error, cause) = (error.clone().unwrap_or_default(), cause.clone().unwrap_or_default());
             let text_change = |is_error: bool| {
-                let (emit, behaviour) = (emit.clone(), behaviour.clone());
+                let (emit, response, error, cause) = (emit.clone(), r.clone(), error.clone(), cause.clone());
                 Callback::from(move |e: Event| {
                     let value = e.target_unchecked_into::<HtmlInputElement>().value();
-                    let b = match behaviour.clone() {
-                        Behaviour::Failure { after_ms, error, cause, heartbeats } => {
-                            let (error, cause) = if is_error { (value, cause) } else { (error, value) };
-                            Behaviour::Failure { after_ms, error, cause, heartbeats }
-                        }
-                        Behaviour::Throw { error, cause } => {
-                            let (error, cause) = if is_error { (value, cause) } else { (error, value) };
-                            Behaviour::Throw { error, cause }
-                        }
-                        other => other,
-                    };
-                    emit(b);
+                    let (error, cause) = if is_error { (&value, &cause) } else { (&error, &value) };
+                    emit(Some(participants::with_failure(response.clone(), error, cause)));
                 })
             };
             html! {
@@ -328,18 +308,18 @@ fn invocation_editor(props: &InvocationEditorProps) -> Html {
         _ => html! {},
     };
 
-    let heartbeats = matches!(behaviour, Behaviour::Success { .. } | Behaviour::Failure { .. } | Behaviour::Never { .. }).then(|| {
-        let beats = behaviour.heartbeats().to_vec();
-        let limit = beat_limit(&behaviour);
+    let heartbeats = response.clone().filter(|r| matches!(r, Response::Callback { .. })).map(|response| {
+        let beats = participants::heartbeats_ms(&response);
+        let limit = beat_limit(&response);
         let pattern = heartbeat_pattern(&beats, limit);
         let every = pattern.map(|(e, _)| e).or(beats.first().copied());
         let count = pattern.and_then(|(_, c)| c);
         let on = !beats.is_empty();
         let set_beats = {
-            let (emit, behaviour) = (emit.clone(), behaviour.clone());
+            let (emit, response) = (emit.clone(), response.clone());
             move |every_ms: Option<u64>, count: Option<u32>| {
-                let beats = every_ms.map_or(Vec::new(), |e| heartbeat_times(e, count, beat_limit(&behaviour)));
-                emit(behaviour.clone().with_heartbeats(beats));
+                let beats = every_ms.map_or(Vec::new(), |e| heartbeat_times(e, count, beat_limit(&response)));
+                emit(Some(participants::with_heartbeats_ms(response.clone(), &beats)));
             }
         };
         let toggle = {
@@ -408,9 +388,10 @@ fn invocation_editor(props: &InvocationEditorProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct JsonFieldProps {
     label: String,
-    value: Value,
-    behaviour: Behaviour,
-    on_change: Callback<Behaviour>,
+    value: asl::Value,
+    /// The result or successful answer whose output this is.
+    response: Response,
+    on_change: Callback<Option<Response>>,
 }
 
 /// A JSON value typed as text: sent on change when it parses, otherwise the problem is shown.
@@ -426,21 +407,15 @@ fn JsonField(props: &JsonFieldProps) -> Html {
         })
     };
     let onchange = {
-        let (draft, error, behaviour, on_change) =
-            (draft.clone(), error.clone(), props.behaviour.clone(), props.on_change.clone());
+        let (draft, error, response, on_change) =
+            (draft.clone(), error.clone(), props.response.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
             let text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            match serde_json::from_str::<Value>(&text) {
+            match asl::Value::parse(&text) {
                 Ok(output) => {
                     error.set(None);
                     draft.set(None);
-                    on_change.emit(match behaviour.clone() {
-                        Behaviour::Success { after_ms, heartbeats, .. } => {
-                            Behaviour::Success { after_ms, output, heartbeats }
-                        }
-                        Behaviour::Return { .. } => Behaviour::Return { output },
-                        other => other,
-                    });
+                    on_change.emit(Some(participants::with_output(response.clone(), output)));
                 }
                 Err(e) => error.set(Some(format!("Not JSON: {e}"))),
             }

@@ -1,23 +1,26 @@
 //! The live sequence diagram: who talked to whom, on the virtual clock. Drawn by `diagram` from the
-//! execution's history, the user's API calls and the participants the world knows.
+//! execution's history and what the run's timeline knows beyond it: the API calls, the
+//! participants and the token each hand-off issued.
 
 use std::rc::Rc;
 
 use diagram::{
-    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window, ApiCall,
-    Participant, SequenceLayout,
+    layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window,
+    Annotations, ApiCall, Participant, SequenceLayout,
 };
 use yew::prelude::*;
 
 use super::copy::{self, use_copy_feedback};
 use super::viewport::{stick_to_end, use_viewport};
-use crate::state::Run;
+use crate::run::Run;
 
 #[derive(Properties, PartialEq)]
 pub struct SequencePaneProps {
     pub run: Option<Rc<Run>>,
     /// The history event selected by the user: its row (or the nearest earlier one) is marked.
     pub selected: Option<u64>,
+    /// A click on a row selects its event (to find it elsewhere, or to rewind to it).
+    pub on_select: Callback<Option<u64>>,
 }
 
 /// The laid-out diagram of one revision of a run, and the ids of the history events it has a row
@@ -28,7 +31,7 @@ struct Drawing {
 }
 
 /// The world's records in the diagram's terms (the diagram crate does not know the engine).
-fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
+fn annotations(run: &Run) -> Annotations {
     run.with_world(|world| {
         let calls: Vec<ApiCall> = world
             .calls()
@@ -39,7 +42,10 @@ fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
                 token: c.token.clone().unwrap_or_default(),
                 ok: c.ok,
                 error: c.error.clone(),
-                participant: c.by.clone(),
+                participant: match &c.by {
+                    sim::Caller::Participant(name) => Some(name.clone()),
+                    _ => None,
+                },
             })
             .collect();
         let participants: Vec<Participant> = world
@@ -47,7 +53,13 @@ fn diagram_inputs(run: &Run) -> (Vec<ApiCall>, Vec<Participant>) {
             .iter()
             .map(|p| Participant { id: p.id.clone(), name: p.name.clone(), kind: p.kind.to_string() })
             .collect();
-        (calls, participants)
+        let tokens = world
+            .timeline()
+            .tokens()
+            .iter()
+            .map(|life| (life.scheduled_event as i64, life.token.to_string()))
+            .collect();
+        Annotations { calls, participants, tokens }
     })
 }
 
@@ -62,8 +74,8 @@ impl PartialEq for Shared {
 }
 
 fn draw(run: &Run) -> Drawing {
-    let (calls, participants) = diagram_inputs(run);
-    let layout = run.history.with(|h| layout_sequence(h, &calls, &participants));
+    let annotations = annotations(run);
+    let layout = run.history.with(|h| layout_sequence(h, &annotations));
     let mut events: Vec<i64> = layout
         .messages
         .iter()
@@ -81,14 +93,24 @@ fn row_y(layout: &SequenceLayout, id: i64) -> Option<f64> {
     message.or_else(|| layout.marks.iter().find(|m| m.event == Some(id)).map(|m| m.y))
 }
 
+/// The history event of the row under a click, if the row shows one.
+fn event_at(e: &MouseEvent) -> Option<u64> {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-event]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-event"))
+        .and_then(|id| id.parse().ok())
+}
+
 /// The row that stands for event `id`: its own, or the last row before it.
 fn row_for(events: &[i64], id: u64) -> Option<i64> {
     events.iter().rev().find(|e| **e <= id as i64).copied()
 }
 
 fn mermaid(run: &Run) -> String {
-    let (calls, participants) = diagram_inputs(run);
-    run.history.with(|h| sequence_mermaid(h, &calls, &participants))
+    let annotations = annotations(run);
+    run.history.with(|h| sequence_mermaid(h, &annotations))
 }
 
 #[component]
@@ -105,6 +127,9 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
     }
     let drawing = last.borrow().clone();
     let marked = drawing.as_ref().zip(props.selected).and_then(|(d, id)| row_for(&d.0.events, id));
+    // Where this branch left the other one (after a rewind and a new action): its row is outlined.
+    let branch_point = props.run.as_ref().and_then(|r| r.branch_point()).map(|len| len as u64);
+    let branch_row = drawing.as_ref().zip(branch_point).and_then(|(d, id)| row_for(&d.0.events, id));
 
     // Only the rows near the visible part are in the page: a long execution's diagram is many
     // screens tall, and the browser would lay out and paint all of it on every change.
@@ -172,10 +197,24 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
              .sequence-canvas .baton-seq [data-event=\"{id}\"] text{{font-weight:700}}"
         )
     });
+    let branch_rule = branch_row.map(|id| {
+        format!(
+            ".sequence-canvas .baton-seq [data-event=\"{id}\"] rect{{stroke:var(--branch);stroke-width:2;stroke-dasharray:4 3}}"
+        )
+    });
+    let select_row = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) = event_at(&e) {
+                on_select.emit(Some(id));
+            }
+        })
+    };
     html! {
         <section class="pane sequence-pane" aria-label="Sequence diagram">
             <header class="pane-head">
                 <h2>{ "Sequence diagram" }</h2>
+
                 <button type="button" class="btn btn-small btn-quiet push-right" disabled={props.run.is_none()} onclick={copy_mermaid}
                     title="Copy this diagram as Mermaid text, for documentation">
                     { copy::label(copied, "Copy Mermaid") }
@@ -188,7 +227,11 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
             if let Some(rule) = rule {
                 <style>{ rule }</style>
             }
-            <div class={classes!("diagram", "sequence-canvas", rows.is_some().then_some("below-heads"))} ref={canvas} {onscroll}>
+            if let Some(rule) = branch_rule {
+                <style>{ rule }</style>
+            }
+            <div class={classes!("diagram", "sequence-canvas", rows.is_some().then_some("below-heads"))} ref={canvas} {onscroll}
+                onclick={select_row}>
                 if let Some(rows) = (*rows).clone() {
                     { Html::from_html_unchecked(rows) }
                 } else {
@@ -203,6 +246,11 @@ pub fn SequencePane(props: &SequencePaneProps) -> Html {
             </div>
             if let Some(heads) = (*heads).clone() {
                 <div class="sequence-heads">{ Html::from_html_unchecked(heads) }</div>
+            }
+            if let Some(point) = branch_point {
+                <p class="branch-note" title="You rewound and acted differently: the other branch went on from this event. Restore it under the clock.">
+                    { format!("Branched after event {point} (outlined)") }
+                </p>
             }
         </section>
     }

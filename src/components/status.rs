@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Run, RunStatus};
+use crate::run::{Run, RunStatus};
 
 /// Holds the one element with `role="status"` on the page: screen readers announce each change,
 /// and the browser tests read it. Its text is exactly the status name (empty before the first

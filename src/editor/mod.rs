@@ -3,7 +3,10 @@
 //! natively; and the hook that lets the engine check a definition once typing pauses.
 
 pub mod highlight;
+mod problem;
 pub mod text;
+
+pub use problem::Problem;
 
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;

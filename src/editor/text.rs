@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::state::Problem;
+use super::Problem;
 
 /// The byte offset where each line starts, to find lines without scanning the text.
 #[derive(Clone, Debug, PartialEq, Eq)]

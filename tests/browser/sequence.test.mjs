@@ -65,6 +65,8 @@ test('the lifeline heads stay in view while a long execution scrolls', async (t)
 test('a StopExecution at the start is drawn after the execution started', async (t) => {
   const { page } = await openApp(t);
   await page.getByLabel('Examples').selectOption('sqs-worker');
+  // Fetched on first use: Start before it has arrived would run the example shown before.
+  await page.getByText('Loaded the example “SQS queue and a worker”').waitFor();
   await page.getByRole('button', { name: 'Start execution' }).click();
   await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent.trim() !== '');
   await page.getByRole('button', { name: 'Stop execution' }).click();

@@ -138,3 +138,27 @@ test('a long state name is cut short in its token card, and a long time wraps in
   assert.ok(await time.evaluate((el) => el.scrollWidth <= el.clientWidth), 'nothing of the time is hidden');
   await screenshot(page, 'long-names');
 });
+
+test('a panic shows a notice, keeps the work typed just before it, and Reload brings the work back', async (t) => {
+  // The panic is reported on the console (for a bug report) and as the wasm trap that follows it.
+  const { page } = await openApp(t, { allow: [/crash_test\(\) was called/, /unreachable/] });
+  const editor = definitionEditor(page);
+  const edited = (await editor.inputValue()).replace('"Comment"', '"Comment (typed just before the crash)"');
+  await editor.fill(edited);
+  // At once, before the autosave's pause is over: the hook itself must save the work.
+  await page.evaluate(() => {
+    try {
+      window.wasmBindings.crash_test();
+    } catch {
+      // The abort that ends the panic surfaces here as a trap.
+    }
+  });
+  const notice = page.getByRole('alert');
+  await notice.getByRole('heading', { name: 'Something went wrong' }).waitFor();
+  assert.match(await notice.textContent(), /Your work is saved in this browser/);
+  await screenshot(page, 'crash-notice');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Reload', 'the way back has the focus');
+  await notice.getByRole('link', { name: 'Reload' }).click();
+  await definitionEditor(page).waitFor();
+  assert.equal(await definitionEditor(page).inputValue(), edited);
+});

@@ -2,6 +2,7 @@
 // `cargo xtask bench`) after a release `trunk build`, with the build served on 127.0.0.1.
 //
 // usage: node xtask/bench/web.mjs DIST_DIR BASE_URL [--loads N] [--clicks N] [--events N] [--json FILE]
+//                                  [--engines URL --engine-runs N --engine-build TEXT]
 //
 // What it measures (a benchmark: it reports, it never fails on a figure):
 //   1. size: every first-load asset in DIST_DIR (wasm, js, css, html), gzip -9, and the total.
@@ -24,7 +25,18 @@
 //      forced style and layout; "frame" goes on to the next animation frame (rAF, then a task, so
 //      the frame has been produced). Yew commits one action's re-render of every component (status,
 //      graph included) in one pass, so the last of those signals marks the whole pass. Budget 50 ms
-//      for "frame", the figure a person sees.
+//      for "frame", the figure a person sees. Then, in the same page, time travel: the first
+//      TaskSubmitted (where the Start left the long history) is selected and "Rewind to event N"
+//      and "Undo" are clicked in turn, CLICKS times each (a rewind replays the whole history from
+//      the start; budget 100 ms). Then the clicks again with a history just under AWS's limit of
+//      25,000 events (budget 100 ms). Then the share link of every shipped example, as the Share
+//      dialog makes it: its length, whole and after the page address (reported, no budget).
+//   4. engines (with --engines URL): the page at URL (xtask/bench/engines/) runs the speed workloads
+//      of ../shared/bench (loop, map, chain) through Baton's engine compiled to wasm and through
+//      aws-local-stepfunctions 3.0.0's browser build, in turn, in one page: one warm-up each, then
+//      N (--engine-runs) alternating runs, timed in the page with performance.now(), every result
+//      checked. Reported: medians, transitions per second and the ratio ALSF ms / Baton ms, against
+//      the goal of at least 5x (a goal, reported as met or not; never tuned for).
 // Prints a table, and the figures as JSON to FILE (default target/bench-web.json).
 import { chromium } from 'playwright-core';
 import { gzipSync, constants as zlib } from 'node:zlib';
@@ -37,24 +49,47 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
-const BUDGET = { size_bytes: 400_000, load_ms: 500, click_ms: 50 };
+const BUDGET = { size_bytes: 400_000, load_ms: 500, click_ms: 50, rewind_ms: 100, click_at_limit_ms: 100 };
+// AWS's limit on a history; the long-history clicks start just under it, so that their own events
+// keep the execution within it.
+const HISTORY_LIMIT = 25_000;
+// Baton should be at least this many times faster than aws-local-stepfunctions in the browser.
+const ENGINE_GOAL_RATIO = 5;
+// State transitions per run of each workload (as in alsf.mjs and xtask/src/workloads.rs).
+const TRANSITIONS = { loop: 20001, map: 10001, chain: 1000 };
+
+const TEXT_OPTIONS = ['json', 'engines', 'engine-build'];
 
 function parseArgs(argv) {
   const [dist, baseUrl, ...rest] = argv;
-  const opts = { dist, baseUrl, loads: 9, clicks: 10, events: 1000, json: 'target/bench-web.json' };
+  const opts = {
+    dist,
+    baseUrl,
+    loads: 9,
+    clicks: 10,
+    events: 1000,
+    json: 'target/bench-web.json',
+    engines: null,
+    'engine-runs': 5,
+    'engine-build': '',
+  };
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i], rest[i + 1]];
     const key = flag?.replace(/^--/, '');
     if (!(key in opts) || key === 'dist' || key === 'baseUrl' || value === undefined) usage(`bad argument ${flag}`);
-    opts[key] = key === 'json' ? value : Number.parseInt(value, 10);
-    if (key !== 'json' && !(opts[key] >= 1)) usage(`${flag} expects a positive number`);
+    const text = TEXT_OPTIONS.includes(key);
+    opts[key] = text ? value : Number.parseInt(value, 10);
+    if (!text && !(opts[key] >= 1)) usage(`${flag} expects a positive number`);
   }
   if (!dist || !baseUrl) usage('DIST_DIR and BASE_URL are required');
   return opts;
 }
 
 function usage(why) {
-  console.error(`web.mjs: ${why}\nusage: node xtask/bench/web.mjs DIST_DIR BASE_URL [--loads N] [--clicks N] [--events N] [--json FILE]`);
+  console.error(
+    `web.mjs: ${why}\nusage: node xtask/bench/web.mjs DIST_DIR BASE_URL [--loads N] [--clicks N] [--events N] [--json FILE]` +
+      ' [--engines URL --engine-runs N --engine-build TEXT]',
+  );
   process.exit(2);
 }
 
@@ -185,6 +220,34 @@ async function measureLoad(baseUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Share links: how long the link of each shipped example is, as the Share dialog makes it.
+
+async function measureShareLinks(baseUrl) {
+  const { page, close } = await launch();
+  try {
+    await page.goto(baseUrl, { waitUntil: 'load' });
+    const menu = page.getByLabel('Examples');
+    await menu.waitFor();
+    const slugs = await menu.locator('option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+    const links = [];
+    for (const slug of slugs) {
+      await menu.selectOption(slug);
+      await page.waitForFunction((s) => document.querySelector('#examples')?.value === s, slug);
+      await page.getByRole('button', { name: 'Share' }).click();
+      await page.waitForFunction(() => document.querySelector('#share-link')?.value.includes('#share='));
+      const link = await page.locator('#share-link').inputValue();
+      // The part a page address does not already hold.
+      links.push({ example: slug, link_chars: link.length, fragment_chars: link.length - link.indexOf('#') });
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: 'Share this work' }).waitFor({ state: 'detached' });
+    }
+    return links;
+  } finally {
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Clicks with a long history
 
 // About `events` events: ExecutionStarted, Init (2), then 4 per Count/More round, then the task
@@ -220,7 +283,9 @@ function benchDefinition(events) {
   );
 }
 
-// Runs in the page: clicks the button and times until every view shows the new state.
+// Runs in the page: clicks the button and times until every view shows the new state. `which`:
+// 'success' and 'advance' (a new open token, and for the clock a new time), or the time travels
+// 'rewind' ("Rewind to event N", the selected event) and 'undo' (back to where the rewind left).
 async function timeClick(which) {
   const q = (s) => document.querySelector(s);
   const snapshot = () => ({
@@ -235,19 +300,20 @@ async function timeClick(which) {
     status: q('[role="status"]')?.textContent.trim(),
   });
   const before = snapshot();
+  const travels = which === 'rewind' || which === 'undo';
   const done = (now) =>
     now.count !== before.count &&
     now.sequence !== before.sequence &&
-    now.token != null &&
-    now.token !== before.token &&
-    (which === 'success' || now.clock !== before.clock) &&
+    (travels || (now.token != null && now.token !== before.token)) &&
+    (which !== 'advance' || now.clock !== before.clock) &&
     now.status === 'Waiting for callback';
-  const button =
-    which === 'success'
-      ? q('section[aria-label="Token inbox"] .token-card:not(.closed) .btn-success')
-      : [...document.querySelectorAll('section[aria-label="Clock"] button')].find(
-          (b) => b.textContent.trim() === 'Advance to next deadline',
-        );
+  const clockButton = (test) => [...document.querySelectorAll('section[aria-label="Clock"] button')].find(test);
+  const button = {
+    success: () => q('section[aria-label="Token inbox"] .token-card:not(.closed) .btn-success'),
+    advance: () => clockButton((b) => b.textContent.trim() === 'Advance to next deadline'),
+    rewind: () => clockButton((b) => b.textContent.startsWith('Rewind to event')),
+    undo: () => clockButton((b) => b.getAttribute('aria-label')?.startsWith('Undo')),
+  }[which]();
   if (!button || button.disabled) throw new Error(`no enabled button for ${which}`);
 
   let settled;
@@ -281,7 +347,7 @@ async function timeClick(which) {
   };
 }
 
-async function measureClicks(baseUrl, clicks, events) {
+async function measureClicks(baseUrl, clicks, events, rewinds = 0) {
   const { page, close } = await launch();
   try {
     await page.goto(baseUrl, { waitUntil: 'load' });
@@ -313,12 +379,68 @@ async function measureClicks(baseUrl, clicks, events) {
       frame: stats(rs.map((r) => r.frame_ms)),
       update: stats(rs.map((r) => r.update_ms)),
     });
-    return {
+    const out = {
       events_at_start: eventsAtStart,
       events_at_end: last,
       send_task_success: summarise(results.success),
       advance_to_next_deadline: summarise(results.advance),
     };
+    if (rewinds > 0) {
+      // Back to the first hand-off (the end of the Start, which built the long history): every
+      // rewind replays that whole history; Undo comes back to the newest place.
+      const filter = page.getByRole('searchbox', { name: 'Filter events' });
+      await filter.fill('TaskSubmitted');
+      await page.locator('tr.event-row').first().click();
+      await filter.fill('');
+      const travel = { rewind: [], undo: [] };
+      for (let i = -1; i < rewinds; i++) {
+        for (const which of ['rewind', 'undo']) {
+          await pause();
+          const r = await page.evaluate(timeClick, which);
+          if (i >= 0) travel[which].push(r);
+        }
+      }
+      out.rewind = { ...summarise(travel.rewind), events_replayed: eventsAtStart };
+      out.undo_rewind = summarise(travel.undo);
+    }
+    return out;
+  } finally {
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Engines: Baton (wasm) and aws-local-stepfunctions (browser build), side by side
+
+async function measureEngines(url, runs) {
+  const { page, close } = await launch();
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => window.__enginesReady === true, null, { timeout: 30_000 });
+    const workloads = {};
+    for (const [name, transitions] of Object.entries(TRANSITIONS)) {
+      process.stdout.write(`  ${name}: `);
+      // One call per workload: the page times every run itself (engines.mjs).
+      const r = await page.evaluate(([n, k]) => window.benchEngines(n, k), [name, runs]);
+      const engine = (times) => {
+        const s = stats(times);
+        return { ...s, transitions_per_s: Math.round(transitions / (s.median_ms / 1000)) };
+      };
+      const baton = engine(r.times.baton);
+      const alsf = engine(r.times.alsf);
+      const ratio = Math.round((alsf.median_ms / baton.median_ms) * 100) / 100;
+      workloads[name] = {
+        transitions,
+        baton,
+        alsf,
+        alsf_ms_per_baton_ms: ratio,
+        meets_goal: ratio >= ENGINE_GOAL_RATIO,
+        check: r.check,
+        same_output: r.same_output,
+      };
+      console.log(`Baton ${ms(baton.median_ms)}, alsf ${ms(alsf.median_ms)}`);
+    }
+    return workloads;
   } finally {
     await close();
   }
@@ -362,7 +484,18 @@ async function main() {
   };
 
   console.log(`clicks: building a ~${opts.events}-event history, then ${opts.clicks} + 1 warm-up clicks of each`);
-  report.clicks = { runs: opts.clicks, ...(await measureClicks(opts.baseUrl, opts.clicks, opts.events)) };
+  report.clicks = {
+    runs: opts.clicks,
+    ...(await measureClicks(opts.baseUrl, opts.clicks, opts.events, opts.clicks)),
+  };
+  // Near AWS's limit: each click pair adds about 10 events, which must stay under it.
+  const longClicks = Math.max(1, Math.min(opts.clicks, 10));
+  const longEvents = HISTORY_LIMIT - 10 * (longClicks + 1) - 50;
+  console.log(`clicks at the limit: building a ~${longEvents}-event history, then ${longClicks} + 1 warm-up clicks of each`);
+  report.clicks_at_limit = { runs: longClicks, ...(await measureClicks(opts.baseUrl, longClicks, longEvents)) };
+
+  console.log('share links: the Share dialog of every shipped example');
+  report.share_links = await measureShareLinks(opts.baseUrl);
 
   const c = report.clicks;
   const rows = [['figure', 'measured', 'budget', 'verdict']];
@@ -383,23 +516,92 @@ async function main() {
     rows.push([`${name} -> next frame, median of ${opts.clicks}`, ms(r.frame.median_ms), ms(BUDGET.click_ms), verdict(r.frame.median_ms, BUDGET.click_ms)]);
     rows.push([`  ${name} -> views updated + layout`, ms(r.update.median_ms), '', '']);
   }
+  rows.push([`Rewind to event (replays ${c.rewind.events_replayed} events) -> next frame`, ms(c.rewind.frame.median_ms), ms(BUDGET.rewind_ms), verdict(c.rewind.frame.median_ms, BUDGET.rewind_ms)]);
+  rows.push(['  Undo the rewind -> next frame', ms(c.undo_rewind.frame.median_ms), '', '']);
+  const l = report.clicks_at_limit;
+  for (const [name, r] of [['Send task success', l.send_task_success], ['Advance to next deadline', l.advance_to_next_deadline]]) {
+    rows.push([`${name} at ${l.events_at_start}..${l.events_at_end} events -> next frame`, ms(r.frame.median_ms), ms(BUDGET.click_at_limit_ms), verdict(r.frame.median_ms, BUDGET.click_at_limit_ms)]);
+  }
   console.log();
   console.log(`==> web app (history of ${c.events_at_start}..${c.events_at_end} events for the clicks; 1 kB = 1,000 bytes)`);
   console.log();
   table(rows);
   if (report.size.ignored.length) console.log(`  not counted (not first-load assets): ${report.size.ignored.join(', ')}`);
+  console.log();
+  console.log('==> share links of the shipped examples (characters after the page address)');
+  console.log();
+  table([['example', 'fragment', 'whole link'], ...report.share_links.map((l) => [l.example, `${l.fragment_chars}`, `${l.link_chars}`])]);
+
+  if (opts.engines) {
+    const runs = opts['engine-runs'];
+    console.log();
+    console.log(`engines: the speed workloads in one page, 1 warm-up + ${runs} alternating runs of each engine`);
+    const workloads = await measureEngines(opts.engines, runs);
+    report.engines = {
+      runs,
+      goal_ratio: ENGINE_GOAL_RATIO,
+      baton: `Baton's engine in wasm (crates/bench-wasm), ${opts['engine-build']}`,
+      alsf: "aws-local-stepfunctions 3.0.0, its browser build (build/main.browser.esm.js)",
+      workloads,
+      below_goal: Object.entries(workloads)
+        .filter(([, w]) => !w.meets_goal)
+        .map(([name]) => name),
+    };
+    printEngines(report.engines);
+  }
 
   report.over_budget = [
     report.size.total_gzip_bytes > BUDGET.size_bytes && 'size',
     report.load.editable.median_ms > BUDGET.load_ms && 'load',
     c.send_task_success.frame.median_ms > BUDGET.click_ms && 'send_task_success',
     c.advance_to_next_deadline.frame.median_ms > BUDGET.click_ms && 'advance_to_next_deadline',
+    c.rewind.frame.median_ms > BUDGET.rewind_ms && 'rewind',
+    report.clicks_at_limit.send_task_success.frame.median_ms > BUDGET.click_at_limit_ms && 'send_task_success_at_limit',
+    report.clicks_at_limit.advance_to_next_deadline.frame.median_ms > BUDGET.click_at_limit_ms &&
+      'advance_to_next_deadline_at_limit',
   ].filter(Boolean);
   await mkdir(dirname(opts.json), { recursive: true });
   await writeFile(opts.json, JSON.stringify(report, null, 2) + '\n');
   console.log();
   console.log(`figures written to ${opts.json}`);
   console.log(report.over_budget.length ? `OVER budget: ${report.over_budget.join(', ')}` : 'all figures within budget');
+}
+
+function printEngines(e) {
+  const rate = (x) => x.toLocaleString('en-US');
+  const rows = [
+    ['workload', 'transitions', 'Baton ms', 'Baton transitions/s', 'alsf ms', 'alsf transitions/s', 'alsf ms / Baton ms', `goal >= ${e.goal_ratio}x`],
+  ];
+  for (const [name, w] of Object.entries(e.workloads)) {
+    rows.push([
+      name,
+      rate(w.transitions),
+      w.baton.median_ms.toFixed(1),
+      rate(w.baton.transitions_per_s),
+      w.alsf.median_ms.toFixed(1),
+      rate(w.alsf.transitions_per_s),
+      `${w.alsf_ms_per_baton_ms.toFixed(1)}x`,
+      w.meets_goal ? 'met' : 'NOT MET',
+    ]);
+  }
+  console.log();
+  console.log(`==> speed in Chromium, one page: median of ${e.runs} runs after one warm-up, the engines alternating`);
+  console.log(`    Baton: ${e.baton}`);
+  console.log(`    alsf:  ${e.alsf}`);
+  console.log();
+  table(rows);
+  console.log();
+  console.log('result checks (every run of both engines passed; first 80 characters of each output):');
+  for (const [name, w] of Object.entries(e.workloads)) {
+    console.log(`  ${name.padEnd(6)} Baton: ${w.check.baton}${w.same_output ? '  (same output)' : '  (outputs differ)'}`);
+    console.log(`  ${''.padEnd(6)} alsf:  ${w.check.alsf}`);
+  }
+  console.log();
+  console.log(
+    e.below_goal.length
+      ? `goal of at least ${e.goal_ratio}x NOT MET for: ${e.below_goal.join(', ')}`
+      : `goal of at least ${e.goal_ratio}x met for every workload`,
+  );
 }
 
 main().catch((e) => {

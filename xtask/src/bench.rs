@@ -2,7 +2,8 @@
 //! `bench-native` profile) and through aws-local-stepfunctions 3.0.0 (Node), side by side.
 //! Machines are noisy: read the ratio, not the absolute numbers.
 //!
-//! The web app's size and speed against its budget are a separate run, `cargo xtask bench --web`
+//! The web app's size and speed against its budget, and these workloads in Chromium (Baton's
+//! engine in wasm against ALSF's browser build), are a separate run, `cargo xtask bench --web`
 //! ([`crate::bench_web`]): it needs a release build (about a minute of wasm-opt alone) and Chromium.
 
 use std::path::Path;
@@ -46,7 +47,10 @@ pub fn bench(runs: usize) -> ExitCode {
 
     print_table(runs, baton.as_ref(), alsf.as_ref());
     println!();
-    println!("the web app's size, load time and click latency: `cargo xtask bench --web`");
+    println!(
+        "the web app's size, load time and click latency, and these workloads in Chromium \
+         (Baton in wasm): `cargo xtask bench --web`"
+    );
     run.finish(baton_ok && alsf_ok)
 }
 

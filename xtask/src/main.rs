@@ -8,10 +8,14 @@
 //! - `cargo xtask bench [--runs N]`: the speed workloads through Baton (native) and through
 //!   aws-local-stepfunctions (Node), side by side;
 //! - `cargo xtask bench --web [--runs N]`: the web app's size, load time and click latency against
-//!   the budget (release build, headless Chromium).
+//!   the budget (release build, headless Chromium), and the speed workloads through Baton's engine
+//!   in wasm and aws-local-stepfunctions' browser build, side by side in one page;
+//! - `cargo xtask fuzz [--time S] [TARGET...]`: coverage-guided fuzzing of every reader of user
+//!   input (libFuzzer, stable toolchain), S seconds per target.
 
 mod bench;
 mod bench_web;
+mod fuzz;
 mod http;
 mod json;
 mod run;
@@ -36,7 +40,13 @@ commands:
   bench [--runs N]   time Baton and aws-local-stepfunctions on the same workloads (default 5 runs)
   bench --web [--runs N]
                      the web app against its budget: first-load size (gzip), time to an editable
-                     page, click latency with 1,000 events (default 9 loads, 10 clicks of each kind)";
+                     page, click latency with 1,000 events (default 9 loads, 10 clicks of each kind);
+                     and the workloads through Baton (wasm) and aws-local-stepfunctions (browser
+                     build) in one Chromium page (default 5 runs each; --runs N sets all three)
+  fuzz [--time S] [TARGET...]
+                     coverage-guided fuzzing with libFuzzer, S seconds per target (default 60);
+                     targets: definition, jsonpath, intrinsics, choice, scenario, history, jsonata (all
+                     by default). Crashes are saved under target/fuzz/artifacts/TARGET/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -65,6 +75,7 @@ fn main() -> ExitCode {
         }),
         "test" => no_options(rest).map(|()| testing::test()),
         "bench" => bench_command(rest),
+        "fuzz" => fuzz_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -89,6 +100,33 @@ fn bench_command(rest: &[String]) -> Result<ExitCode, String> {
         return Err("--runs must be at least 1".into());
     }
     Ok(if web { bench_web::bench_web(runs) } else { bench::bench(runs.unwrap_or(5)) })
+}
+
+/// `fuzz [--time S] [TARGET...]`.
+fn fuzz_command(rest: &[String]) -> Result<ExitCode, String> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut args = rest.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--time" || arg.starts_with("--time=") {
+            let value = match arg.strip_prefix("--time=") {
+                Some(v) => v.to_string(),
+                None => args.next().cloned().ok_or("--time expects a number of seconds")?,
+            };
+            seconds =
+                value.parse().map_err(|_| format!("--time expects a number of seconds, got `{value}`"))?;
+        } else if let Some(target) = fuzz::TARGETS.iter().find(|t| *t == arg) {
+            targets.push(*target);
+        } else {
+            return Err(format!("unknown fuzz target `{arg}` (targets: {})", fuzz::TARGETS.join(", ")));
+        }
+    }
+    if targets.is_empty() {
+        targets = fuzz::TARGETS.to_vec();
+    }
+    let mut run = Run::new("fuzz", false);
+    let ok = fuzz::fuzz(&mut run, &targets, fuzz::Budget::Seconds(seconds)).is_ok();
+    Ok(run.finish(ok))
 }
 
 fn no_options(rest: &[String]) -> Result<(), String> {

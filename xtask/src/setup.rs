@@ -41,6 +41,8 @@ pub fn setup(run: &mut Run, needs: Needs) -> Result<(), Stop> {
     if needs.web {
         run.step("setup: cargo fetch (for offline builds)", |_| {
             run::run(&mut cargo(["fetch", "--locked"]))?;
+            // The fuzz targets are a workspace of their own (fuzz/Cargo.toml).
+            run::run(&mut cargo(["fetch", "--locked", "--manifest-path", "fuzz/Cargo.toml"]))?;
             Ok(String::new())
         })?;
     }

@@ -4,8 +4,12 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::fuzz;
 use crate::run::{self, cargo, cmd, Run, Stop};
 use crate::setup::{self, Needs};
+
+/// Executions per fuzz target in `cargo xtask test` (a few seconds each).
+const FUZZ_RUNS: u64 = 20_000;
 
 /// Crates that would tie the language core to the browser.
 const BROWSER_CRATES: [&str; 5] = ["wasm-bindgen", "web-sys", "js-sys", "yew", "gloo"];
@@ -33,6 +37,11 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
     })?;
     run.step("native tests (cargo test --workspace)", |run| {
         cargo_test(run, &mut cargo(["test", "--workspace", "--locked", "--no-fail-fast"]))
+    })?;
+    // The catalogue's time and memory limits are meant for optimized code: the debug run above
+    // lists its cases as ignored, this one runs them.
+    run.step("hostile-input catalogue (release build)", |run| {
+        cargo_test(run, &mut cargo(["test", "--release", "-p", "baton-cli", "--test", "hostile", "--locked"]))
     })?;
     run.step("baton-asl has no browser dependency", |_| asl_is_browser_free())?;
     run.step("wasm32 build of baton-asl and baton-sim", |_| {
@@ -63,6 +72,9 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
             cargo_test(run, &mut c)
         })?;
     }
+    // A short fuzz run: a fixed number of executions from a fixed seed, the same work everywhere.
+    // Long runs are for a person: `cargo xtask fuzz --time S`.
+    fuzz::fuzz(run, &fuzz::TARGETS, fuzz::Budget::Runs(FUZZ_RUNS))?;
     run.step("release build of the web app (trunk build --release)", |_| {
         run::run(&mut cmd("trunk", ["build", "--release", "--offline", "--locked"]))?;
         Ok(dist_sizes())

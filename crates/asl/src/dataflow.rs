@@ -5,15 +5,10 @@
 //! Failures here are `States.Runtime`: AWS reports path misses with that name, and it can be
 //! neither retried nor caught.
 
+use crate::env::{check_depth, Env, EvalError};
 use crate::model::{PathField, ResultPath};
-use crate::template::{Env, EvalError, Template};
+use crate::template::Template;
 use crate::value::Value;
-
-pub const RUNTIME: &str = "States.Runtime";
-
-fn runtime(cause: String) -> EvalError {
-    EvalError { error: RUNTIME.into(), cause }
-}
 
 /// `InputPath` / `OutputPath`, applied to `env.input`.
 pub fn select(field: &PathField, env: &Env) -> Result<Value, EvalError> {
@@ -22,18 +17,24 @@ pub fn select(field: &PathField, env: &Env) -> Result<Value, EvalError> {
         PathField::Null => Ok(Value::empty_object()),
         PathField::Path(path) => env
             .resolve(path)
-            .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))),
+            .map_err(|miss| EvalError::runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))),
     }
 }
 
-/// `ResultPath`: places the result into the raw input.
+/// `ResultPath`: places the result into the raw input. Every state's result passes through here,
+/// so this is where a result that would nest too deeply is stopped ([`check_depth`]), whatever
+/// built it (a Task's answer, the array of a Map's or a Parallel's outputs).
 pub fn merge(field: &ResultPath, raw_input: &Value, result: Value) -> Result<Value, EvalError> {
     match field {
-        ResultPath::Replace => Ok(result),
+        ResultPath::Replace => check_depth(result, 0),
         ResultPath::Discard => Ok(raw_input.clone()),
-        ResultPath::Path(path) => path
-            .assign(raw_input, result)
-            .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))),
+        ResultPath::Path(path) => {
+            // Each step of the path may be a new object around the result.
+            let result = check_depth(result, path.steps())?;
+            path.assign(raw_input, result).map_err(|miss| {
+                EvalError::runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))
+            })
+        }
     }
 }
 

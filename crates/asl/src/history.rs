@@ -4,7 +4,8 @@
 //! reference-count bumps; the AWS JSON form (with `input`/`output`/`parameters` as JSON-encoded
 //! strings and ISO timestamps) is produced only when someone asks for it.
 
-use crate::value::Value;
+use crate::error_name::ErrorName;
+use crate::value::{Sizes, Value};
 use serde_json::{json, Map as JsonMap, Value as Json};
 use std::rc::Rc;
 
@@ -39,15 +40,15 @@ pub enum EventKind {
         output: Value,
     },
     ExecutionFailed {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     ExecutionTimedOut {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     ExecutionAborted {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     /// `state_type` is the ASL type name (`Task`, `Pass`, ...): AWS spells the event `TaskStateEntered`.
@@ -64,10 +65,16 @@ pub enum EventKind {
     },
     TaskScheduled {
         task: TaskResource,
+        /// The task token this scheduling issued (`.waitForTaskToken` only). Baton's own
+        /// annotation: AWS's event carries the token only inside `parameters`, where the
+        /// definition put it, so it is not part of the AWS JSON.
+        token: Option<Rc<str>>,
         region: Rc<str>,
         parameters: Value,
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
+        /// The role of the state's `Credentials`, evaluated: `taskCredentials.roleArn`.
+        role_arn: Option<Rc<str>>,
     },
     TaskStarted {
         task: TaskResource,
@@ -82,12 +89,12 @@ pub enum EventKind {
     },
     TaskFailed {
         task: TaskResource,
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     TaskTimedOut {
         task: TaskResource,
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     TaskStateAborted {
@@ -97,17 +104,19 @@ pub enum EventKind {
         resource: Rc<str>,
         input: Value,
         timeout_seconds: Option<u64>,
+        /// As in [`EventKind::TaskScheduled`].
+        role_arn: Option<Rc<str>>,
     },
     LambdaFunctionStarted,
     LambdaFunctionSucceeded {
         output: Value,
     },
     LambdaFunctionFailed {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     LambdaFunctionTimedOut {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     ActivityScheduled {
@@ -123,11 +132,11 @@ pub enum EventKind {
         output: Value,
     },
     ActivityFailed {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     ActivityTimedOut {
-        error: Option<Rc<str>>,
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
     WaitStateAborted {
@@ -135,20 +144,26 @@ pub enum EventKind {
     },
     ParallelStateStarted,
     ParallelStateSucceeded,
-    ParallelStateFailed {
-        error: Option<Rc<str>>,
-        cause: Option<Rc<str>>,
-    },
+    /// No details: AWS records the error only on the failing event and on what comes after.
+    ParallelStateFailed,
     ParallelStateAborted,
     MapStateStarted {
         length: usize,
     },
     MapStateSucceeded,
-    MapStateFailed {
-        error: Option<Rc<str>>,
+    /// No details, as [`EventKind::ParallelStateFailed`].
+    MapStateFailed,
+    MapStateAborted,
+    /// A distributed Map started its Map Run: its iterations run as child executions, whose
+    /// events are not in this history.
+    MapRunStarted {
+        map_run_arn: Rc<str>,
+    },
+    MapRunSucceeded,
+    MapRunFailed {
+        error: Option<ErrorName>,
         cause: Option<Rc<str>>,
     },
-    MapStateAborted,
     MapIterationStarted {
         name: Rc<str>,
         index: usize,
@@ -199,18 +214,64 @@ impl EventKind {
             WaitStateAborted { .. } => "WaitStateAborted",
             ParallelStateStarted => "ParallelStateStarted",
             ParallelStateSucceeded => "ParallelStateSucceeded",
-            ParallelStateFailed { .. } => "ParallelStateFailed",
+            ParallelStateFailed => "ParallelStateFailed",
             ParallelStateAborted => "ParallelStateAborted",
             MapStateStarted { .. } => "MapStateStarted",
             MapStateSucceeded => "MapStateSucceeded",
-            MapStateFailed { .. } => "MapStateFailed",
+            MapStateFailed => "MapStateFailed",
             MapStateAborted => "MapStateAborted",
+            MapRunStarted { .. } => "MapRunStarted",
+            MapRunSucceeded => "MapRunSucceeded",
+            MapRunFailed { .. } => "MapRunFailed",
             MapIterationStarted { .. } => "MapIterationStarted",
             MapIterationSucceeded { .. } => "MapIterationSucceeded",
             MapIterationFailed { .. } => "MapIterationFailed",
             MapIterationAborted { .. } => "MapIterationAborted",
         };
         fixed.to_string()
+    }
+
+    /// Records this event's values in `sizes` (see [`Value::remember`]) and answers about how many
+    /// bytes of memory the event adds to a history that already holds what `sizes` knows. A value
+    /// shared with an earlier event, such as a state's input that was the previous state's
+    /// output, costs nothing again: the measure is of memory, not of the JSON AWS would print.
+    pub fn remember(&self, sizes: &mut Sizes) -> usize {
+        use EventKind::*;
+        let text = |s: &Option<Rc<str>>| s.as_ref().map_or(0, |s| s.len());
+        let mut size = std::mem::size_of::<Event>();
+        let mut value = |v: &Value| size += v.remember(sizes);
+        match self {
+            ExecutionStarted { input: v, .. }
+            | ExecutionSucceeded { output: v }
+            | StateEntered { input: v, .. }
+            | TaskScheduled { parameters: v, .. }
+            | TaskSubmitted { output: v, .. }
+            | TaskSucceeded { output: v, .. }
+            | LambdaFunctionScheduled { input: v, .. }
+            | LambdaFunctionSucceeded { output: v }
+            | ActivityScheduled { input: v, .. }
+            | ActivitySucceeded { output: v } => value(v),
+            StateExited { output, assigned, .. } => {
+                value(output);
+                for (_, v) in assigned.iter().flatten() {
+                    value(v);
+                }
+            }
+            _ => {}
+        }
+        size + match self {
+            ExecutionFailed { cause, .. }
+            | ExecutionTimedOut { cause, .. }
+            | ExecutionAborted { cause, .. }
+            | TaskFailed { cause, .. }
+            | TaskTimedOut { cause, .. }
+            | LambdaFunctionFailed { cause, .. }
+            | LambdaFunctionTimedOut { cause, .. }
+            | ActivityFailed { cause, .. }
+            | ActivityTimedOut { cause, .. }
+            | MapRunFailed { cause, .. } => text(cause),
+            _ => 0,
+        }
     }
 
     /// The name of the state this event belongs to, when the event says it.
@@ -234,7 +295,7 @@ impl Event {
     /// The event as `aws stepfunctions get-execution-history` prints it.
     pub fn to_aws_json(&self, start_epoch_ms: u64) -> Json {
         let mut out = JsonMap::new();
-        out.insert("timestamp".into(), json!(iso8601(start_epoch_ms + self.at_ms)));
+        out.insert("timestamp".into(), json!(iso8601(start_epoch_ms.saturating_add(self.at_ms))));
         out.insert("type".into(), json!(self.kind.type_name()));
         out.insert("id".into(), json!(self.id));
         out.insert("previousEventId".into(), json!(self.previous_event_id));
@@ -250,15 +311,21 @@ fn payload(details: &mut JsonMap<String, Json>, key: &str, value: &Value) {
     details.insert(format!("{key}Details"), json!({"truncated": false}));
 }
 
-fn error_cause(error: &Option<Rc<str>>, cause: &Option<Rc<str>>) -> JsonMap<String, Json> {
+fn error_cause(error: &Option<ErrorName>, cause: &Option<Rc<str>>) -> JsonMap<String, Json> {
     let mut d = JsonMap::new();
     if let Some(e) = error {
-        d.insert("error".into(), json!(&**e));
+        d.insert("error".into(), json!(e.as_str()));
     }
     if let Some(c) = cause {
         d.insert("cause".into(), json!(&**c));
     }
     d
+}
+
+fn task_credentials(details: &mut JsonMap<String, Json>, role_arn: &Option<Rc<str>>) {
+    if let Some(role) = role_arn {
+        details.insert("taskCredentials".into(), json!({"roleArn": &**role}));
+    }
 }
 
 fn task_fields(task: &TaskResource) -> JsonMap<String, Json> {
@@ -306,7 +373,15 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
             }
             "stateExitedEventDetails"
         }
-        TaskScheduled { task, region, parameters, timeout_seconds, heartbeat_seconds } => {
+        TaskScheduled {
+            task,
+            token: _,
+            region,
+            parameters,
+            timeout_seconds,
+            heartbeat_seconds,
+            role_arn,
+        } => {
             d = task_fields(task);
             d.insert("region".into(), json!(&**region));
             d.insert("parameters".into(), json!(parameters.to_json()));
@@ -316,6 +391,7 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
             if let Some(h) = heartbeat_seconds {
                 d.insert("heartbeatInSeconds".into(), json!(h));
             }
+            task_credentials(&mut d, role_arn);
             "taskScheduledEventDetails"
         }
         TaskStarted { task } => return Some(("taskStartedEventDetails", task_fields(task))),
@@ -338,12 +414,13 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
             }
         }
         TaskStateAborted { .. } | WaitStateAborted { .. } => return None,
-        LambdaFunctionScheduled { resource, input, timeout_seconds } => {
+        LambdaFunctionScheduled { resource, input, timeout_seconds, role_arn } => {
             d.insert("resource".into(), json!(&**resource));
             payload(&mut d, "input", input);
             if let Some(t) = timeout_seconds {
                 d.insert("timeoutInSeconds".into(), json!(t));
             }
+            task_credentials(&mut d, role_arn);
             "lambdaFunctionScheduledEventDetails"
         }
         LambdaFunctionStarted => return None,
@@ -384,13 +461,17 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
         ActivityTimedOut { error, cause } => {
             return Some(("activityTimedOutEventDetails", error_cause(error, cause)))
         }
-        ParallelStateStarted | ParallelStateSucceeded | ParallelStateAborted => return None,
-        MapStateSucceeded | MapStateAborted => return None,
-        ParallelStateFailed { error, cause } => {
-            return Some(("parallelStateFailedEventDetails", error_cause(error, cause)))
+        ParallelStateStarted | ParallelStateSucceeded | ParallelStateFailed | ParallelStateAborted => {
+            return None
         }
-        MapStateFailed { error, cause } => {
-            return Some(("mapStateFailedEventDetails", error_cause(error, cause)))
+        MapStateSucceeded | MapStateFailed | MapStateAborted => return None,
+        MapRunStarted { map_run_arn } => {
+            d.insert("mapRunArn".into(), json!(&**map_run_arn));
+            "mapRunStartedEventDetails"
+        }
+        MapRunSucceeded => return None,
+        MapRunFailed { error, cause } => {
+            return Some(("mapRunFailedEventDetails", error_cause(error, cause)))
         }
         MapStateStarted { length } => {
             d.insert("length".into(), json!(length));
@@ -414,7 +495,12 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
 }
 
 /// `2026-01-01T00:00:00.000Z` from milliseconds since the Unix epoch (proleptic Gregorian, UTC).
+///
+/// RFC 3339 has four-digit years: an instant after `9999-12-31T23:59:59.999Z` prints as that
+/// instant. The engine never stamps an event later (the execution times out there first); the
+/// clamp keeps any other caller's text valid rather than inventing a fifth digit.
 pub fn iso8601(epoch_ms: u64) -> String {
+    let epoch_ms = epoch_ms.min(crate::time::LAST_EPOCH_MS);
     let secs = epoch_ms / 1000;
     let millis = epoch_ms % 1000;
     let days = (secs / 86_400) as i64;
@@ -446,6 +532,8 @@ mod tests {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso8601(1_767_225_600_000), "2026-01-01T00:00:00.000Z");
         assert_eq!(iso8601(951_782_400_123), "2000-02-29T00:00:00.123Z");
+        assert_eq!(iso8601(crate::time::LAST_EPOCH_MS), "9999-12-31T23:59:59.999Z");
+        assert_eq!(iso8601(crate::time::LAST_EPOCH_MS + 1), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]
@@ -456,7 +544,7 @@ mod tests {
             id: 6,
             previous_event_id: 5,
             at_ms: 5000,
-            kind: EventKind::TaskTimedOut { task, error: Some("States.Timeout".into()), cause: None },
+            kind: EventKind::TaskTimedOut { task, error: Some(ErrorName::Timeout), cause: None },
         };
         assert_eq!(
             ev.to_aws_json(0).to_string(),

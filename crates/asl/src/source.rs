@@ -13,39 +13,64 @@
 //! and an unclosed bracket each get their own message).
 //!
 //! It runs in the browser on every keystroke, so it is a single pass with no backtracking; the only
-//! per-value cost beyond building the [`Value`] is one pointer string in a hash map. Nesting is
-//! limited to [`MAX_DEPTH`] levels so that a hostile or broken input cannot overflow the stack
-//! later on.
+//! per-value cost beyond building the [`Value`] is one entry in the map's tree, of constant size
+//! (member names are shared with the value). Nesting is limited to [`MAX_DEPTH`] levels so that a
+//! hostile or broken input cannot overflow the stack later on. Texts longer than AWS accepts are
+//! refused before they get here ([`crate::MAX_DEFINITION_BYTES`]).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::value::{Map, Number, Value};
 
 /// How deeply objects and arrays may nest. Real definitions stay below 30 levels. The reader
 /// itself does not recurse, but everything downstream of it does (dropping, comparing and
 /// serialising a [`Value`], walking the model), so absurd nesting is refused here, with a message.
+/// Values built while running are held to the same limit ([`crate::env::MAX_VALUE_DEPTH`]).
 pub const MAX_DEPTH: usize = 512;
 
 /// Where one value sits in the text, as byte ranges (line and column are computed on demand,
 /// because most entries are never asked for).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Entry {
     value: (usize, usize),
     /// The member name, quotes included, when the value is an object member.
     key: Option<(usize, usize)>,
+    /// The container holding the value and the step from it (`None` for the whole document), so
+    /// that a pointer can be spelled out again for the rare diagnostic that needs one.
+    parent: Option<(usize, Step)>,
 }
 
+/// One step from a container to a value inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Step {
+    Member(Rc<str>),
+    Item(usize),
+}
+
+/// Characters are counted from checkpoints this many bytes apart, so finding a column costs at
+/// most this many bytes of scanning however long the line is (minified definitions are one line).
+const CHAR_CHECKPOINT: usize = 256;
+
 /// Maps JSON pointers to places in the text a [`Value`] was read from.
+///
+/// Values are kept as a tree (each entry knows its container and the step from it) rather than
+/// as a table of pointer strings: a pointer per value costs the length of its ancestors' names
+/// for each value, so a long member name over a long array would need gigabytes.
 #[derive(Clone, Debug)]
 pub struct SourceMap {
     /// The text itself: columns count characters, which needs the bytes of the line.
     text: Box<str>,
     /// Byte offset where each line starts; the first line starts after the byte-order mark.
     line_starts: Vec<usize>,
-    entries: HashMap<Box<str>, Entry>,
+    /// How many characters come before each multiple of [`CHAR_CHECKPOINT`] bytes.
+    char_checkpoints: Vec<usize>,
+    /// Entry 0 is the whole document.
+    entries: Vec<Entry>,
+    /// The entry reached from a container's entry by one step.
+    children: HashMap<(usize, Step), usize>,
     duplicates: Vec<Diagnostic>,
 }
 
@@ -55,37 +80,68 @@ impl SourceMap {
         Span { start, end, line, column }
     }
 
+    fn is_array(&self, entry: &Entry) -> bool {
+        self.text.as_bytes().get(entry.value.0) == Some(&b'[')
+    }
+
+    /// Follows `pointer` from the whole document as far as the text has values: the entry of the
+    /// pointer itself, or else of its nearest existing ancestor, and whether the whole pointer
+    /// was found.
+    fn walk(&self, pointer: &str) -> Option<(&Entry, bool)> {
+        let mut id = 0;
+        let mut entry = self.entries.first()?;
+        if pointer.is_empty() {
+            return Some((entry, true));
+        }
+        let Some(tokens) = pointer.strip_prefix('/') else { return Some((entry, false)) };
+        for token in tokens.split('/') {
+            let step = if self.is_array(entry) {
+                // RFC 6901 array indexes: digits without leading zeros.
+                match token.parse::<usize>() {
+                    Ok(i)
+                        if token.bytes().all(|b| b.is_ascii_digit())
+                            && (token == "0" || !token.starts_with('0')) =>
+                    {
+                        Step::Item(i)
+                    }
+                    _ => return Some((entry, false)),
+                }
+            } else if token.contains('~') {
+                Step::Member(token.replace("~1", "/").replace("~0", "~").into())
+            } else {
+                Step::Member(token.into())
+            };
+            match self.children.get(&(id, step)) {
+                Some(&child) => {
+                    id = child;
+                    entry = &self.entries[child];
+                }
+                None => return Some((entry, false)),
+            }
+        }
+        Some((entry, true))
+    }
+
+    fn get(&self, pointer: &str) -> Option<&Entry> {
+        self.walk(pointer).filter(|&(_, exact)| exact).map(|(entry, _)| entry)
+    }
+
     /// The span of the value at `pointer` (`""` is the whole document).
     pub fn value_span(&self, pointer: &str) -> Option<Span> {
-        self.entries.get(pointer).map(|e| self.span(e.value))
+        self.get(pointer).map(|e| self.span(e.value))
     }
 
     /// The span of the member name (with its quotes) when `pointer` names an existing object
     /// member; for "unknown field" diagnostics, where the name is the problem.
     pub fn key_span(&self, pointer: &str) -> Option<Span> {
-        self.entries.get(pointer).and_then(|e| e.key).map(|k| self.span(k))
-    }
-
-    /// The nearest pointer that exists: `pointer` itself, or its closest ancestor. A missing field
-    /// is thus reported at the object that should hold it.
-    fn nearest<'p>(&self, mut pointer: &'p str) -> (&'p str, Option<&Entry>) {
-        loop {
-            if let Some(entry) = self.entries.get(pointer) {
-                return (pointer, Some(entry));
-            }
-            match pointer.rfind('/') {
-                Some(slash) => pointer = &pointer[..slash],
-                None if pointer.is_empty() => return (pointer, None),
-                None => pointer = "",
-            }
-        }
+        self.get(pointer).and_then(|e| e.key).map(|k| self.span(k))
     }
 
     /// The value at `pointer`, or failing that the value of its nearest existing ancestor.
     /// Never panics; an unknown pointer ends at the whole document.
     pub fn span_or_nearest(&self, pointer: &str) -> Span {
-        match self.nearest(pointer).1 {
-            Some(entry) => self.span(entry.value),
+        match self.walk(pointer) {
+            Some((entry, _)) => self.span(entry.value),
             None => self.span((0, 0)),
         }
     }
@@ -93,10 +149,10 @@ impl SourceMap {
     /// The member name if `pointer` names an existing object member, else the value at
     /// `pointer`, else the nearest existing ancestor ([`Self::span_or_nearest`]).
     pub fn locate(&self, pointer: &str) -> Span {
-        match self.entries.get(pointer) {
-            Some(Entry { key: Some(key), .. }) => self.span(*key),
-            Some(entry) => self.span(entry.value),
-            None => self.span_or_nearest(pointer),
+        match self.walk(pointer) {
+            Some((Entry { key: Some(key), .. }, true)) => self.span(*key),
+            Some((entry, _)) => self.span(entry.value),
+            None => self.span((0, 0)),
         }
     }
 
@@ -106,12 +162,39 @@ impl SourceMap {
     /// state's body); a missing pointer falls back to its nearest existing ancestor, by the same
     /// rule (a missing `Next` underlines the state's name).
     pub fn diagnostic_span(&self, pointer: &str) -> Span {
-        let Some(entry) = self.nearest(pointer).1 else { return self.span((0, 0)) };
+        let Some((entry, _)) = self.walk(pointer) else { return self.span((0, 0)) };
         let is_container = matches!(self.text.as_bytes().get(entry.value.0), Some(b'{' | b'['));
         match entry.key {
             Some(key) if is_container => self.span(key),
             _ => self.span(entry.value),
         }
+    }
+
+    /// The pointer of an entry, spelled out from its steps.
+    fn pointer_of(&self, mut id: usize) -> String {
+        let mut steps = Vec::new();
+        while let Some((parent, step)) = &self.entries[id].parent {
+            steps.push(step);
+            id = *parent;
+        }
+        let mut pointer = String::new();
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Member(name) => push_segment(&mut pointer, name),
+                // Infallible: writing to a String.
+                Step::Item(i) => drop(write!(pointer, "/{i}")),
+            }
+        }
+        pointer
+    }
+
+    /// How many characters come before `byte` (a character boundary).
+    fn chars_before(&self, byte: usize) -> usize {
+        let checkpoint = byte / CHAR_CHECKPOINT;
+        let from = checkpoint * CHAR_CHECKPOINT;
+        // A character starts at every byte that is not a UTF-8 continuation byte.
+        let since = self.text.as_bytes()[from..byte].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        self.char_checkpoints[checkpoint] + since
     }
 
     /// 1-based line and column of a byte offset; the column counts characters, not bytes, so
@@ -121,7 +204,7 @@ impl SourceMap {
         let byte = floor_char_boundary(&self.text, byte);
         let index = self.line_starts.partition_point(|&start| start <= byte).saturating_sub(1);
         let start = self.line_starts.get(index).copied().unwrap_or(0).min(byte);
-        (index + 1, self.text[start..byte].chars().count() + 1)
+        (index + 1, self.chars_before(byte) - self.chars_before(start) + 1)
     }
 
     /// Fills in the span of every diagnostic that has none, from its pointer
@@ -136,7 +219,7 @@ impl SourceMap {
     /// reported at the later name, spans attached). They are not syntax errors, so reading
     /// succeeds and, as in serde_json, the later value wins; but they are errors: AWS rejects a
     /// repeated state name (`DUPLICATE_STATE_NAME`), and for any other field the person editing
-    /// almost certainly did not mean to write it twice.
+    /// almost certainly did not mean to write it twice. At most [`MAX_DUPLICATES_REPORTED`].
     pub fn duplicate_keys(&self) -> &[Diagnostic] {
         &self.duplicates
     }
@@ -146,6 +229,10 @@ impl SourceMap {
         &self.text
     }
 }
+
+/// Repeated member names reported, at most: each report carries its pointer, which can be as
+/// long as the text, so thousands of them would cost the text's length thousands of times.
+pub const MAX_DUPLICATES_REPORTED: usize = 100;
 
 fn floor_char_boundary(text: &str, byte: usize) -> usize {
     let mut byte = byte.min(text.len());
@@ -168,7 +255,7 @@ impl SyntaxError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
-            code: "json-syntax",
+            code: Code::JsonSyntax,
             message: self.message.clone(),
             pointer: String::new(),
             span: Some(self.span),
@@ -184,21 +271,41 @@ impl std::fmt::Display for SyntaxError {
 
 impl std::error::Error for SyntaxError {}
 
+#[cfg(debug_assertions)]
+thread_local! {
+    static PARSES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many texts [`parse`] has read on this thread (debug builds only): tests use it to check
+/// that a host reads a definition once per change of its text.
+#[cfg(debug_assertions)]
+pub fn parse_count() -> u64 {
+    PARSES.with(std::cell::Cell::get)
+}
+
 /// Reads JSON text into a [`Value`] and a [`SourceMap`] of it.
 pub fn parse(text: &str) -> Result<(Value, SourceMap), SyntaxError> {
+    #[cfg(debug_assertions)]
+    PARSES.with(|n| n.set(n.get() + 1));
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let mut line_starts = vec![bom];
     line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-    let mut map =
-        SourceMap { text: text.into(), line_starts, entries: HashMap::new(), duplicates: Vec::new() };
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        pos: bom,
-        pointer: String::new(),
-        map: &mut map,
+    let mut char_checkpoints = Vec::with_capacity(text.len() / CHAR_CHECKPOINT + 1);
+    let mut chars = 0;
+    for chunk in text.as_bytes().chunks(CHAR_CHECKPOINT) {
+        char_checkpoints.push(chars);
+        chars += chunk.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    }
+    char_checkpoints.push(chars);
+    let mut map = SourceMap {
+        text: text.into(),
+        line_starts,
+        char_checkpoints,
+        entries: Vec::new(),
+        children: HashMap::new(),
         duplicates: Vec::new(),
     };
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: bom, map: &mut map, duplicates: Vec::new() };
     reader.skip_whitespace()?;
     if reader.at_end() {
         return Err(reader.error("the input is empty: expected a JSON value", (reader.pos, reader.pos)));
@@ -215,12 +322,12 @@ pub fn parse(text: &str) -> Result<(Value, SourceMap), SyntaxError> {
     let duplicates = std::mem::take(&mut reader.duplicates);
     map.duplicates = duplicates
         .into_iter()
-        .map(|(pointer, key, name)| Diagnostic {
+        .map(|(id, key, name)| Diagnostic {
             severity: Severity::Error,
-            code: "duplicate-key",
+            code: Code::DuplicateKey,
             message: format!("duplicate key \"{name}\": this object already has a member of that name"),
             span: Some(map.span(key)),
-            pointer,
+            pointer: map.pointer_of(id),
         })
         .collect();
     Ok((value, map))
@@ -242,21 +349,19 @@ impl Container {
     }
 }
 
-/// An object or array being read: where it opened, its own member name, the pointer length
-/// that names it, and what has been read of it so far.
+/// An object or array being read: where it opened, its entry in the map, and what has been read
+/// of it so far.
 enum Frame {
     Object {
         open: usize,
-        key: Option<(usize, usize)>,
-        base: usize,
+        id: usize,
         map: Map,
         /// The member whose value is being read: its name and the name's span.
         member: (Rc<str>, (usize, usize)),
     },
     Array {
         open: usize,
-        key: Option<(usize, usize)>,
-        base: usize,
+        id: usize,
         items: Vec<Value>,
     },
 }
@@ -265,12 +370,9 @@ struct Reader<'t, 'm> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
-    /// The pointer of the value being read; members push a segment and truncate it afterwards,
-    /// so building every pointer costs one copy each.
-    pointer: String,
     map: &'m mut SourceMap,
-    /// `(pointer, key span, key)` of each repeated member name.
-    duplicates: Vec<(String, (usize, usize), Rc<str>)>,
+    /// `(entry, key span, key)` of each repeated member name reported.
+    duplicates: Vec<(usize, (usize, usize), Rc<str>)>,
 }
 
 type Parsed<T> = Result<T, SyntaxError>;
@@ -346,7 +448,12 @@ impl Reader<'_, '_> {
         let mut key: Option<(usize, usize)> = None;
         'read: loop {
             let start = self.pos;
-            let own_key = key.take();
+            let parent = match stack.last() {
+                None => None,
+                Some(Frame::Object { id, member, .. }) => Some((*id, Step::Member(member.0.clone()))),
+                Some(Frame::Array { id, items, .. }) => Some((*id, Step::Item(items.len()))),
+            };
+            let id = self.open_entry(start, key.take(), parent);
             let mut value = match self.peek() {
                 Some(b'{') => {
                     self.enter(Container::Object, stack.len())?;
@@ -355,16 +462,9 @@ impl Reader<'_, '_> {
                         self.pos += 1;
                         Value::empty_object()
                     } else {
-                        let base = self.pointer.len();
                         let member = self.member_name(start)?;
                         key = Some(member.1);
-                        stack.push(Frame::Object {
-                            open: start,
-                            key: own_key,
-                            base,
-                            map: Map::new(),
-                            member,
-                        });
+                        stack.push(Frame::Object { open: start, id, map: Map::new(), member });
                         continue 'read;
                     }
                 }
@@ -377,9 +477,7 @@ impl Reader<'_, '_> {
                     } else if self.at_end() {
                         return Err(self.unclosed(Container::Array, start));
                     } else {
-                        let base = self.pointer.len();
-                        self.pointer.push_str("/0");
-                        stack.push(Frame::Array { open: start, key: own_key, base, items: Vec::new() });
+                        stack.push(Frame::Array { open: start, id, items: Vec::new() });
                         continue 'read;
                     }
                 }
@@ -399,19 +497,20 @@ impl Reader<'_, '_> {
                     );
                 }
             };
-            self.record(start, own_key);
+            self.close_entry(id);
+            // The entry of the value just finished, for a duplicate-key report.
+            let mut finished = id;
 
             // Hand the finished value to its container; close every container that ends here.
             loop {
                 let Some(frame) = stack.last_mut() else { return Ok(value) };
                 match frame {
-                    Frame::Object { open, key: container_key, base, map, member } => {
+                    Frame::Object { open, id, map, member } => {
                         let (name, range) = member.clone();
-                        if map.contains_key(&name) {
-                            self.duplicates.push((self.pointer.clone(), range, name.clone()));
+                        if map.contains_key(&name) && self.duplicates.len() < MAX_DUPLICATES_REPORTED {
+                            self.duplicates.push((finished, range, name.clone()));
                         }
                         map.insert(name, value);
-                        self.pointer.truncate(*base);
                         self.skip_whitespace()?;
                         match self.peek() {
                             Some(b',') => {
@@ -428,10 +527,10 @@ impl Reader<'_, '_> {
                             }
                             Some(b'}') => {
                                 self.pos += 1;
-                                let (open, container_key) = (*open, *container_key);
+                                finished = *id;
                                 value = Value::object(std::mem::take(map));
                                 stack.pop();
-                                self.record(open, container_key);
+                                self.close_entry(finished);
                             }
                             None => return Err(self.unclosed(Container::Object, *open)),
                             Some(_) => {
@@ -442,9 +541,8 @@ impl Reader<'_, '_> {
                             }
                         }
                     }
-                    Frame::Array { open, key: container_key, base, items } => {
+                    Frame::Array { open, id, items } => {
                         items.push(value);
-                        self.pointer.truncate(*base);
                         self.skip_whitespace()?;
                         match self.peek() {
                             Some(b',') => {
@@ -458,16 +556,14 @@ impl Reader<'_, '_> {
                                 if self.at_end() {
                                     return Err(self.unclosed(Container::Array, *open));
                                 }
-                                // Infallible: writing to a String.
-                                let _ = write!(self.pointer, "/{}", items.len());
                                 continue 'read;
                             }
                             Some(b']') => {
                                 self.pos += 1;
-                                let (open, container_key) = (*open, *container_key);
+                                finished = *id;
                                 value = Value::array(std::mem::take(items));
                                 stack.pop();
-                                self.record(open, container_key);
+                                self.close_entry(finished);
                             }
                             None => return Err(self.unclosed(Container::Array, *open)),
                             Some(_) => {
@@ -483,10 +579,25 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Remembers that the value under the current pointer spans `start..pos`.
-    fn record(&mut self, start: usize, key: Option<(usize, usize)>) {
-        let entry = Entry { value: (start, self.pos), key };
-        self.map.entries.insert(self.pointer.as_str().into(), entry);
+    /// Starts the entry of a value that begins at `start`; [`Self::close_entry`] sets its end.
+    fn open_entry(
+        &mut self,
+        start: usize,
+        key: Option<(usize, usize)>,
+        parent: Option<(usize, Step)>,
+    ) -> usize {
+        let id = self.map.entries.len();
+        if let Some(link) = &parent {
+            // A repeated member name replaces the earlier one here, as its value does in the map.
+            self.map.children.insert(link.clone(), id);
+        }
+        self.map.entries.push(Entry { value: (start, start), key, parent });
+        id
+    }
+
+    /// Ends the entry `id` at the current position.
+    fn close_entry(&mut self, id: usize) {
+        self.map.entries[id].value.1 = self.pos;
     }
 
     /// Steps into an object or array at `pos`, unless that would nest too deeply.
@@ -502,7 +613,7 @@ impl Reader<'_, '_> {
     }
 
     /// Reads `"name":` and the whitespace after it, at the start of an object member (whitespace
-    /// before it skipped), and appends the name to the pointer. `open` is where the object began.
+    /// before it skipped). `open` is where the object began.
     fn member_name(&mut self, open: usize) -> Parsed<(Rc<str>, (usize, usize))> {
         match self.peek() {
             Some(b'"') => {}
@@ -543,7 +654,6 @@ impl Reader<'_, '_> {
         if self.at_end() {
             return Err(self.unclosed(Container::Object, open));
         }
-        push_segment(&mut self.pointer, &name);
         Ok((name, range))
     }
 
@@ -820,34 +930,64 @@ pub fn render(file: &str, text: &str, diag: &Diagnostic) -> String {
     };
     let mut out = format!("{file}:{}:{}: {}: {}\n", span.line, span.column, diag.severity, diag.message);
     let start = floor_char_boundary(text, span.start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut line = text[line_start..line_end].trim_end_matches('\r');
-    let mut before = text.get(line_start..start).unwrap_or("");
-    if line_start == 0 {
-        line = line.strip_prefix('\u{feff}').unwrap_or(line);
-        before = before.strip_prefix('\u{feff}').unwrap_or(before);
+    // A window of the line around the span, so that a minified definition stays readable. It is
+    // found by walking out from the span a window's width at most, never by scanning the whole
+    // line: a definition with thousands of diagnostics on one line would otherwise take
+    // quadratic time to print.
+    let is_line_break = |c: char| c == '\n';
+    let mut before: Vec<char> = Vec::new();
+    let mut cut_before = false;
+    let mut first_line = true;
+    for c in text[..start].chars().rev() {
+        if is_line_break(c) {
+            first_line = false;
+            break;
+        }
+        if before.len() == RENDER_WIDTH / 2 {
+            cut_before = true;
+            break;
+        }
+        before.push(c);
     }
-    let line_chars: Vec<char> = line.chars().collect();
-    let column = before.chars().count().min(line_chars.len());
-    // The span's characters on this line; at least one caret, even for an empty span.
-    let end = floor_char_boundary(text, span.end.clamp(start, line_end.max(start)));
-    let marked = text[start..end].trim_end_matches('\r').chars().count().max(1);
+    // The byte-order mark at the start of the text is not shown.
+    if first_line && !cut_before && before.last() == Some(&'\u{feff}') {
+        before.pop();
+    }
+    before.reverse();
+    let mut after: Vec<char> = Vec::new();
+    let mut after_end = start;
+    let mut cut_after = false;
+    for c in text[start..].chars() {
+        if is_line_break(c) {
+            break;
+        }
+        if before.len() + after.len() == RENDER_WIDTH {
+            cut_after = true;
+            break;
+        }
+        after.push(c);
+        after_end += c.len_utf8();
+    }
+    // Carriage returns that end the line are not shown.
+    if !cut_after {
+        while after.last() == Some(&'\r') {
+            after.pop();
+            after_end -= 1;
+        }
+    }
+    // The span's characters in the window; at least one caret, even for an empty span.
+    let end = floor_char_boundary(text, span.end.clamp(start, after_end));
+    let marked = text[start..end].chars().count().clamp(1, after.len().max(1));
 
-    // A window of the line around the span, so that a minified definition stays readable.
-    let first = column.saturating_sub(RENDER_WIDTH / 2);
-    let last = (first + RENDER_WIDTH).min(line_chars.len());
-    let mut shown: String = line_chars[first..last].iter().collect();
-    let mut pad: String =
-        line_chars[first..column].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }).collect();
-    if first > 0 {
+    let mut shown: String = before.iter().chain(&after).collect();
+    let mut pad: String = before.iter().map(|&c| if c == '\t' { '\t' } else { ' ' }).collect();
+    if cut_before {
         shown.insert(0, '…');
         pad.insert(0, ' ');
     }
-    if last < line_chars.len() {
+    if cut_after {
         shown.push('…');
     }
-    let marked = marked.min(last.saturating_sub(column).max(1));
 
     let number = span.line.to_string();
     let gutter = " ".repeat(number.len());
@@ -936,10 +1076,10 @@ mod tests {
         assert_eq!(map.locate("/States/A/End"), map.value_span("/States/A").unwrap());
 
         let mut diags = vec![
-            Diagnostic::error("bad-next", "/States/A/Next", "no such state"),
-            Diagnostic::error("missing-field", "/States/A/End", "missing End"),
-            Diagnostic::warning("x", "/States/A/Result/2", "item"),
-            Diagnostic::error("json-syntax", "", "kept"),
+            Diagnostic::error(Code::MissingState, "/States/A/Next", "no such state"),
+            Diagnostic::error(Code::MissingField, "/States/A/End", "missing End"),
+            Diagnostic::warning(Code::WrongValue, "/States/A/Result/2", "item"),
+            Diagnostic::error(Code::JsonSyntax, "", "kept"),
         ];
         diags[3].span = Some(Span { start: 1, end: 2, line: 9, column: 9 });
         map.attach(&mut diags);
@@ -997,7 +1137,7 @@ mod tests {
         );
         let dups = map.duplicate_keys();
         assert_eq!(dups.len(), 1);
-        assert_eq!((dups[0].code, dups[0].pointer.as_str()), ("duplicate-key", "/States/A"));
+        assert_eq!((dups[0].code, dups[0].pointer.as_str()), (Code::DuplicateKey, "/States/A"));
         assert_eq!(dups[0].message, "duplicate key \"A\": this object already has a member of that name");
         let span = dups[0].span.unwrap();
         assert_eq!((slice(text, span), span.column), ("\"A\"", 29));
@@ -1097,7 +1237,7 @@ mod tests {
             assert_eq!((e.span.line, e.span.column), (line, column), "{input:?}: {}", e.message);
             assert_eq!(slice(input, e.span), under, "{input:?}");
             let d = e.to_diagnostic();
-            assert_eq!((d.code, d.pointer.as_str(), d.span), ("json-syntax", "", Some(e.span)));
+            assert_eq!((d.code, d.pointer.as_str(), d.span), (Code::JsonSyntax, "", Some(e.span)));
         }
     }
 
@@ -1175,7 +1315,7 @@ mod tests {
                         assert_eq!(value, &Value::from(expected), "{text:?}");
                         let root = map.value_span("").unwrap();
                         assert!(root.end <= text.len());
-                        for entry in map.entries.values() {
+                        for entry in &map.entries {
                             assert!(entry.value.0 <= entry.value.1 && entry.value.1 <= text.len());
                             assert!(
                                 text.is_char_boundary(entry.value.0) && text.is_char_boundary(entry.value.1)
@@ -1238,14 +1378,14 @@ mod tests {
         let text = "{\n  \"StartAt\": \"Nope\",\n  \"States\": {}\n}";
         let (_, map) = ok(text);
         let mut diags = [
-            Diagnostic::error("missing-state", "/StartAt", "StartAt names no state: \"Nope\""),
-            Diagnostic::warning("empty", "/States", "no states"),
+            Diagnostic::error(Code::MissingState, "/StartAt", "StartAt names no state: \"Nope\""),
+            Diagnostic::warning(Code::MissingField, "/States", "no states"),
         ];
         map.attach(&mut diags);
         for d in &diags {
             out.push_str(&render("machine.json", text, d));
         }
-        out.push_str(&render("x.json", text, &Diagnostic::error("x", "/States/A", "no span")));
+        out.push_str(&render("x.json", text, &Diagnostic::error(Code::MissingState, "/States/A", "no span")));
         insta::assert_snapshot!(out);
     }
 }

@@ -1,5 +1,4 @@
-//! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`) and the
-//! environment paths and intrinsic calls are evaluated in.
+//! Payload templates (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`).
 //!
 //! A template is compiled once: every `"key.$"` value becomes a parsed [`Path`] or [`Intrinsic`],
 //! and every subtree without `.$` keys stays a shared [`Value`] that evaluation hands out with an O(1)
@@ -7,94 +6,16 @@
 //!
 //! Key order: AWS rebuilds an object that has `.$` keys as a Java `HashMap`, so such an object comes
 //! out in hash order, while objects without `.$` keys keep the definition's order (evidence in
-//! [`crate::intrinsics`]'s `java_hash_order`). The order is fixed at compile time, costing nothing per
-//! evaluation.
+//! `java::java_hash_order`). The order is fixed at compile time, costing nothing per evaluation.
 
-use std::fmt;
 use std::rc::Rc;
 
+use crate::diagnostic::{abbreviate, MAX_DIAGNOSTICS};
+use crate::env::{check_depth, path_failed, Env, EvalError};
 use crate::intrinsics::{self, Intrinsic};
-use crate::path::{Path, PathMiss, Root};
-use crate::rng::Rng;
+use crate::java;
+use crate::path::Path;
 use crate::value::{Map, Value};
-
-/// Workflow variables visible to a state (the scope chain lives in the engine).
-pub trait Variables {
-    fn get(&self, name: &str) -> Option<Value>;
-}
-
-/// A flat map of variables, handy in tests.
-impl Variables for Map {
-    fn get(&self, name: &str) -> Option<Value> {
-        indexmap::IndexMap::get(self, name).cloned()
-    }
-}
-
-/// For states that see no variables.
-pub struct NoVariables;
-
-impl Variables for NoVariables {
-    fn get(&self, _name: &str) -> Option<Value> {
-        None
-    }
-}
-
-/// Everything a path or an intrinsic call can read: `$` (input), `$$` (context), `$name`
-/// (variables), plus the execution's seeded randomness for `States.UUID`/`States.MathRandom`.
-pub struct Env<'a> {
-    pub input: &'a Value,
-    pub context: &'a Value,
-    pub variables: &'a dyn Variables,
-    pub rng: &'a mut Rng,
-}
-
-impl Env<'_> {
-    /// Evaluates `path` against the document its root names; an unknown variable is a miss.
-    pub fn resolve(&self, path: &Path) -> Result<Value, PathMiss> {
-        match path.root() {
-            Root::Input => path.select(self.input),
-            Root::Context => path.select(self.context),
-            Root::Variable(name) => match self.variables.get(name) {
-                Some(value) => path.select(&value),
-                None => Err(PathMiss { message: format!("The variable '${name}' has not been assigned") }),
-            },
-        }
-    }
-}
-
-/// A run-time failure: `error` is the AWS error name, `cause` the text after AWS's
-/// `An error occurred while executing the state '<S>' (entered at the event id #<n>). ` prefix,
-/// which the engine adds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EvalError {
-    pub error: String,
-    pub cause: String,
-}
-
-impl fmt::Display for EvalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.error, self.cause)
-    }
-}
-
-impl std::error::Error for EvalError {}
-
-/// AWS's cause for a template path that selects nothing (recorded as `States.Runtime`).
-///
-/// The input printed is always the state's input (`env.input`), also for `$$` paths: in the corpus
-/// case `test_invalid_jsonpath__INVALID_JSONPATH_IN_STRING_EXPR_CONTEXTPATH` the cause of a missing
-/// `$$.Execution.Input.no_such_jsonpath` ends in exactly the execution input, not the context object.
-/// Variables follow the same rule (not recorded).
-pub(crate) fn path_not_found(path: &Path, field: Option<&str>, input: &Value) -> EvalError {
-    let cause = match field {
-        Some(field) => format!(
-            "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
-            input.to_json()
-        ),
-        None => format!("The JSONPath '{path}' could not be found in the input '{}'", input.to_json()),
-    };
-    EvalError { error: "States.Runtime".into(), cause }
-}
 
 /// A compiled payload template. Cloning is O(1).
 #[derive(Clone, Debug)]
@@ -145,8 +66,10 @@ impl Template {
     }
 
     /// Builds the payload: `.$` keys lose their suffix and get their path's or call's value.
+    /// Fails rather than build a value deeper than [`crate::env::MAX_VALUE_DEPTH`]: a template
+    /// that nests the state's own input, run in a loop, would nest deeper each time round.
     pub fn eval(&self, env: &mut Env) -> Result<Value, EvalError> {
-        eval_node(&self.root, env)
+        eval_node(&self.root, env, 0)
     }
 
     /// True when some path in the template (including intrinsic arguments) is `path_text`, in
@@ -194,6 +117,9 @@ fn compile_node(v: &Value, pointer: &mut String, errors: &mut Vec<TemplateError>
             let mut dynamic = false;
             let mut has_dollar_key = false;
             for (key, child) in map.iter() {
+                if errors.len() >= MAX_DIAGNOSTICS {
+                    break;
+                }
                 let len = pointer.len();
                 push_token(pointer, key);
                 let node = match key.strip_suffix(".$") {
@@ -223,7 +149,7 @@ fn compile_node(v: &Value, pointer: &mut String, errors: &mut Vec<TemplateError>
                 return Node::Literal(v.clone());
             }
             if has_dollar_key {
-                let order = intrinsics::java_hash_permutation(entries.iter().map(|(k, _)| &**k));
+                let order = java::java_hash_permutation(entries.iter().map(|(k, _)| &**k));
                 let mut slots: Vec<Option<(Rc<str>, Node)>> = entries.into_iter().map(Some).collect();
                 entries = order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
             }
@@ -232,6 +158,9 @@ fn compile_node(v: &Value, pointer: &mut String, errors: &mut Vec<TemplateError>
         Value::Array(items) => {
             let mut nodes = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
+                if errors.len() >= MAX_DIAGNOSTICS {
+                    break;
+                }
                 let len = pointer.len();
                 push_token(pointer, &i.to_string());
                 nodes.push(compile_node(item, pointer, errors));
@@ -262,7 +191,14 @@ fn compile_expr(key: &Rc<str>, v: &Value, pointer: &str, errors: &mut Vec<Templa
     let Value::String(text) = v else {
         return fail(
             errors,
-            format!("a '.$' field needs a string, not {} {}", article(v.type_name()), v.to_json()),
+            match v {
+                Value::Null => "a '.$' field needs a string, not null".to_string(),
+                _ => format!(
+                    "a '.$' field needs a string, not {} {}",
+                    article(v.type_name()),
+                    abbreviate(&v.to_json())
+                ),
+            },
         );
     };
     if text.starts_with('$') {
@@ -279,7 +215,8 @@ fn compile_expr(key: &Rc<str>, v: &Value, pointer: &str, errors: &mut Vec<Templa
         fail(
             errors,
             format!(
-                "'{text}' is neither a path (starting with '$') nor an intrinsic function call such as States.Format(...); drop the '.$' from the key to use it as a literal"
+                "'{}' is neither a path (starting with '$') nor an intrinsic function call such as States.Format(...); drop the '.$' from the key to use it as a literal",
+                abbreviate(text)
             ),
         )
     }
@@ -292,33 +229,39 @@ fn article(type_name: &str) -> String {
     }
 }
 
-fn eval_node(node: &Node, env: &mut Env) -> Result<Value, EvalError> {
+/// The value of `node`, which sits inside `enclosing` objects and arrays of the template. What a
+/// path or a call gives is checked against the depth left ([`check_depth`]); literals need no
+/// check, since they sit in the definition as deep as they sit here.
+fn eval_node(node: &Node, env: &mut Env, enclosing: usize) -> Result<Value, EvalError> {
     match node {
         Node::Literal(v) => Ok(v.clone()),
         Node::Object(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (k, n) in entries {
-                map.insert(k.clone(), eval_node(n, env)?);
+                map.insert(k.clone(), eval_node(n, env, enclosing + 1)?);
             }
             Ok(Value::object(map))
         }
         Node::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for n in items {
-                out.push(eval_node(n, env)?);
+                out.push(eval_node(n, env, enclosing + 1)?);
             }
             Ok(Value::array(out))
         }
         Node::Path { field, path } => {
-            env.resolve(path).map_err(|_| path_not_found(path, Some(field), env.input))
+            let value = env.resolve(path).map_err(|miss| path_failed(path, miss, Some(field), env.input))?;
+            check_depth(value, enclosing)
         }
-        Node::Call { field, call } => call.eval_for_field(env, Some(field)),
+        Node::Call { field, call } => check_depth(call.eval_for_field(env, Some(field))?, enclosing),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::env::NoVariables;
+    use crate::rng::Rng;
 
     fn v(s: &str) -> Value {
         Value::parse(s).expect("test JSON")

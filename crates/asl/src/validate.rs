@@ -3,7 +3,8 @@
 //! Errors here are what AWS rejects at CreateStateMachine; warnings are what AWS accepts but a
 //! learner almost certainly did not mean (a callback task that can only time out, say).
 
-use crate::diagnostic::{pointer_join, Diagnostic};
+use crate::diagnostic::{pointer_join, Code, Diagnostic};
+use crate::error_name::ErrorName;
 use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
 use crate::value::Value;
 
@@ -38,10 +39,10 @@ fn check_variables(owner: &Value, pointer: &str, outer: &[String], diags: &mut V
                 let var = key.strip_suffix(".$").unwrap_or(&key);
                 let key_at = pointer_join(&at, &key);
                 if let Some(problem) = variable_name_problem(var) {
-                    diags.push(Diagnostic::error("bad-variable-name", &key_at, problem));
+                    diags.push(Diagnostic::error(Code::BadVariableName, &key_at, problem));
                 } else if outer.iter().any(|v| v == var) {
                     diags.push(Diagnostic::error(
-                        "assigns-outer-variable",
+                        Code::AssignsOuterVariable,
                         &key_at,
                         format!("'{var}' belongs to the enclosing scope: a Parallel branch or Map iteration can read it but not assign it"),
                     ));
@@ -91,7 +92,7 @@ fn check_graph(graph: &Graph, diags: &mut Vec<Diagnostic>) {
     for (i, state) in graph.states.iter().enumerate() {
         if !reachable[i] {
             diags.push(Diagnostic::error(
-                "unreachable-state",
+                Code::UnreachableState,
                 &state.pointer,
                 format!(
                     "state \"{}\" can never be reached: no Next, Default, Choice or Catch leads to it",
@@ -130,9 +131,10 @@ fn reachable(graph: &Graph) -> Vec<bool> {
 
 fn lint_task(state: &crate::model::State, task: &crate::model::Task, diags: &mut Vec<Diagnostic>) {
     let resource_at = pointer_join(&state.pointer, "Resource");
-    if task.resource.kind == ResourceKind::Unknown {
+    // An empty one is an error already (`model::read`).
+    if task.resource.kind == ResourceKind::Unknown && !task.resource.arn.is_empty() {
         diags.push(Diagnostic::warning(
-            "unknown-resource",
+            Code::UnknownResource,
             &resource_at,
             format!(
                 "Baton does not know the integration \"{}\"; it still runs, answered by the scenario's responders",
@@ -147,27 +149,28 @@ fn lint_task(state: &crate::model::State, task: &crate::model::Task, diags: &mut
         || state.parameters.as_ref().is_some_and(|p| p.references_context_path("$$.Task.Token"));
     if !passes_token {
         diags.push(Diagnostic::warning(
-            "token-not-passed",
+            Code::TokenNotPassed,
             &resource_at,
             "this task waits for a task token but its Parameters never pass \"$$.Task.Token\": nobody can answer it, so it can only time out",
         ));
     }
     if matches!(task.timeout, Seconds::None) {
         diags.push(Diagnostic::warning(
-            "callback-without-timeout",
+            Code::CallbackWithoutTimeout,
             &resource_at,
             "this task waits for a callback with no TimeoutSeconds: if nobody answers, it waits up to a year",
         ));
     }
     for (i, catcher) in state.catch.iter().enumerate() {
-        let names: Vec<&str> = catcher.errors.iter().map(|e| &**e).collect();
-        let sees_timeout = names.iter().any(|n| matches!(*n, "States.Timeout" | "States.ALL"))
-            || state.catch[..i].iter().any(|c| c.errors.iter().any(|e| &**e == "States.Timeout"));
-        if names.contains(&"States.TaskFailed") && !sees_timeout {
+        let names = &catcher.errors;
+        let sees_timeout = names.iter().any(|n| matches!(n, ErrorName::Timeout | ErrorName::All))
+            || state.catch[..i].iter().any(|c| c.errors.contains(&ErrorName::Timeout));
+        if names.contains(&ErrorName::TaskFailed) && !sees_timeout {
+            let (task_failed, timeout) = (ErrorName::TaskFailed, ErrorName::Timeout);
             diags.push(Diagnostic::warning(
-                "task-failed-misses-timeout",
+                Code::TaskFailedMissesTimeout,
                 pointer_join(&pointer_join(&state.pointer, "Catch"), &i.to_string()),
-                "\"States.TaskFailed\" does not match \"States.Timeout\": a callback that nobody answers will not be caught here",
+                format!("\"{task_failed}\" does not match \"{timeout}\": a callback that nobody answers will not be caught here"),
             ));
         }
     }

@@ -163,6 +163,132 @@ impl Value {
     }
 }
 
+impl Value {
+    /// Whether both are the same shared string, array or object (not merely equal): a cheap way
+    /// to know a value was already measured or checked.
+    pub fn is_same(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => Rc::ptr_eq(a, b),
+            (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// The size of the compact JSON text, as [`Value::json_len`], taking the sizes of parts
+    /// already in `sizes` from there: a value built from a history's values walks only its new
+    /// parts.
+    pub fn json_len_with(&self, sizes: &Sizes) -> usize {
+        match self.address().and_then(|a| sizes.json.get(&a)) {
+            Some(&known) => known,
+            None => self.json_len_by(|v| v.json_len_with(sizes)),
+        }
+    }
+
+    /// Records the JSON size of this value and its parts in `sizes`, and answers about how many
+    /// bytes of memory the parts that were not there yet hold. Only for values a history keeps
+    /// for as long as `sizes` lives: an address is then never reused for another value.
+    pub fn remember(&self, sizes: &mut Sizes) -> usize {
+        const SLOT: usize = std::mem::size_of::<Value>();
+        // A map entry: its key, its value and the index's hash and slot (IndexMap's layout, roughly).
+        const ENTRY: usize = SLOT + std::mem::size_of::<Rc<str>>() + 2 * std::mem::size_of::<usize>();
+        // The record in `sizes` costs memory too: an address, a size and the table's control byte.
+        const RECORD: usize = 3 * std::mem::size_of::<usize>();
+        let Some(address) = self.address() else { return 0 };
+        if sizes.json.contains_key(&address) {
+            return 0;
+        }
+        let memory = RECORD
+            + match self {
+                Value::String(s) => s.len(),
+                Value::Array(items) => {
+                    items.capacity() * SLOT + items.iter().map(|v| v.remember(sizes)).sum::<usize>()
+                }
+                Value::Object(map) => {
+                    map.capacity() * ENTRY
+                        + map.iter().map(|(k, v)| k.len() + v.remember(sizes)).sum::<usize>()
+                }
+                _ => 0,
+            };
+        let json = self.json_len_with(sizes);
+        sizes.json.insert(address, json);
+        memory
+    }
+
+    /// The address of a shared string, array or object; `None` for the values held inline.
+    fn address(&self) -> Option<usize> {
+        match self {
+            Value::String(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
+            Value::Array(a) => Some(Rc::as_ptr(a) as usize),
+            Value::Object(o) => Some(Rc::as_ptr(o) as usize),
+            _ => None,
+        }
+    }
+
+    /// The compact JSON size, with `part` measuring each element or member value.
+    fn json_len_by(&self, part: impl Fn(&Value) -> usize) -> usize {
+        let commas = |n: usize| n.saturating_sub(1);
+        match self {
+            Value::String(s) => json_str_len(s),
+            Value::Array(items) => 2 + commas(items.len()) + items.iter().map(part).sum::<usize>(),
+            Value::Object(map) => {
+                2 + commas(map.len()) + map.iter().map(|(k, v)| json_str_len(k) + 1 + part(v)).sum::<usize>()
+            }
+            scalar => scalar.json_len(),
+        }
+    }
+}
+
+/// The length of `s` as a JSON string, quotes included, escaped as serde_json escapes: `"` and
+/// `\` and the control characters, five of them in two characters (`\n`), the rest in six
+/// (`\u001f`).
+fn json_str_len(s: &str) -> usize {
+    let extra: usize = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    s.len() + 2 + extra
+}
+
+/// What a history knows of its values' sizes, by address: the JSON size of each string, array and
+/// object it holds. Being there also means the history's memory budget has counted it.
+#[derive(Debug, Default)]
+pub struct Sizes {
+    json: std::collections::HashMap<usize, usize, std::hash::BuildHasherDefault<AddressHasher>>,
+}
+
+/// Hashes an address with one multiplication: addresses are distinct already, and the history
+/// looks one up per event, where SipHash's defence against chosen keys only costs time.
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Allocations are aligned, so the low bits are zero: the product's high half, folded
+        // down, spreads the bits the table indexes by.
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_json())
@@ -321,5 +447,19 @@ mod tests {
             panic!("objects expected")
         };
         assert!(Rc::ptr_eq(a, b), "the untouched member is shared, not copied");
+    }
+
+    #[test]
+    fn sizes_remembered_match_the_json_text() {
+        let text = r#"{"q\"s":"a\\b\n\t\r\b\f\u0001\u001f\u007f é 😀","n":[1,-2.5,1e300,null,true,false,[],{}],"o":{"k":{"":""}}}"#;
+        let v = Value::parse(text).unwrap();
+        let mut sizes = Sizes::default();
+        assert_eq!(v.json_len_with(&sizes), v.json_len());
+        assert!(v.remember(&mut sizes) > 0);
+        assert_eq!(v.remember(&mut sizes), 0, "counted once");
+        // A new value around a remembered one measures the same as its text.
+        let bigger = Value::from_pairs([("old", v.clone()), ("new", Value::from("x\"y"))]);
+        assert_eq!(bigger.json_len_with(&sizes), bigger.json_len());
+        assert_eq!(bigger.json_len(), bigger.to_json().len());
     }
 }

@@ -4,12 +4,12 @@
 use std::rc::Rc;
 
 use asl::exec::{Execution, Outcome, StartOptions, Status};
-use asl::Value;
+use asl::{ErrorName, Value};
 
 const SEC: u64 = 1000;
 
 fn machine(json: &str) -> Rc<asl::model::StateMachine> {
-    let (machine, diags) = asl::model::load(&Value::parse(json).unwrap());
+    let (machine, diags) = asl::load(&Value::parse(json).unwrap());
     machine.map(Rc::new).unwrap_or_else(|| panic!("invalid test definition: {diags:?}"))
 }
 
@@ -266,7 +266,7 @@ fn timeout_and_heartbeat_paths_read_the_input() {
     let exec = Execution::start(m, Value::parse(r#"{"limits": {}}"#).unwrap(), StartOptions::default());
     assert_eq!(exec.status(), Status::Failed);
     let failure = exec.failure().unwrap();
-    assert_eq!(failure.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(failure.error, Some(ErrorName::Runtime));
     assert_eq!(
         failure.cause.as_deref(),
         Some("An error occurred while executing the state 'T' (entered at the event id #2). Invalid path '$.limits.total' : No results for path: $['limits']['total']")
@@ -373,8 +373,8 @@ fn a_parallel_failure_aborts_the_sibling_and_closes_its_token() {
     exec.send_task_failure(&b, Some("No"), Some("B says no")).unwrap();
     assert_eq!(exec.status(), Status::Failed);
     assert_eq!(
-        exec.failure().unwrap().error.as_deref(),
-        Some("No"),
+        exec.failure().unwrap().error,
+        Some("No".into()),
         "the branch's own error, not States.BranchFailed"
     );
     let t = types(&exec);
@@ -421,11 +421,36 @@ fn a_sync_task_can_be_completed_by_its_token() {
 }
 
 #[test]
+fn a_sync_task_is_submitted_then_answered_with_the_jobs_result() {
+    let m = machine(
+        r#"{"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"}, "End": true}}}"#,
+    );
+    let mut exec = Execution::start(m, Value::empty_object(), StartOptions::default());
+    let invocation = exec.take_effects()[0].invocation;
+    exec.resolve(invocation, Outcome::Return(Value::parse(r#"{"ExecutionArn": "arn"}"#).unwrap()));
+    assert_eq!(exec.status(), Status::Running, "the child execution is still running");
+    exec.resolve(invocation, Outcome::Return(Value::parse(r#"{"Status": "SUCCEEDED"}"#).unwrap()));
+    assert_eq!(
+        &types(&exec)[2..],
+        [
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(exec.output(), Some(&Value::parse(r#"{"Status": "SUCCEEDED"}"#).unwrap()));
+}
+
+#[test]
 fn an_execution_fails_when_its_history_reaches_the_limit() {
     let m = machine(r#"{"StartAt": "Spin", "States": {"Spin": {"Type": "Pass", "Next": "Spin"}}}"#);
     let options = StartOptions { max_history_events: Some(101), ..StartOptions::default() };
     let exec = Execution::start(m, Value::empty_object(), options);
     assert_eq!(exec.status(), Status::Failed);
-    assert_eq!(exec.failure().unwrap().error.as_deref(), Some("States.Runtime"));
+    assert_eq!(exec.failure().unwrap().error, Some(ErrorName::Runtime));
     assert_eq!(exec.history().len(), 102, "ExecutionStarted, 50 entered/exited pairs, ExecutionFailed");
 }

@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use asl::exec::{Execution, StartOptions};
-use asl::Value;
+use asl::{ErrorName, Value};
 
 fn run(definition: &str, input: &str, record: bool) -> Execution {
-    let (machine, diags) = asl::model::load(&Value::parse(definition).unwrap());
+    let (machine, diags) = asl::load(&Value::parse(definition).unwrap());
     let machine = Rc::new(machine.unwrap_or_else(|| panic!("{diags:?}")));
     let options = StartOptions { record_data_flow: record, ..StartOptions::default() };
     Execution::start(machine, Value::parse(input).unwrap(), options)
@@ -68,5 +68,5 @@ fn variables_over_256_kib_are_refused() {
         &input,
         false,
     );
-    assert_eq!(both.failure().unwrap().error.as_deref(), Some("States.DataLimitExceeded"));
+    assert_eq!(both.failure().unwrap().error, Some(ErrorName::DataLimitExceeded));
 }

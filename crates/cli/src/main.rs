@@ -1,7 +1,17 @@
 //! `baton`: validate and run Step Functions state machines on a virtual clock, from a terminal or CI.
 #![forbid(unsafe_code)]
 
+mod files;
+mod out;
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use asl::model::StateMachine;
+use files::{json_text, read_text, Kind, Unreadable};
+use out::{say, Stdout};
+use sim::{excerpt, Scenario};
 
 const USAGE: &str = "\
 usage:
@@ -10,115 +20,259 @@ usage:
       FILE:LINE:COL: error: MESSAGE (warnings too, as `warning:`). --context adds the source
       line and a caret under each problem.
   baton run FILE [--input JSON] [--input-file PATH] [--scenario PATH] [--history]
-                 [--history-file PATH]
+                 [--history-file PATH] [--until EVENT_ID]
       Runs an execution to its end on the virtual clock and prints one JSON object:
-      {\"status\", \"output\" | \"error\", \"cause\", \"clock\", \"calls\", \"history\" (with --history)}.
+      {\"status\", \"output\" | \"error\", \"cause\", \"clock\", \"calls\", \"open\" (tokens still
+      out, if any), \"history\" (with --history)}.
+      --until stops at the instant of event EVENT_ID and prints the state there.
       --history-file writes the history alone as {\"events\": [...]}, as
       `aws stepfunctions get-execution-history` prints it.
-      Exit 0 whenever the execution ran; 2 for usage errors or an invalid definition or scenario.";
+      Exit 0 whenever the execution ran; 2 for usage errors, a file that cannot be read or
+      written, and an invalid definition, scenario or input (located as FILE:LINE:COL).";
+
+/// Why baton stops without doing what it was asked.
+enum Failure {
+    /// The command line is wrong: the message is followed by the usage text.
+    Usage(String),
+    /// Anything else (a file that cannot be read, an invalid definition, a full disk): the
+    /// message alone, a line or located lines.
+    Error(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Error(message)
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Usage(message.into())
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("validate") => validate(&args[1..]),
-        Some("run") => run(&args[1..]),
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
+    // `args_os`: `args` panics on an argument that is not UTF-8 (a file name can be anything).
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let mut stdout = Stdout::new();
+    let result = match args.first().map(|a| a.to_string_lossy()) {
+        Some(command) if command == "validate" => validate(&args[1..], &mut stdout),
+        Some(command) if command == "run" => run(&args[1..], &mut stdout),
+        Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
+            stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }
-        Some(other) => Err(format!("unknown command '{other}'")),
-        None => Err("no command given".into()),
+        Some(other) => Err(usage(format!("unknown command '{}'", excerpt(&other)))),
+        None => Err(usage("no command given")),
     };
-    result.unwrap_or_else(|message| {
-        eprintln!("baton: {message}\n\n{USAGE}");
-        ExitCode::from(2)
-    })
+    match result.and_then(|code| stdout.finish().map(|()| code).map_err(Failure::Error)) {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            say(&format!("baton: {message}\n\n{USAGE}"));
+            ExitCode::from(2)
+        }
+        Err(Failure::Error(message)) => {
+            say(&format!("baton: {message}"));
+            ExitCode::from(2)
+        }
+    }
 }
 
-fn read(path: &str, what: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} '{path}': {e}"))
+/// A command-line word: an option, or a path (anything else, `-` included).
+enum Arg<'a> {
+    Option(String),
+    Path(&'a OsStr),
 }
 
-fn validate(args: &[String]) -> Result<ExitCode, String> {
+fn classify(arg: &OsStr) -> Arg<'_> {
+    let text = arg.to_string_lossy();
+    match text.starts_with('-') && text.len() > 1 {
+        true => Arg::Option(text.into_owned()),
+        false => Arg::Path(arg),
+    }
+}
+
+fn unknown_option(option: &str) -> Failure {
+    usage(format!("unknown option '{}'", excerpt(option)))
+}
+
+/// Sets an option's value, refusing a second one: which one was meant is anybody's guess.
+fn once<T>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), Failure> {
+    match slot.replace(value) {
+        Some(_) => Err(usage(format!("{name} is given twice"))),
+        None => Ok(()),
+    }
+}
+
+/// The command's one FILE; a second path is a mistake.
+fn set_file(file: &mut Option<PathBuf>, path: &OsStr) -> Result<(), Failure> {
+    match file {
+        Some(_) => Err(usage(format!("unexpected argument '{}'", excerpt(&path.to_string_lossy())))),
+        None => {
+            *file = Some(PathBuf::from(path));
+            Ok(())
+        }
+    }
+}
+
+fn validate(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
     let mut file = None;
     let mut context = false;
     for arg in args {
-        match arg.as_str() {
-            "--context" => context = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown option '{flag}'")),
-            path if file.is_none() => file = Some(path.to_string()),
-            extra => return Err(format!("unexpected argument '{extra}'")),
+        match classify(arg) {
+            Arg::Option(option) if option == "--context" => context = true,
+            Arg::Option(option) => return Err(unknown_option(&option)),
+            Arg::Path(path) => set_file(&mut file, path)?,
         }
     }
-    let file = file.ok_or("validate needs a FILE")?;
-    let text = read(&file, "definition")?;
-    let diags = sim::check(&text);
-    for d in &diags {
-        let rendered = asl::source::render(&file, &text, d);
-        match context {
-            true => print!("{rendered}"),
-            false => println!("{}", rendered.lines().next().unwrap_or_default()),
+    let file = file.ok_or_else(|| usage("validate needs a FILE"))?;
+    let text = match read_text(&file, Kind::Definition) {
+        Ok(text) => text,
+        Err(Unreadable::Io(message)) => return Err(Failure::Error(message)),
+        // Not UTF-8 is a problem of the definition, reported like the others.
+        Err(Unreadable::NotText(line)) => {
+            stdout.text(&format!("{line}\n"))?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let compiled = asl::compile(&text);
+    let shown = file.display().to_string();
+    let mut lines = String::new();
+    for d in compiled.diagnostics() {
+        lines.push_str(&files::diagnostic_line(&file, d));
+        lines.push('\n');
+        if context {
+            for line in asl::source::render(&shown, &text, d).lines().skip(1) {
+                lines.push_str(line);
+                lines.push('\n');
+            }
         }
     }
-    Ok(if diags.iter().any(asl::Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    stdout.text(&lines)?;
+    Ok(if compiled.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut file = None;
-    let (mut input_text, mut input_file, mut scenario_file, mut history_file) = (None, None, None, None);
-    let mut history = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--input" => input_text = Some(value("--input")?),
-            "--input-file" => input_file = Some(value("--input-file")?),
-            "--scenario" => scenario_file = Some(value("--scenario")?),
-            "--history-file" => history_file = Some(value("--history-file")?),
-            "--history" => history = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown option '{flag}'")),
-            path if file.is_none() => file = Some(path.to_string()),
-            extra => return Err(format!("unexpected argument '{extra}'")),
+/// `baton run`'s command line.
+#[derive(Default)]
+struct RunArgs {
+    file: Option<PathBuf>,
+    input: Option<OsString>,
+    input_file: Option<PathBuf>,
+    scenario_file: Option<PathBuf>,
+    history_file: Option<PathBuf>,
+    history: bool,
+    until: Option<u64>,
+}
+
+impl RunArgs {
+    fn parse(args: &[OsString]) -> Result<RunArgs, Failure> {
+        let mut run = RunArgs::default();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let option = match classify(arg) {
+                Arg::Path(path) => {
+                    set_file(&mut run.file, path)?;
+                    continue;
+                }
+                Arg::Option(option) if option == "--history" => {
+                    run.history = true;
+                    continue;
+                }
+                Arg::Option(option) => option,
+            };
+            if !matches!(&*option, "--input" | "--input-file" | "--scenario" | "--history-file" | "--until") {
+                return Err(unknown_option(&option));
+            }
+            let value = it.next().ok_or_else(|| usage(format!("{option} needs a value")))?;
+            match &*option {
+                "--input" => once(&mut run.input, "--input", value.clone())?,
+                "--input-file" => once(&mut run.input_file, "--input-file", PathBuf::from(value))?,
+                "--scenario" => once(&mut run.scenario_file, "--scenario", PathBuf::from(value))?,
+                "--history-file" => once(&mut run.history_file, "--history-file", PathBuf::from(value))?,
+                _ => {
+                    let id = value.to_str().and_then(|v| v.parse::<u64>().ok()).filter(|&id| id > 0);
+                    let id = id.ok_or_else(|| usage("--until needs an event id (1, 2, ...)"))?;
+                    once(&mut run.until, "--until", id)?;
+                }
+            }
         }
+        if run.input.is_some() && run.input_file.is_some() {
+            return Err(usage("give --input or --input-file, not both"));
+        }
+        Ok(run)
     }
-    let file = file.ok_or("run needs a FILE")?;
-    let text = read(&file, "definition")?;
-    let machine = match sim::load(&text) {
-        Ok((machine, _warnings)) => machine,
-        Err(diags) => {
-            let lines: Vec<String> = diags
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| asl::source::render(&file, &text, d).lines().next().unwrap_or_default().to_string())
-                .collect();
-            return Err(format!("the definition is not valid:\n{}", lines.join("\n")));
-        }
+}
+
+fn run(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
+    let RunArgs { file, input, input_file, scenario_file, history_file, history, until } =
+        RunArgs::parse(args)?;
+    let file = file.ok_or_else(|| usage("run needs a FILE"))?;
+    let text = read_text(&file, Kind::Definition).map_err(|e| unreadable(Kind::Definition, e))?;
+    let compiled = asl::compile(&text);
+    let Some(machine) = compiled.machine().cloned() else {
+        let errors = compiled.diagnostics().iter().filter(|d| d.is_error());
+        let lines: Vec<String> = errors.map(|d| files::diagnostic_line(&file, d)).collect();
+        return Err(Failure::Error(format!("the definition is not valid:\n{}", lines.join("\n"))));
     };
     let mut scenario = match &scenario_file {
-        Some(path) => sim::Scenario::from_json(&read(path, "scenario")?)
-            .map_err(|e| format!("the scenario '{path}' is not valid: {e}"))?,
-        None => sim::Scenario::default(),
+        Some(path) => read_scenario(path, &machine)?,
+        None => Scenario::default(),
     };
-    let input_text = match (input_text, input_file) {
-        (Some(_), Some(_)) => return Err("give --input or --input-file, not both".into()),
-        (Some(text), None) => Some(text),
-        (None, Some(path)) => Some(read(&path, "input")?),
-        (None, None) => None,
-    };
-    if let Some(text) = input_text {
-        let input = asl::Value::parse(&text).map_err(|e| format!("the input is not valid JSON: {e}"))?;
-        scenario.input = Some(input);
+    if let Some(text) = input {
+        let text = text.to_str().ok_or("--input is not UTF-8 text".to_string())?;
+        let value =
+            asl::Value::parse(text).map_err(|e| Failure::Error(format!("--input is not valid JSON: {e}")))?;
+        scenario.input = Some(value);
+    } else if let Some(path) = input_file {
+        let text = read_text(&path, Kind::Input).map_err(|e| unreadable(Kind::Input, e))?;
+        let value = asl::Value::parse(json_text(&text)).map_err(|e| {
+            Failure::Error(format!("the input is not valid JSON:\n{}", files::syntax_error(&path, &text, &e)))
+        })?;
+        scenario.input = Some(value);
     }
+
     let input = scenario.input.clone().unwrap_or_else(asl::Value::empty_object);
     let mut world = sim::World::start(machine, input, &scenario);
-    world.run_to_end();
+    match until {
+        Some(id) if !world.run_until(id) => {
+            let last = world.execution().history().len();
+            say(&format!("baton: the execution ended at event {last}, before event {id}"));
+        }
+        Some(_) => {}
+        None => world.run_to_end(),
+    }
     let report = sim::Report::of(&world);
     if let Some(path) = history_file {
-        let doc = serde_json::json!({ "events": report.history_json() });
-        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write '{path}': {e}"))?;
+        write_history(&path, &report)?;
     }
-    let out = serde_json::to_string_pretty(&report.to_json(history)).unwrap_or_default();
-    println!("{out}");
+    stdout.json(&report.to_json(history))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn unreadable(kind: Kind, e: Unreadable) -> Failure {
+    match e {
+        Unreadable::Io(message) => Failure::Error(message),
+        Unreadable::NotText(line) => Failure::Error(format!("the {} is not valid:\n{line}", kind.name())),
+    }
+}
+
+/// Reads a scenario and checks it against the machine it will drive; problems are located.
+fn read_scenario(path: &Path, machine: &StateMachine) -> Result<Scenario, Failure> {
+    let text = read_text(path, Kind::Scenario).map_err(|e| unreadable(Kind::Scenario, e))?;
+    let invalid = |line: String| Failure::Error(format!("the scenario is not valid:\n{line}"));
+    let json: serde_json::Value =
+        serde_json::from_str(json_text(&text)).map_err(|e| invalid(files::syntax_error(path, &text, &e)))?;
+    let scenario = Scenario::from_json_value(&json)
+        .and_then(|scenario| scenario.check_states(machine).map(|()| scenario))
+        .map_err(|e| invalid(files::locate_pointer(path, &text, &e.pointer, &e.message)))?;
+    Ok(scenario)
+}
+
+/// `{"events": [...]}`, written as it is serialized.
+fn write_history(path: &Path, report: &sim::Report) -> Result<(), Failure> {
+    use std::io::Write;
+    let cannot = |e: std::io::Error| format!("cannot write the history file '{}': {e}", files::shown(path));
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let mut out = std::io::BufWriter::new(file);
+    let doc = serde_json::json!({ "events": report.history_json() });
+    serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| cannot(e.into()))?;
+    out.write_all(b"\n").and_then(|()| out.flush()).map_err(cannot)?;
+    Ok(())
 }

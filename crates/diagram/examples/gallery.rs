@@ -46,7 +46,10 @@ fn main() {
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_default()).unwrap_or_default();
         let (history, calls, participants) = load(&v);
-        let layout = diagram::layout_sequence(&history, &calls, &participants);
+        let layout = diagram::layout_sequence(
+            &history,
+            &diagram::Annotations { calls, participants, tokens: Vec::new() },
+        );
         body.push_str(&format!("<h2>{name}</h2>{}", diagram::sequence_svg(&layout)));
     }
     let theme = if dark {

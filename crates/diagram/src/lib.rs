@@ -23,6 +23,6 @@ pub use graph::{
 
 pub use sequence::{
     layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window,
-    sequence_svg_window, Activation, ApiCall, Frame, FrameKind, Lifeline, Mark, MarkKind, Message,
-    MessageKind, Outcome, Participant, SequenceLayout, Tick,
+    sequence_svg_window, Activation, Annotations, ApiCall, Frame, FrameKind, Lifeline, Mark, MarkKind,
+    Message, MessageKind, Outcome, Participant, SequenceLayout, Tick,
 };

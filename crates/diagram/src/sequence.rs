@@ -17,6 +17,18 @@ use std::fmt::Write as _;
 pub use mermaid::sequence_mermaid;
 pub use svg::{sequence_svg, sequence_svg_heads, sequence_svg_rows_window, sequence_svg_window};
 
+/// What the host knows beyond the history: the calls it made, the participants it simulated and
+/// the token each callback hand-off issued. A history imported from AWS comes with none of these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotations {
+    pub calls: Vec<ApiCall>,
+    /// Known participants; the rest are derived from the history.
+    pub participants: Vec<Participant>,
+    /// `(TaskScheduled event id, token)`. Without an entry, the token is looked for in the task's
+    /// parameters, where the definition put it.
+    pub tokens: Vec<(i64, String)>,
+}
+
 /// A callback API call made against a task token (or a StopExecution), as recorded by the app.
 ///
 /// `at_ms` is on the same clock as the history: either epoch milliseconds (like the timestamps),
@@ -225,15 +237,10 @@ pub struct SequenceLayout {
 }
 
 /// Lay out the sequence diagram of an execution from its AWS-shaped history (`GetExecutionHistory`
-/// events), the callback calls the app recorded, and known participants (derived from the history
-/// when empty). Never panics; events it does not know are skipped.
-pub fn layout_sequence(
-    history: &[serde_json::Value],
-    calls: &[ApiCall],
-    participants: &[Participant],
-) -> SequenceLayout {
-    let script = script::build(history, calls, participants);
-    place::place(&script)
+/// events) and what the host knows beyond it (see [`Annotations`]). Never panics; events it does not know are skipped.
+pub fn layout_sequence(history: &[serde_json::Value], annotations: &Annotations) -> SequenceLayout {
+    let script = script::build(history, annotations);
+    place::place(script)
 }
 
 impl SequenceLayout {

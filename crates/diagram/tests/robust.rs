@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::annotations;
 use diagram::{
     graph_mermaid, graph_svg, layout_graph, layout_sequence, sequence_mermaid, sequence_svg, ApiCall, Marks,
     Participant,
@@ -116,10 +117,10 @@ fn random_definitions_and_histories_never_panic() {
             error: None,
             participant: None,
         }];
-        let l = layout_sequence(&history, &calls, &[]);
+        let l = layout_sequence(&history, &annotations(&calls, &[]));
         assert!(l.width.is_finite() && l.height.is_finite());
         let _ = sequence_svg(&l);
-        let _ = sequence_mermaid(&history, &calls, &[]);
+        let _ = sequence_mermaid(&history, &annotations(&calls, &[]));
     }
 }
 
@@ -186,9 +187,9 @@ fn weird_histories_and_participants() {
         participant: Some("execution".into()),
     }];
     let people = vec![Participant { id: String::new(), name: String::new(), kind: String::new() }];
-    let l = layout_sequence(&history, &calls, &people);
+    let l = layout_sequence(&history, &annotations(&calls, &people));
     assert!(sequence_svg(&l).contains("States.Timeout"));
-    let m = sequence_mermaid(&history, &calls, &people);
+    let m = sequence_mermaid(&history, &annotations(&calls, &people));
     assert!(m.contains("a#59;b#35;c"), "{m}");
 }
 

@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{overlap, sequence_fixture};
+use common::{annotations, overlap, sequence_fixture};
 use diagram::{
     layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window,
-    sequence_svg_window, ApiCall, MarkKind, MessageKind, SequenceLayout,
+    sequence_svg_window, Annotations, ApiCall, MarkKind, MessageKind, SequenceLayout,
 };
 use serde_json::{json, Value};
 
@@ -14,7 +14,7 @@ const FIXTURES: [&str; 6] =
 
 fn layout(name: &str) -> SequenceLayout {
     let (h, c, p) = sequence_fixture(name);
-    layout_sequence(&h, &c, &p)
+    layout_sequence(&h, &annotations(&c, &p))
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn layout_snapshots() {
 fn mermaid_snapshots() {
     for name in FIXTURES {
         let (h, c, p) = sequence_fixture(name);
-        insta::assert_snapshot!(format!("seq_mermaid_{name}"), sequence_mermaid(&h, &c, &p));
+        insta::assert_snapshot!(format!("seq_mermaid_{name}"), sequence_mermaid(&h, &annotations(&c, &p)));
     }
 }
 
@@ -99,7 +99,7 @@ fn long_idle_gap_is_compressed() {
 #[test]
 fn history_alone_still_shows_the_callback() {
     let (h, _, _) = sequence_fixture("callback_success");
-    let l = layout_sequence(&h, &[], &[]);
+    let l = layout_sequence(&h, &Annotations::default());
     let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("inferred callback");
     assert_eq!((cb.label.as_str(), cb.tone.as_str()), ("SendTaskSuccess", "inferred"));
 }
@@ -140,7 +140,7 @@ fn two_hundred_messages_do_not_overlap() {
         });
         push(&mut h, "TaskSucceeded", "taskSucceededEventDetails", r.clone(), t + 500);
     }
-    let l = layout_sequence(&h, &calls, &[]);
+    let l = layout_sequence(&h, &annotations(&calls, &[]));
     let arrows = l.messages.iter().filter(|m| m.kind != MessageKind::Note).count();
     assert!(arrows >= 200, "{arrows} arrows");
     assert_eq!(l.lifelines.len(), 4);
@@ -198,7 +198,7 @@ fn calls_of_the_same_instant_follow_the_events_before_them() {
     let h = same_instant(events);
     let calls = [call("SendTaskHeartbeat", "tok-1"), call("StopExecution", "")];
 
-    let l = layout_sequence(&h, &calls, &[]);
+    let l = layout_sequence(&h, &annotations(&calls, &[]));
     let labels: Vec<&str> = l.messages.iter().map(|m| m.label.as_str()).collect();
     assert_eq!(
         labels,
@@ -212,7 +212,7 @@ fn calls_of_the_same_instant_follow_the_events_before_them() {
             "Execution aborted"
         ]
     );
-    let mermaid = sequence_mermaid(&h, &calls, &[]);
+    let mermaid = sequence_mermaid(&h, &annotations(&calls, &[]));
     let at = |text: &str| mermaid.find(text).unwrap_or_else(|| panic!("{text} in {mermaid}"));
     assert!(at("Execution started") < at("TaskSubmitted"));
     assert!(at("TaskSubmitted") < at("StopExecution") && at("StopExecution") < at("Execution aborted"));
@@ -226,7 +226,7 @@ fn task_failures_are_drawn_as_failures() {
     let h = same_instant(events);
     let failure = ApiCall { error: Some("Boom".into()), ..call("SendTaskFailure", "tok-1") };
     for (calls, tone) in [(vec![failure], "fail"), (vec![], "inferred fail")] {
-        let l = layout_sequence(&h, &calls, &[]);
+        let l = layout_sequence(&h, &annotations(&calls, &[]));
         let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");
         assert_eq!((cb.label.as_str(), cb.tone.as_str()), ("SendTaskFailure (Boom)", tone));
         let svg = sequence_svg(&l);
@@ -264,7 +264,7 @@ fn participants_are_derived_from_resources() {
             json!({"resourceType":"dynamodb","resource":"putItem","parameters":"{}"}),
         ),
     ];
-    let l = layout_sequence(&h, &[], &[]);
+    let l = layout_sequence(&h, &Annotations::default());
     let ids: Vec<(&str, &str)> = l.lifelines.iter().map(|l| (l.id.as_str(), l.kind.as_str())).collect();
     assert_eq!(
         ids,
@@ -281,7 +281,7 @@ fn participants_are_derived_from_resources() {
 #[test]
 fn rows_name_the_event_they_show() {
     let (h, c, p) = sequence_fixture("callback_success");
-    let l = layout_sequence(&h, &c, &p);
+    let l = layout_sequence(&h, &annotations(&c, &p));
     let id_of = |ty: &str| h.iter().find(|e| e["type"] == ty).and_then(|e| e["id"].as_i64());
     let handoff = l.messages.iter().find(|m| m.kind == MessageKind::Call).expect("hand-off");
     assert_eq!(handoff.event, id_of("TaskScheduled"));
@@ -369,7 +369,7 @@ fn concurrent_map_iterations_are_siblings() {
     push("MapStateSucceeded", "mapStateSucceededEventDetails", json!({}));
     push("ExecutionSucceeded", "executionSucceededEventDetails", json!({}));
 
-    let l = layout_sequence(&h, &[], &[]);
+    let l = layout_sequence(&h, &Annotations::default());
     let iterations: Vec<_> = l.frames.iter().filter(|f| f.label.starts_with("iteration")).collect();
     assert_eq!(iterations.len(), 50);
     let map = l.frames.iter().find(|f| f.label.starts_with("map")).expect("the Map's frame");
@@ -398,10 +398,45 @@ fn deeply_nested_frames_keep_their_width() {
         push("ParallelStateStarted", "parallelStateStartedEventDetails", json!({}));
     }
     push("PassStateEntered", "stateEnteredEventDetails", json!({"name": "Deepest"}));
-    let l = layout_sequence(&h, &[], &[]);
+    let l = layout_sequence(&h, &Annotations::default());
     assert_eq!(l.frames.len(), 40);
     assert!(l.frames.iter().any(|f| f.depth == 39));
     for f in &l.frames {
         assert!(f.x2 - f.x1 > 100.0, "{} is drawn from x={} to x={}", f.label, f.x1, f.x2);
     }
+}
+
+/// The host knows which token a hand-off issued, even when the parameters hide it (here under a
+/// key that does not say "token"); without that, an imported history falls back to searching.
+#[test]
+fn a_known_token_ties_the_hand_off_to_its_callback() {
+    let r = json!({"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken"});
+    let mut sched = r.clone();
+    sched["parameters"] =
+        json!(json!({"QueueUrl": "https://sqs/1/jobs", "MessageBody": {"ref": "abc-123"}}).to_string());
+    let event = |id: u64, ty: &str, key: &str, d: Value| {
+        let mut e =
+            json!({"id": id, "previousEventId": id - 1, "type": ty, "timestamp": "2024-01-01T00:00:00Z"});
+        e[key] = d;
+        e
+    };
+    let h = vec![
+        event(1, "ExecutionStarted", "executionStartedEventDetails", json!({})),
+        event(2, "TaskStateEntered", "stateEnteredEventDetails", json!({"name": "Ask"})),
+        event(3, "TaskScheduled", "taskScheduledEventDetails", sched),
+        event(4, "TaskSubmitted", "taskSubmittedEventDetails", r.clone()),
+    ];
+    let call = ApiCall {
+        at_ms: 5,
+        action: "SendTaskHeartbeat".into(),
+        token: "abc-123".into(),
+        ok: true,
+        error: None,
+        participant: None,
+    };
+    let known =
+        Annotations { calls: vec![call.clone()], participants: vec![], tokens: vec![(3, "abc-123".into())] };
+    let token_of = |l: &SequenceLayout| l.activations.first().and_then(|a| a.token.clone());
+    assert_eq!(token_of(&layout_sequence(&h, &known)).as_deref(), Some("abc-123"));
+    assert_eq!(token_of(&layout_sequence(&h, &Annotations::default())), None);
 }

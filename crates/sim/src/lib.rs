@@ -2,15 +2,18 @@
 //! format, and the one way every host (CLI, web app, conformance runner) runs a definition.
 //!
 //! ```text
-//! definition text --load--> StateMachine --World::start(input, scenario)--> World
+//! definition text --asl::compile--> StateMachine --World::start(input, scenario)--> World
 //!     World: engine effects -> responders -> commands on the same virtual clock
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod call;
 pub mod examples;
+pub mod excerpt;
 pub mod integrations;
 pub mod report;
 pub mod scenario;
+pub mod timeline;
 pub mod world;
 
 use std::rc::Rc;
@@ -19,39 +22,36 @@ use asl::model::StateMachine;
 use asl::{Diagnostic, Value};
 
 pub use asl::exec::{ApiError, Status};
+pub use call::{CallRecord, Caller};
+pub use excerpt::excerpt;
 pub use integrations::Participant;
 pub use report::Report;
 pub use scenario::{Scenario, ScenarioError};
-pub use world::{CallRecord, Holding, Upcoming, World};
+pub use timeline::{CloseReason, Closed, Progress, Timeline, TokenLife};
+pub use world::{Command, Holding, Upcoming, World};
 
-/// Every diagnostic for a definition's text (syntax errors, problems, warnings), located.
+/// Every diagnostic for a definition's text: [`asl::compile`]'s, for the tests and tools that want
+/// only them.
 pub fn check(text: &str) -> Vec<Diagnostic> {
-    match load(text) {
-        Ok((_, warnings)) => warnings,
-        Err(diags) => diags,
-    }
+    asl::compile(text).diagnostics().to_vec()
 }
 
-/// Reads and validates a definition's text. On success, also returns its warnings.
+/// The machine of a definition's text and its warnings, or all its diagnostics when it has errors:
+/// [`asl::compile`] in the shape of a `Result`.
 pub fn load(text: &str) -> Result<(Rc<StateMachine>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (value, map) = asl::source::parse(text).map_err(|e| vec![e.to_diagnostic()])?;
-    let (machine, mut diags) = asl::model::load(&value);
-    diags.extend(map.duplicate_keys().iter().cloned());
-    map.attach(&mut diags);
-    asl::sort::by_key(&mut diags, |d| (d.span.map_or(0, |s| s.start), d.severity));
-    match machine {
-        Some(m) if !diags.iter().any(Diagnostic::is_error) => Ok((Rc::new(m), diags)),
-        _ => Err(diags),
+    let compiled = asl::compile(text);
+    match compiled.machine() {
+        Some(machine) => Ok((machine.clone(), compiled.diagnostics().to_vec())),
+        None => Err(compiled.diagnostics().to_vec()),
     }
 }
 
 /// Runs a definition (already parsed JSON) under a scenario to its end, as `baton run` does.
 /// `Err` holds the diagnostics when the definition is rejected.
 pub fn run(definition: &Value, scenario: &Scenario) -> Result<Report, Vec<Diagnostic>> {
-    let (machine, diags) = asl::model::load(definition);
-    let machine = match machine {
-        Some(m) if !diags.iter().any(Diagnostic::is_error) => Rc::new(m),
-        _ => return Err(diags),
+    let machine = match asl::load(definition) {
+        (Some(machine), _) => Rc::new(machine),
+        (None, diags) => return Err(diags),
     };
     let input = scenario.input.clone().unwrap_or_else(Value::empty_object);
     let mut world = World::start(machine, input, scenario);

@@ -12,8 +12,11 @@
 
 use std::fmt;
 
+use asl::model::{Graph, StateKind, StateMachine};
 use asl::Value;
 use serde_json::Value as Json;
+
+use crate::excerpt::{excerpt, excerpt_of};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scenario {
@@ -121,7 +124,8 @@ impl fmt::Display for ScenarioError {
         if self.pointer.is_empty() {
             write!(f, "{}", self.message)
         } else {
-            write!(f, "at {}: {}", self.pointer, self.message)
+            // A pointer holds state names, which can be anything, at any length.
+            write!(f, "at {}: {}", excerpt_of(&self.pointer, 2 * crate::excerpt::EXCERPT_CHARS), self.message)
         }
     }
 }
@@ -145,13 +149,35 @@ fn opt_string(
 }
 
 fn seconds(v: Option<&Json>, at: &str) -> Result<Option<f64>, ScenarioError> {
+    // The message names the field, so that it reads alone next to a line and column.
+    let field = match at.rsplit('/').next() {
+        Some(last) if last.parse::<usize>().is_ok() => "a heartbeat".to_string(),
+        Some(last) => format!("'{last}'"),
+        None => "the time".to_string(),
+    };
     match v {
         None | Some(Json::Null) => Ok(None),
         Some(Json::Number(n)) => match n.as_f64() {
             Some(s) if s >= 0.0 && s.is_finite() => Ok(Some(s)),
-            _ => Err(err(at, "must be a number of seconds, zero or more")),
+            _ => Err(err(at, format!("{field} must be a number of seconds, zero or more"))),
         },
-        Some(_) => Err(err(at, "must be a number of seconds")),
+        Some(_) => Err(err(at, format!("{field} must be a number of seconds"))),
+    }
+}
+
+fn put_text(obj: &mut serde_json::Map<String, Json>, key: &str, text: &Option<String>) {
+    if let Some(text) = text {
+        obj.insert(key.into(), Json::String(text.clone()));
+    }
+}
+
+/// Seconds as the format writes them: whole numbers as integers (`60`, not `60.0`).
+fn seconds_json(s: f64) -> Json {
+    let whole = s as u64;
+    if whole as f64 == s {
+        Json::from(whole)
+    } else {
+        Json::from(s)
     }
 }
 
@@ -176,7 +202,10 @@ impl Scenario {
             if !matches!(key.as_str(), "input" | "responders" | "calls" | "context" | "expect" | "comment") {
                 return Err(err(
                     format!("/{key}"),
-                    format!("'{key}' is not a scenario field (expected input, responders, calls, context, expect, comment)"),
+                    format!(
+                        "'{}' is not a scenario field (expected input, responders, calls, context, expect, comment)",
+                        excerpt(key)
+                    ),
                 ));
             }
         }
@@ -186,10 +215,10 @@ impl Scenario {
                 err("/responders", "'responders' must map state names to lists of responses")
             })?;
             for (state, list) in map {
-                let at = format!("/responders/{}", state.replace('~', "~0").replace('/', "~1"));
-                let list = list
-                    .as_array()
-                    .ok_or_else(|| err(&at, "must be a list of responses, one per invocation"))?;
+                let at = responder_pointer(state);
+                let list = list.as_array().ok_or_else(|| {
+                    err(&at, "a state's responders must be a list of responses, one per invocation")
+                })?;
                 let responses = list
                     .iter()
                     .enumerate()
@@ -218,13 +247,151 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// Checks the scenario against the definition it runs: every responder and every call's
+    /// `state` must name a Task state of it (nested ones in Parallel branches and Map iterations
+    /// included). A misspelt name would otherwise be ignored in silence, its state answered by
+    /// the made-up default response, and the scenario would seem to work.
+    pub fn check_states(&self, machine: &StateMachine) -> Result<(), ScenarioError> {
+        let states = all_states(&machine.graph);
+        let problem = |name: &str| -> Option<String> {
+            let tasks = || task_list(&states);
+            match states.iter().find(|(n, _)| &**n == name) {
+                None => Some(format!("no state named '{}' in the definition; {}", excerpt(name), tasks())),
+                Some((_, "Task")) => None,
+                Some((_, kind)) => Some(format!(
+                    "'{}' is a {kind} state, and only Task states call integrations; {}",
+                    excerpt(name),
+                    tasks()
+                )),
+            }
+        };
+        for (state, _) in &self.responders {
+            if let Some(message) = problem(state) {
+                return Err(err(responder_pointer(state), message));
+            }
+        }
+        for (i, call) in self.calls.iter().enumerate() {
+            if let Target::State(state) = &call.target {
+                if let Some(message) = problem(state) {
+                    return Err(err(format!("/calls/{i}/state"), message));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The responses configured for a state, if any.
     pub fn responses(&self, state: &str) -> Option<&[Response]> {
         self.responders.iter().find(|(s, _)| s == state).map(|(_, r)| r.as_slice())
     }
 }
 
+fn responder_pointer(state: &str) -> String {
+    format!("/responders/{}", state.replace('~', "~0").replace('/', "~1"))
+}
+
+/// Every state of a graph and of the graphs nested in it, with its type: outer states first.
+fn all_states(graph: &Graph) -> Vec<(std::rc::Rc<str>, &'static str)> {
+    let mut out = Vec::new();
+    // A stack rather than recursion: nesting depth is whatever the definition says.
+    let mut pending = vec![graph];
+    while let Some(graph) = pending.pop() {
+        for state in &graph.states {
+            out.push((state.name.clone(), state.type_name()));
+            match &state.kind {
+                StateKind::Parallel { branches } => pending.extend(branches.iter().rev().map(|b| &**b)),
+                StateKind::Map(map) => pending.push(&map.processor),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// "its Task states: A, B, C" for a message, cut after a screenful of names.
+fn task_list(states: &[(std::rc::Rc<str>, &'static str)]) -> String {
+    const SHOWN: usize = 20;
+    let tasks: Vec<&str> = states.iter().filter(|(_, kind)| *kind == "Task").map(|(n, _)| &**n).collect();
+    if tasks.is_empty() {
+        return "the definition has no Task state".into();
+    }
+    let mut list: Vec<String> = tasks.iter().take(SHOWN).map(|n| excerpt(n)).collect();
+    if tasks.len() > SHOWN {
+        list.push(format!("and {} more", tasks.len() - SHOWN));
+    }
+    format!("its Task states: {}", list.join(", "))
+}
+
 impl Response {
+    /// Reads one response of the scenario format, as `responders` holds them.
+    pub fn from_json_value(v: &Json) -> Result<Response, ScenarioError> {
+        Response::from_json(v, "")
+    }
+
+    /// The response in the scenario format: the inverse of [`Response::from_json_value`], so a
+    /// response edited in the web app is written back the way the README spells it. Only what is
+    /// set is written (no `after` or `heartbeats` when there are none); a success always has
+    /// its `output`.
+    pub fn to_json(&self) -> Json {
+        let mut obj = serde_json::Map::new();
+        match self {
+            Response::Return(x) => {
+                obj.insert("return".into(), x.into());
+            }
+            Response::Throw { error, cause } => {
+                let mut t = serde_json::Map::new();
+                put_text(&mut t, "error", error);
+                put_text(&mut t, "cause", cause);
+                obj.insert("throw".into(), Json::Object(t));
+            }
+            Response::Hang => {
+                obj.insert("hang".into(), Json::Bool(true));
+            }
+            Response::Callback { answer, after_seconds, heartbeats } => {
+                match answer {
+                    Answer::Success(output) => {
+                        obj.insert("callback".into(), "success".into());
+                        obj.insert("output".into(), output.into());
+                    }
+                    Answer::Failure { error, cause } => {
+                        obj.insert("callback".into(), "failure".into());
+                        put_text(&mut obj, "error", error);
+                        put_text(&mut obj, "cause", cause);
+                    }
+                    Answer::None => {
+                        obj.insert("callback".into(), "none".into());
+                    }
+                }
+                if let Some(s) = after_seconds {
+                    obj.insert("after".into(), seconds_json(*s));
+                }
+                if !heartbeats.is_empty() {
+                    obj.insert("heartbeats".into(), heartbeats.iter().copied().map(seconds_json).collect());
+                }
+            }
+        }
+        Json::Object(obj)
+    }
+
+    /// A callback's heartbeat times, in seconds after the token was issued; none for other kinds.
+    pub fn heartbeats(&self) -> &[f64] {
+        match self {
+            Response::Callback { heartbeats, .. } => heartbeats,
+            _ => &[],
+        }
+    }
+
+    /// When a callback's answer comes, in seconds after the token was issued (at once without
+    /// `after`, as the world plays it); `None` when no answer comes later.
+    pub fn answer_after_seconds(&self) -> Option<f64> {
+        match self {
+            Response::Callback {
+                answer: Answer::Success(_) | Answer::Failure { .. }, after_seconds, ..
+            } => Some(after_seconds.unwrap_or(0.0)),
+            _ => None,
+        }
+    }
+
     fn from_json(v: &Json, at: &str) -> Result<Response, ScenarioError> {
         let obj = v
             .as_object()
@@ -359,7 +526,7 @@ impl Context {
         if let Some(start) = obj.get("startTime") {
             let ms = start
                 .as_str()
-                .and_then(asl::choice::parse_timestamp)
+                .and_then(asl::time::parse_timestamp)
                 .map(|t| t.to_epoch_millis())
                 .filter(|ms| *ms >= 0)
                 .ok_or_else(|| err("/context/startTime", "'startTime' must be an RFC 3339 timestamp"))?;
@@ -387,6 +554,109 @@ mod tests {
         assert_eq!(r.len(), 6);
         assert_eq!(r[5], Response::Hang);
         assert_eq!(s.calls[0].action, Action::SendTaskSuccess { output: "{bad".into() });
+    }
+
+    #[test]
+    fn responses_are_written_as_they_are_read() {
+        let object = |json: &str| Value::parse(json).unwrap();
+        let failure = |error: Option<&str>, cause: Option<&str>| Answer::Failure {
+            error: error.map(Into::into),
+            cause: cause.map(Into::into),
+        };
+        let table = [
+            (r#"{"return":{"ok":true}}"#, Response::Return(object(r#"{"ok": true}"#))),
+            (r#"{"return":null}"#, Response::Return(Value::Null)),
+            (
+                r#"{"throw":{"error":"E","cause":"C"}}"#,
+                Response::Throw { error: Some("E".into()), cause: Some("C".into()) },
+            ),
+            (r#"{"throw":{}}"#, Response::Throw { error: None, cause: None }),
+            (r#"{"hang":true}"#, Response::Hang),
+            (
+                r#"{"callback":"success","output":{"decision":"approve"},"after":600}"#,
+                Response::Callback {
+                    answer: Answer::Success(object(r#"{"decision": "approve"}"#)),
+                    after_seconds: Some(600.0),
+                    heartbeats: vec![],
+                },
+            ),
+            (
+                r#"{"callback":"success","output":1}"#,
+                Response::Callback {
+                    answer: Answer::Success(Value::from(1i64)),
+                    after_seconds: None,
+                    heartbeats: vec![],
+                },
+            ),
+            (
+                r#"{"callback":"failure","error":"Rejected","cause":"No","after":1.5,"heartbeats":[0.5,1]}"#,
+                Response::Callback {
+                    answer: failure(Some("Rejected"), Some("No")),
+                    after_seconds: Some(1.5),
+                    heartbeats: vec![0.5, 1.0],
+                },
+            ),
+            (
+                r#"{"callback":"failure","cause":"No","after":0}"#,
+                Response::Callback {
+                    answer: failure(None, Some("No")),
+                    after_seconds: Some(0.0),
+                    heartbeats: vec![],
+                },
+            ),
+            (
+                r#"{"callback":"none","heartbeats":[45,90]}"#,
+                Response::Callback {
+                    answer: Answer::None,
+                    after_seconds: None,
+                    heartbeats: vec![45.0, 90.0],
+                },
+            ),
+            (
+                r#"{"callback":"none"}"#,
+                Response::Callback { answer: Answer::None, after_seconds: None, heartbeats: vec![] },
+            ),
+        ];
+        for (json, response) in table {
+            let read = Response::from_json_value(&serde_json::from_str(json).unwrap());
+            assert_eq!(read.as_ref(), Ok(&response), "{json}");
+            assert_eq!(response.to_json().to_string(), json);
+        }
+    }
+
+    #[test]
+    fn a_callback_says_when_it_answers() {
+        let read = |json: &str| Response::from_json_value(&serde_json::from_str(json).unwrap()).unwrap();
+        let success = read(r#"{"callback": "success", "heartbeats": [1, 2]}"#);
+        assert_eq!((success.answer_after_seconds(), success.heartbeats()), (Some(0.0), &[1.0, 2.0][..]));
+        assert_eq!(read(r#"{"callback": "failure", "after": 3}"#).answer_after_seconds(), Some(3.0));
+        assert_eq!(read(r#"{"callback": "none", "after": 3}"#).answer_after_seconds(), None);
+        assert_eq!(Response::Hang.heartbeats(), &[] as &[f64]);
+    }
+
+    #[test]
+    fn responders_and_calls_must_name_task_states() {
+        let machine = asl::compile(
+            r#"{"StartAt": "P", "States": {
+                "P": {"Type": "Parallel", "Next": "Done", "Branches": [
+                    {"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}]},
+                "Done": {"Type": "Succeed"}}}"#,
+        )
+        .machine()
+        .cloned()
+        .unwrap();
+        let check = |json: &str| Scenario::from_json(json).unwrap().check_states(&machine);
+        assert_eq!(check(r#"{"responders": {"Approve": [{"return": 1}]}}"#), Ok(()));
+        let e = check(r#"{"responders": {"Aprove": [{"return": 1}]}}"#).unwrap_err();
+        assert_eq!(e.pointer, "/responders/Aprove");
+        assert_eq!(e.message, "no state named 'Aprove' in the definition; its Task states: Approve");
+        let e = check(r#"{"responders": {"Done": []}}"#).unwrap_err();
+        assert!(e.message.starts_with("'Done' is a Succeed state"), "{}", e.message);
+        let e = check(r#"{"calls": [{"action": "SendTaskHeartbeat", "state": "a/b"}]}"#).unwrap_err();
+        assert_eq!(e.pointer, "/calls/0/state");
+        let long = "N".repeat(100_000);
+        let e = check(&format!(r#"{{"responders": {{"{long}": []}}}}"#)).unwrap_err();
+        assert!(e.to_string().len() < 400, "{e}");
     }
 
     #[test]

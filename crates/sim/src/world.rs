@@ -14,22 +14,42 @@ use asl::exec::{ApiError, Effect, Execution, Millis, OpenTask, Outcome, Status};
 use asl::model::{Pattern, ResourceKind, StateMachine};
 use asl::Value;
 
+use crate::call::{CallRecord, Caller};
 use crate::integrations::{default_response, participant, Participant, ResponseIds};
 use crate::scenario::{Action, Answer, Response, Scenario, Target};
+use crate::timeline::Timeline;
 
-/// One API call made by the outside world, and what AWS answered.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CallRecord {
-    pub at_ms: Millis,
-    pub action: &'static str,
-    /// The Task state the token belonged to, when known.
-    pub state: Option<String>,
-    pub token: Option<String>,
-    /// The participant that made the call (a simulated worker), or `None` for a person or scenario call.
-    pub by: Option<String>,
-    pub ok: bool,
-    pub error: Option<String>,
-    pub message: Option<String>,
+/// One thing done to a running world from outside: a person's click, the clock moving, or the
+/// host going on with a paused slice. A world is its start plus the commands applied to it, in
+/// order; replaying them rebuilds it exactly (the engine is deterministic), which is how a host
+/// rewinds, undoes and keeps every earlier state readable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    SendTaskSuccess {
+        token: String,
+        output: String,
+    },
+    SendTaskFailure {
+        token: String,
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    SendTaskHeartbeat {
+        token: String,
+    },
+    StopExecution,
+    /// Move the clock to the next thing that happens by itself (nothing, when nothing will).
+    AdvanceToNextDeadline,
+    AdvanceBy(Millis),
+    /// Go on after the step limit paused the engine (see [`World::set_step_limit`]).
+    Resume,
+}
+
+impl Command {
+    /// Whether a person asked for it (the host's own `Resume` slices are not undone one by one).
+    pub fn is_user_action(&self) -> bool {
+        !matches!(self, Command::Resume)
+    }
 }
 
 /// Something the world will do at a time.
@@ -37,7 +57,7 @@ pub struct CallRecord {
 enum Planned {
     Resolve(u64, Outcome),
     Poll(u64),
-    Call { action: Action, target: Target, by: Option<String> },
+    Call { action: Action, target: Target, by: Caller },
 }
 
 /// An open token as the inbox shows it: the engine's view plus who holds it.
@@ -56,15 +76,17 @@ pub struct Upcoming {
 
 pub struct World {
     exec: Execution,
-    /// Per Task state, its responses and the next one to give (a list: a scenario names a few states).
-    responders: Vec<(String, Vec<Response>, usize)>,
+    /// Per Task state, its responses and the next one to give.
+    responders: HashMap<String, (Vec<Response>, usize)>,
     planned: BTreeMap<(Millis, u64), Planned>,
+    /// The execution has ended and `planned` holds only API calls: what integrations and workers
+    /// had planned was dropped once, so late calls cost no more than calls in time.
+    ended: bool,
     seq: u64,
     calls: Vec<CallRecord>,
     last_token: HashMap<Rc<str>, Rc<str>>,
-    token_state: HashMap<Rc<str>, Rc<str>>,
-    holders: HashMap<Rc<str>, Participant>,
     participants: Vec<Participant>,
+    timeline: Timeline,
     /// Ids in made-up integration responses: seeded like the execution, separate from it.
     rng: asl::rng::Rng,
 }
@@ -75,21 +97,25 @@ impl World {
         let exec = Execution::start(machine, input, scenario.context.options.clone());
         let mut world = World {
             exec,
-            responders: scenario.responders.iter().map(|(s, r)| (s.clone(), r.clone(), 0)).collect(),
+            responders: scenario.responders.iter().map(|(s, r)| (s.clone(), (r.clone(), 0))).collect(),
             planned: BTreeMap::new(),
+            ended: false,
             seq: 0,
             calls: Vec::new(),
             last_token: HashMap::new(),
-            token_state: HashMap::new(),
-            holders: HashMap::new(),
             participants: Vec::new(),
+            timeline: Timeline::default(),
             rng: asl::rng::Rng::new(scenario.context.options.seed ^ 0x5EED_B1A7),
         };
         for call in &scenario.calls {
             let at = (call.at_seconds * 1000.0).round() as Millis;
             world.plan(
                 at,
-                Planned::Call { action: call.action.clone(), target: call.target.clone(), by: None },
+                Planned::Call {
+                    action: call.action.clone(),
+                    target: call.target.clone(),
+                    by: Caller::Scenario,
+                },
             );
         }
         world.settle();
@@ -128,17 +154,21 @@ impl World {
         &self.participants
     }
 
+    /// Everything that happened so far, with Baton's annotations: what the views read.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
     /// Open tokens with the participant holding each.
     pub fn open_tasks(&self) -> Vec<Holding> {
         self.exec
             .open_tasks()
             .into_iter()
             .map(|task| {
-                let participant = self.holders.get(&task.token).cloned().unwrap_or_else(|| Participant {
-                    id: "person".into(),
-                    name: "You".into(),
-                    kind: "person",
-                });
+                let participant =
+                    self.timeline.token(&self.exec, &task.token).map(|t| t.holder.clone()).unwrap_or_else(
+                        || Participant { id: "person".into(), name: "You".into(), kind: "person" },
+                    );
                 Holding { task, participant }
             })
             .collect()
@@ -152,10 +182,10 @@ impl World {
             let what = match planned {
                 Planned::Resolve(..) => "an integration answers".to_string(),
                 Planned::Poll(_) => "an activity worker polls".to_string(),
-                Planned::Call { action, by, .. } => match by {
-                    Some(by) => format!("{by} calls {}", action.name()),
-                    None => format!("scenario calls {}", action.name()),
-                },
+                Planned::Call { action, by: Caller::Participant(name), .. } => {
+                    format!("{name} calls {}", action.name())
+                }
+                Planned::Call { action, .. } => format!("scenario calls {}", action.name()),
             };
             out.push(Upcoming { at_ms: at, what });
         }
@@ -180,6 +210,30 @@ impl World {
     }
 
     // ----- commands from a person -----
+
+    /// Carries out one command; `Err` is AWS's answer to a rejected API call.
+    pub fn apply(&mut self, command: &Command) -> Result<(), ApiError> {
+        match command {
+            Command::SendTaskSuccess { token, output } => self.send_task_success(token, output),
+            Command::SendTaskFailure { token, error, cause } => {
+                self.send_task_failure(token, error.as_deref(), cause.as_deref())
+            }
+            Command::SendTaskHeartbeat { token } => self.send_task_heartbeat(token),
+            Command::StopExecution => self.stop_execution(),
+            Command::AdvanceToNextDeadline => {
+                self.advance_to_next_deadline();
+                Ok(())
+            }
+            Command::AdvanceBy(ms) => {
+                self.advance_by(*ms);
+                Ok(())
+            }
+            Command::Resume => {
+                self.resume();
+                Ok(())
+            }
+        }
+    }
 
     pub fn send_task_success(&mut self, token: &str, output: &str) -> Result<(), ApiError> {
         self.call_now(Action::SendTaskSuccess { output: output.into() }, &Target::Token(token.into()))
@@ -223,12 +277,22 @@ impl World {
     /// can happen.
     /// Calls planned for after the end still happen, so late and duplicate callbacks show AWS's answer.
     pub fn run_to_end(&mut self) {
+        self.run_until(u64::MAX);
+    }
+
+    /// Runs as [`World::run_to_end`] does, but stops after the command during which the history
+    /// reached event `event_id` (the events of one command share its instant). False when the
+    /// run ended before that event.
+    pub fn run_until(&mut self, event_id: u64) -> bool {
+        let reached = |world: &World| world.exec.history().len() as u64 >= event_id;
         loop {
-            while self.exec.is_busy() {
-                self.resume();
+            if reached(self) {
+                return true;
             }
-            if !self.advance_to_next_deadline() {
-                break;
+            if self.exec.is_busy() {
+                self.resume();
+            } else if !self.advance_to_next_deadline() {
+                return reached(self);
             }
         }
     }
@@ -259,21 +323,32 @@ impl World {
     }
 
     fn plan(&mut self, at: Millis, planned: Planned) {
+        if self.ended && !matches!(planned, Planned::Call { .. }) {
+            return; // nobody is left to answer (see `carry_out_due`)
+        }
         self.seq += 1;
         self.planned.insert((at, self.seq), planned);
     }
 
-    /// Answers new integration calls and carries out everything due now, until nothing is left.
+    /// Answers new integration calls and carries out everything due now, until nothing is left;
+    /// then folds what happened into the timeline.
     fn settle(&mut self) {
+        self.carry_out_due();
+        self.timeline.sync(&self.exec, &self.calls);
+    }
+
+    fn carry_out_due(&mut self) {
         loop {
             let effects = self.exec.take_effects();
             for effect in &effects {
                 self.on_effect(effect);
             }
-            if self.exec.status() != Status::Running {
+            if !self.ended && self.exec.status() != Status::Running {
                 // Integrations and workers have nobody left to answer. Scripted API calls still
-                // happen, so late and duplicate callbacks get AWS's answer (TaskTimedOut).
+                // happen, so late and duplicate callbacks get AWS's answer (TaskTimedOut). Once:
+                // a scan per late call made 100,000 late calls quadratic.
                 self.planned.retain(|_, planned| matches!(planned, Planned::Call { .. }));
+                self.ended = true;
             }
             let now = self.exec.now();
             let due = match self.planned.keys().next() {
@@ -298,13 +373,17 @@ impl World {
     }
 
     fn next_response(&mut self, state: &str) -> Option<Response> {
-        let (_, responses, next) = self.responders.iter_mut().find(|(s, ..)| s == state)?;
+        let (responses, next) = self.responders.get_mut(state)?;
         let r = responses.get(*next).cloned();
         *next += 1;
         // A state with responders that run out keeps failing loudly rather than waiting forever.
         Some(r.unwrap_or(Response::Throw {
             error: Some("Baton.NoResponse".into()),
-            cause: Some(format!("the scenario has no response for invocation {} of state '{state}'", *next)),
+            cause: Some(format!(
+                "the scenario has no response for invocation {} of state '{}'",
+                *next,
+                crate::excerpt(state)
+            )),
         }))
     }
 
@@ -314,13 +393,11 @@ impl World {
         if !self.participants.iter().any(|p| p.id == who.id) {
             self.participants.push(who.clone());
         }
+        self.timeline.issued(effect, &who, now);
         if let Some(token) = &effect.token {
             self.last_token.insert(effect.state.clone(), token.clone());
-            self.token_state.insert(token.clone(), effect.state.clone());
-            self.holders.insert(token.clone(), who.clone());
         }
         let activity = effect.resource.kind == ResourceKind::Activity;
-        let callback = effect.resource.pattern == Pattern::WaitForTaskToken && !activity;
         let sync = effect.resource.pattern == Pattern::Sync;
         let epoch_ms = self.exec.options().start_epoch_ms.saturating_add(now);
         let ids = ResponseIds { rng: &mut self.rng, epoch_ms };
@@ -329,11 +406,20 @@ impl World {
         let token_call = |action: Action| Planned::Call {
             action,
             target: Target::Token(effect.token.as_deref().unwrap_or_default().to_string()),
-            by: Some(who.name.clone()),
+            by: Caller::Participant(who.name.clone()),
         };
         match self.next_response(&effect.state) {
             None if activity => self.plan(now, Planned::Poll(inv)),
+            // A `.sync` task is answered twice: the submission, then the job's result.
+            None if sync => {
+                self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted.clone())));
+                self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted)));
+            }
             None => self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted))),
+            Some(Response::Return(x)) if sync => {
+                self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted)));
+                self.plan(now, Planned::Resolve(inv, Outcome::Return(x)));
+            }
             Some(Response::Return(x)) if activity => {
                 self.plan(now, Planned::Poll(inv));
                 self.plan(now, token_call(Action::SendTaskSuccess { output: x.to_json() }));
@@ -351,7 +437,7 @@ impl World {
             Some(Response::Callback { answer, after_seconds, heartbeats }) => {
                 if activity {
                     self.plan(now, Planned::Poll(inv));
-                } else if callback || !sync {
+                } else {
                     self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted)));
                 }
                 for h in heartbeats {
@@ -374,7 +460,7 @@ impl World {
         }
     }
 
-    fn call(&mut self, action: Action, target: &Target, by: Option<String>) -> Result<(), ApiError> {
+    fn call(&mut self, action: Action, target: &Target, by: Caller) -> Result<(), ApiError> {
         let token: Option<String> = match target {
             Target::Token(t) => Some(t.clone()),
             Target::State(s) => {
@@ -393,7 +479,7 @@ impl World {
         };
         let state = match target {
             Target::State(s) => Some(s.clone()),
-            _ => self.token_state.get(t).map(|s| s.to_string()),
+            _ => self.timeline.token(&self.exec, t).map(|life| life.state.to_string()),
         };
         self.calls.push(CallRecord {
             at_ms: self.exec.now(),
@@ -410,7 +496,7 @@ impl World {
 
     /// A person's call: carried out, then the world reacts to it.
     fn call_now(&mut self, action: Action, target: &Target) -> Result<(), ApiError> {
-        let result = self.call(action, target, None);
+        let result = self.call(action, target, Caller::Person);
         self.settle();
         result
     }

@@ -29,7 +29,7 @@ fn render(report: &Report) -> String {
             "call at {}s {} by {} -> {}\n",
             c.at_ms / 1000,
             c.action,
-            c.by.as_deref().unwrap_or("a person"),
+            c.by.name(),
             c.error.as_deref().unwrap_or("ok")
         ));
     }

@@ -2,11 +2,11 @@
 
 use std::rc::Rc;
 
-use super::Millis;
-use crate::dataflow::RUNTIME;
+use super::{Millis, MAX_CAUSE_CHARS, MAX_ERROR_CHARS};
+use crate::env::EvalError;
+use crate::error_name::ErrorName;
 use crate::history::Assigned;
 use crate::model::Resource;
-use crate::template::EvalError;
 use crate::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,59 +34,84 @@ impl Status {
 /// An error as Retry/Catch see it. `error: None` happens when SendTaskFailure names no error.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Failure {
-    pub error: Option<Rc<str>>,
+    pub error: Option<ErrorName>,
     pub cause: Option<Rc<str>>,
     /// The timeout came from HeartbeatSeconds: a `States.HeartbeatTimeout` retrier/catcher matches.
     pub heartbeat: bool,
-    /// `States.Runtime`: neither retried nor caught, it ends the execution (ASL-SEMANTICS §5.3).
+    /// Neither retried nor caught: it ends the execution. Set for a terminal name
+    /// ([`ErrorName::is_terminal`], ASL-SEMANTICS §5.3) and for the one place where AWS ends
+    /// the execution on a name it otherwise lets states handle: an oversized Pass result (§8.5).
     pub fatal: bool,
 }
 
 impl Failure {
-    pub fn new(error: impl Into<Rc<str>>, cause: Option<String>) -> Failure {
-        Failure { error: Some(error.into()), cause: cause.map(Into::into), heartbeat: false, fatal: false }
+    pub fn new(error: ErrorName, cause: Option<String>) -> Failure {
+        Failure { error: Some(error), cause: cause.map(capped_cause), heartbeat: false, fatal: false }
     }
 
-    /// An error as someone reported it: either part may be missing (SendTaskFailure, a Fail state).
+    /// An error as someone reported it: either part may be missing (SendTaskFailure, a Fail state,
+    /// an integration's answer). A name over 256 characters keeps its first 256, a cause its first
+    /// 32,768: the lengths AWS's events hold (ASL-SEMANTICS §3.2); what AWS does with a longer
+    /// one is not recorded.
     pub fn reported(error: Option<String>, cause: Option<String>) -> Failure {
-        Failure { error: error.map(Into::into), cause: cause.map(Into::into), heartbeat: false, fatal: false }
+        Failure {
+            error: error.map(|e| ErrorName::parse(&truncated(e, MAX_ERROR_CHARS))),
+            cause: cause.map(capped_cause),
+            heartbeat: false,
+            fatal: false,
+        }
+    }
+
+    /// A state's result or output over 256 KiB (ASL-SEMANTICS §8.5: the cause is recorded for Task
+    /// and Pass results; Baton uses it for every state's output, naming the state).
+    pub fn data_limit(name: &str) -> Failure {
+        Failure::new(
+            ErrorName::DataLimitExceeded,
+            Some(format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")),
+        )
     }
 
     pub(super) fn timeout(heartbeat: bool) -> Failure {
-        Failure { error: Some("States.Timeout".into()), cause: None, heartbeat, fatal: false }
+        Failure { error: Some(ErrorName::Timeout), cause: None, heartbeat, fatal: false }
     }
 
     /// Whether a retrier or catcher listing `names` handles this failure.
-    pub fn matches(&self, names: &[Rc<str>]) -> bool {
-        let Some(error) = self.error.as_deref() else {
-            // SendTaskFailure without an error: only States.ALL catches it (recorded on AWS).
-            return names.iter().any(|n| &**n == "States.ALL");
-        };
-        names.iter().any(|n| match &**n {
-            "States.ALL" => true,
-            "States.TaskFailed" => error != "States.Timeout",
-            "States.HeartbeatTimeout" => self.heartbeat,
-            name => name == error,
-        })
+    pub fn matches(&self, names: &[ErrorName]) -> bool {
+        names.iter().any(|n| n.handles(self.error.as_ref(), self.heartbeat))
     }
 
     /// The error output a catcher hands on: `{"Error": ..., "Cause": ...}`.
     pub(super) fn error_output(&self) -> Value {
-        let text = |s: &Option<Rc<str>>| s.clone().map_or(Value::Null, Value::String);
+        let error = self.error.as_ref().map_or(Value::Null, |e| Value::from(e.as_str()));
         // A timeout's event has no cause, yet AWS hands catchers `"Cause": ""` (recorded for
         // lambda:invoke, error_handling/test_invoke_timeout).
-        let cause = match (&self.cause, self.error.as_deref()) {
-            (None, Some("States.Timeout")) => Value::from(""),
-            (cause, _) => text(cause),
+        let cause = match (&self.cause, &self.error) {
+            (None, Some(ErrorName::Timeout)) => Value::from(""),
+            (cause, _) => cause.clone().map_or(Value::Null, Value::String),
         };
-        Value::from_pairs([("Error", text(&self.error)), ("Cause", cause)])
+        Value::from_pairs([("Error", error), ("Cause", cause)])
     }
+}
+
+/// A cause as the history can hold it: AWS's events take at most 32,768 characters (ASL-SEMANTICS
+/// §3.2). Where a cause comes from a user's data (a 200 kB string that `States.StringToJson`
+/// cannot parse, an integration's error) Baton keeps its first 32,768 characters; AWS's own
+/// treatment of longer causes is not recorded, so the cut is a documented guess.
+pub(super) fn capped_cause(cause: String) -> Rc<str> {
+    truncated(cause, MAX_CAUSE_CHARS).into()
+}
+
+fn truncated(mut text: String, max_chars: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(at);
+    }
+    text
 }
 
 impl From<EvalError> for Failure {
     fn from(e: EvalError) -> Failure {
-        let fatal = e.error == RUNTIME;
-        Failure { error: Some(e.error.into()), cause: Some(e.cause.into()), heartbeat: false, fatal }
+        let fatal = e.error.is_terminal();
+        Failure { fatal, ..Failure::new(e.error, Some(e.cause)) }
     }
 }
 
@@ -101,6 +126,9 @@ pub struct Effect {
     pub parameters: Value,
     /// The task token, for callback tasks, `.sync` tasks and activities.
     pub token: Option<Rc<str>>,
+    /// The id of the event that scheduled the call (`TaskScheduled`, `ActivityScheduled` or
+    /// `LambdaFunctionScheduled`): ties the token and the participant to the history.
+    pub scheduled_event: u64,
     /// 0 for the first attempt, 1 for the first retry...
     pub retry_count: u32,
     /// The Map iteration index, when the task runs inside a Map.
@@ -111,7 +139,8 @@ pub struct Effect {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// The call returned. For a callback task this is the immediate response (TaskSubmitted);
-    /// otherwise it is the task's result.
+    /// a `.sync` task takes two, the immediate response and then the job's result; otherwise it
+    /// is the task's result.
     Return(Value),
     /// The call failed with an error name and cause.
     Throw { error: Option<String>, cause: Option<String> },

@@ -1,5 +1,6 @@
 //! Parallel branches and Map iterations: child threads, concurrency limits, tolerated failures.
 
+use super::errors::retrier;
 use super::*;
 
 impl Execution {
@@ -13,6 +14,7 @@ impl Execution {
         map_state_name: Option<Rc<str>>,
         input: Value,
         cursor: u64,
+        recorded: bool,
     ) -> usize {
         let scope =
             Rc::new(Scope { parent: Some(self.threads[parent].scope.clone()), vars: RefCell::default() });
@@ -26,6 +28,7 @@ impl Execution {
             map_index,
             step: Step::Enter(start, input),
             map_state_name,
+            recorded,
         });
         self.threads.len() - 1
     }
@@ -43,9 +46,8 @@ impl Execution {
             Count::Literal(n) => Ok(Some(*n)),
             Count::Path(path) => {
                 let env = Env { input, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
-                let v = env.resolve(path).map_err(|miss| EvalError {
-                    error: RUNTIME.into(),
-                    cause: format!("Invalid path '{}' : {}", path.text(), miss.message),
+                let v = env.resolve(path).map_err(|miss| {
+                    EvalError::runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))
                 })?;
                 // AWS reads numbers written as strings too ("1"), but not other text.
                 let number = match &v {
@@ -55,15 +57,12 @@ impl Execution {
                 let n = number.and_then(|n| if float { n.as_f64() } else { n.as_i64().map(|n| n as f64) });
                 match n {
                     Some(n) => Ok(Some(n)),
-                    None => Err(EvalError {
-                        error: RUNTIME.into(),
-                        cause: format!(
-                            "The {field} field refers to value \"{}\" which is not a valid {}: {}",
-                            v.as_str().map_or_else(|| v.to_json(), String::from),
-                            if float { "float" } else { "integer" },
-                            path.text()
-                        ),
-                    }),
+                    None => Err(EvalError::runtime(format!(
+                        "The {field} field refers to value \"{}\" which is not a valid {}: {}",
+                        v.as_str().map_or_else(|| v.to_json(), String::from),
+                        if float { "float" } else { "integer" },
+                        path.text()
+                    ))),
                 }
             }
         }
@@ -78,65 +77,32 @@ impl Execution {
         effective: Value,
         scope: &Rc<Scope>,
     ) {
-        let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
         let items = match &map.items_path {
             None => Ok(effective.clone()),
             Some(path) => {
                 let env =
                     Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
-                env.resolve(path)
-                    .map_err(|miss| runtime(format!("Invalid path '{}' : {}", path.text(), miss.message)))
+                env.resolve(path).map_err(|miss| {
+                    EvalError::runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))
+                })
             }
         };
         let items = match items {
             Ok(Value::Array(items)) => items,
             Ok(other) => {
-                let e = runtime(format!("Map state input must be an array but was: {}", other.to_json()));
+                let e = EvalError::runtime(format!(
+                    "Map state input must be an array but was: {}",
+                    other.to_json()
+                ));
                 return self.fail_state(tid, visit, e);
             }
             Err(e) => return self.fail_state(tid, visit, e),
         };
-        let limits = self
-            .count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false)
-            .and_then(|c| {
-                Ok((
-                    c,
-                    self.count(
-                        &map.tolerated_failure_count,
-                        &effective,
-                        scope,
-                        "ToleratedFailureCountPath",
-                        false,
-                    )?,
-                ))
-            })
-            .and_then(|(c, t)| {
-                Ok((
-                    c,
-                    t,
-                    self.count(
-                        &map.tolerated_failure_percentage,
-                        &effective,
-                        scope,
-                        "ToleratedFailurePercentagePath",
-                        true,
-                    )?,
-                ))
-            });
-        let (max_concurrency, tolerated_count, tolerated_percentage) = match limits {
-            Ok(l) => l,
-            Err(e) => return self.fail_state(tid, visit, e),
-        };
-        if tolerated_count.is_some_and(|c| c < 0.0) {
-            return self.fail_state(tid, visit, runtime("ToleratedFailureCount cannot be negative.".into()));
-        }
-        if tolerated_percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
-            return self.fail_state(
-                tid,
-                visit,
-                runtime("ToleratedFailurePercentage must be between 0 and 100.".into()),
-            );
-        }
+        let max_concurrency =
+            match self.count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false) {
+                Ok(c) => c,
+                Err(e) => return self.fail_state(tid, visit, e),
+            };
         // Each child's input: ItemSelector over the item (with $$.Map.Item), or the item itself.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
@@ -179,6 +145,44 @@ impl Execution {
             },
         };
         self.emit(tid, EventKind::MapStateStarted { length: inputs.len() });
+        // AWS reads the tolerated failure settings after MapStateStarted: a bad one fails the
+        // state after it (recorded, test_map_state_tolerated_failure_count_path[NoNumber] and
+        // friends), while a bad MaxConcurrencyPath fails it before.
+        let tolerated = self
+            .count(&map.tolerated_failure_count, &effective, scope, "ToleratedFailureCountPath", false)
+            .and_then(|count| {
+                let percentage = self.count(
+                    &map.tolerated_failure_percentage,
+                    &effective,
+                    scope,
+                    "ToleratedFailurePercentagePath",
+                    true,
+                )?;
+                Ok((count, percentage))
+            });
+        let (tolerated_count, tolerated_percentage) = match tolerated {
+            Ok(t) => t,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
+        if tolerated_count.is_some_and(|c| c < 0.0) {
+            return self.fail_state(
+                tid,
+                visit,
+                EvalError::runtime("ToleratedFailureCount cannot be negative.".into()),
+            );
+        }
+        if tolerated_percentage.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return self.fail_state(
+                tid,
+                visit,
+                EvalError::runtime("ToleratedFailurePercentage must be between 0 and 100.".into()),
+            );
+        }
+        if map.distributed {
+            let map_run_arn = self.map_run_arn(map);
+            self.emit(tid, EventKind::MapRunStarted { map_run_arn });
+        }
+        let recorded = self.threads[tid].recorded && !map.distributed;
         let cursor = self.threads[tid].cursor;
         let mut children = Children {
             threads: Vec::with_capacity(inputs.len()),
@@ -189,6 +193,7 @@ impl Execution {
             tolerated_count,
             tolerated_percentage,
             last_child_event: cursor,
+            last_iteration_end: None,
             is_map: true,
         };
         let limit = match max_concurrency {
@@ -204,6 +209,7 @@ impl Execution {
                 Some(state.name.clone()),
                 input,
                 cursor,
+                recorded,
             );
             children.threads.push(child);
             if index < limit {
@@ -229,6 +235,16 @@ impl Execution {
         } else {
             self.threads[tid].step = Step::Children(visit, children);
         }
+    }
+
+    /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`; without a Label, AWS generates
+    /// that part too.
+    fn map_run_arn(&mut self, map: &MapState) -> Rc<str> {
+        let label = map.label.as_deref().map_or_else(|| self.rng.uuid_v4(), String::from);
+        let id = self.rng.uuid_v4();
+        let o = &self.options;
+        format!("arn:aws:states:{}:{}:mapRun:{}/{label}:{id}", o.region, o.account_id, o.state_machine_name)
+            .into()
     }
 
     /// Groups Map items into batches: `{"Items": [...], "BatchInput": ...}` per child (ItemBatcher).
@@ -286,7 +302,7 @@ impl Execution {
             Step::Children(_, c) => c.last_child_event,
             _ => self.threads[parent].cursor,
         };
-        let id = self.push_event(prev, EventKind::MapIterationStarted { name, index });
+        let id = self.push_for(child, prev, EventKind::MapIterationStarted { name, index });
         self.threads[child].cursor = id;
     }
 
@@ -303,13 +319,11 @@ impl Execution {
                 children.results[slot] = Some(output);
                 children.last_child_event = child_cursor;
                 if let Some((name, index)) = iteration {
-                    let id = self.events.len() as u64 + 1;
-                    self.events.push(Event {
-                        id,
-                        previous_event_id: child_cursor,
-                        at_ms: self.now,
-                        kind: EventKind::MapIterationSucceeded { name, index },
-                    });
+                    let id =
+                        self.push_for(child, child_cursor, EventKind::MapIterationSucceeded { name, index });
+                    if let Step::Children(_, children) = &mut self.threads[parent].step {
+                        children.last_iteration_end = Some(id);
+                    }
                 }
             }
             Err(failure) => {
@@ -325,7 +339,7 @@ impl Execution {
                 if failure.fatal || !tolerated {
                     let failure = if breached && !failure.fatal {
                         Failure::new(
-                            "States.ExceedToleratedFailureThreshold",
+                            ErrorName::ExceedToleratedFailureThreshold,
                             Some("The specified tolerated failure threshold was exceeded".into()),
                         )
                     } else {
@@ -334,13 +348,11 @@ impl Execution {
                     fail_now = Some(failure);
                 }
                 if let Some((name, index)) = iteration.clone() {
-                    let id = self.events.len() as u64 + 1;
-                    self.events.push(Event {
-                        id,
-                        previous_event_id: child_cursor,
-                        at_ms: self.now,
-                        kind: EventKind::MapIterationFailed { name, index },
-                    });
+                    let id =
+                        self.push_for(child, child_cursor, EventKind::MapIterationFailed { name, index });
+                    if let Step::Children(_, children) = &mut self.threads[parent].step {
+                        children.last_iteration_end = Some(id);
+                    }
                 }
             }
         }
@@ -357,15 +369,24 @@ impl Execution {
             else {
                 return;
             };
-            self.abort_children(&children);
-            let (error, cause) = (failure.error.clone(), failure.cause.clone());
-            let kind = if children.is_map {
-                EventKind::MapStateFailed { error, cause }
-            } else {
-                EventKind::ParallelStateFailed { error, cause }
-            };
-            let id = self.push_event(children.last_child_event, kind);
-            self.threads[parent].cursor = id;
+            let failing_event = children.last_child_event;
+            self.abort_children(&children, failing_event);
+            let graph = self.threads[parent].graph.clone();
+            // A Map or Parallel about to be retried gets no ...StateFailed: its next
+            // ...StateStarted follows the failing event (recorded, test_map_state_retry and
+            // test_parallel_state_retry). Both ...StateFailed point at the failing event.
+            self.threads[parent].cursor = failing_event;
+            let state = &graph.states[visit.state];
+            if matches!(&state.kind, StateKind::Map(m) if m.distributed) {
+                // Not recorded on AWS: the details follow mapRunFailedEventDetails (ASL-SEMANTICS §3.2).
+                let (error, cause) = (failure.error.clone(), failure.cause.clone());
+                self.emit(parent, EventKind::MapRunFailed { error, cause });
+            }
+            if retrier(state, &visit, &failure).is_none() {
+                let kind =
+                    if children.is_map { EventKind::MapStateFailed } else { EventKind::ParallelStateFailed };
+                self.emit(parent, kind);
+            }
             self.handle_failure(parent, visit, failure);
             self.ready.push_front(parent);
             return;
@@ -384,8 +405,10 @@ impl Execution {
         }
     }
 
-    /// Ends every unfinished child (and its children), closing their tokens.
-    pub(super) fn abort_children(&mut self, children: &Children) {
+    /// Ends every unfinished child (and its children), closing their tokens. AWS points each
+    /// `TaskStateAborted` and `MapIterationAborted` at the event that failed the state
+    /// (recorded, test_service_lambda_map_timeout; ASL-SEMANTICS §3.4).
+    pub(super) fn abort_children(&mut self, children: &Children, failing_event: u64) {
         for &child in &children.threads {
             let step = std::mem::replace(&mut self.threads[child].step, Step::Done);
             let started = !children.pending.contains(&self.threads[child].slot);
@@ -394,17 +417,16 @@ impl Execution {
                 Step::Task(visit, wait) => {
                     self.close_token(&wait);
                     let name = self.threads[child].graph.states[visit.state].name.clone();
-                    self.emit(child, EventKind::TaskStateAborted { name });
+                    self.push_for(child, failing_event, EventKind::TaskStateAborted { name });
                 }
-                Step::Children(_, grandchildren) => self.abort_children(&grandchildren),
+                Step::Children(_, grandchildren) => self.abort_children(&grandchildren, failing_event),
                 _ => {}
             }
             if started {
                 if let Some((name, index)) =
                     self.threads[child].map_state_name.clone().zip(self.threads[child].map_index)
                 {
-                    let prev = self.threads[child].cursor;
-                    self.push_event(prev, EventKind::MapIterationAborted { name, index });
+                    self.push_for(child, failing_event, EventKind::MapIterationAborted { name, index });
                 }
             }
             self.ready.retain(|&t| t != child);
@@ -414,12 +436,42 @@ impl Execution {
     pub(super) fn children_done(&mut self, tid: usize, visit: Visit, children: Children) {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
+        let result = Value::array(children.results.iter().cloned().map(Option::unwrap_or_default).collect());
+        // The branches' or iterations' results together are the state's result, held to 256 KiB
+        // as a Task's is (ASL-SEMANTICS §10; not recorded for Parallel and Map, whose failure
+        // events here follow the ones a failed branch leaves).
+        if self.oversized(&result).is_some() {
+            let failure = Failure::data_limit(&state.name);
+            self.threads[tid].cursor = children.last_iteration_end.unwrap_or(children.last_child_event);
+            if matches!(&state.kind, StateKind::Map(m) if m.distributed) {
+                let (error, cause) = (failure.error.clone(), failure.cause.clone());
+                self.emit(tid, EventKind::MapRunFailed { error, cause });
+            }
+            if retrier(state, &visit, &failure).is_none() {
+                let kind =
+                    if children.is_map { EventKind::MapStateFailed } else { EventKind::ParallelStateFailed };
+                self.emit(tid, kind);
+            }
+            return self.handle_failure(tid, visit, failure);
+        }
         let kind =
             if children.is_map { EventKind::MapStateSucceeded } else { EventKind::ParallelStateSucceeded };
-        // AWS writes ...StateSucceeded and the following ...StateExited both after the last child event.
-        self.push_event(children.last_child_event, kind);
-        self.threads[tid].cursor = children.last_child_event;
-        let result = Value::array(children.results.into_iter().map(Option::unwrap_or_default).collect());
+        if matches!(&state.kind, StateKind::Map(m) if m.distributed) {
+            // MapRunSucceeded and MapStateSucceeded follow each other, and MapStateExited points
+            // at MapRunStarted, the cursor (recorded since November 2024, e.g.
+            // test_map_state_config_distributed_items_path_from_previous; older recordings
+            // point it at MapRunSucceeded).
+            let run_started = self.threads[tid].cursor;
+            let run_succeeded = self.push_for(tid, run_started, EventKind::MapRunSucceeded);
+            self.push_for(tid, run_succeeded, kind);
+        } else {
+            // AWS points ...StateSucceeded and the ...StateExited after it at the same event: the
+            // last MapIterationSucceeded (or Failed, when tolerated) of a Map, the last branch
+            // event of a Parallel (ASL-SEMANTICS §3.4).
+            let last = children.last_iteration_end.unwrap_or(children.last_child_event);
+            self.push_for(tid, last, kind);
+            self.threads[tid].cursor = last;
+        }
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, None);
         match self.eval_template(state.result_selector.as_ref(), &result, &context, &scope) {

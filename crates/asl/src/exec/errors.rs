@@ -15,40 +15,44 @@ impl Execution {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
         let (error, cause) =
-            (failure.error.as_deref().map(String::from), failure.cause.as_deref().map(String::from));
+            (failure.error.as_ref().map(ErrorName::to_string), failure.cause.as_deref().map(String::from));
         self.record(&visit, |f| f.failure = Some((error, cause)));
         if failure.fatal {
             return self.finish_thread(tid, Err(failure));
         }
-        if let Some(i) = state.retry.iter().position(|r| failure.matches(&r.errors)) {
+        if let Some(i) = retrier(state, &visit, &failure) {
             let retrier = &state.retry[i];
-            if visit.retries_used[i] < retrier.max_attempts {
-                let k = visit.retries_used[i];
-                visit.retries_used[i] += 1;
-                visit.retry_count += 1;
-                let mut delay = retrier.interval_seconds * retrier.backoff_rate.powi(k as i32);
-                if let Some(max) = retrier.max_delay_seconds {
-                    delay = delay.min(max);
-                }
-                if retrier.jitter_full {
-                    delay *= self.rng.next_f64();
-                }
-                // `as` saturates for huge or infinite delays; the add must too.
-                let until = self.now.saturating_add((delay * 1000.0).round() as Millis);
-                if until <= self.now {
-                    self.threads[tid].step = Step::Attempt(visit);
-                } else {
-                    self.add_timer(until, Timer::Wake(tid));
-                    self.threads[tid].step = Step::RetryDelay(visit, until);
-                }
-                return;
+            let k = visit.retries_used[i];
+            visit.retries_used[i] += 1;
+            visit.retry_count += 1;
+            let mut delay = retrier.interval_seconds * retrier.backoff_rate.powi(k as i32);
+            if let Some(max) = retrier.max_delay_seconds {
+                delay = delay.min(max);
             }
+            if retrier.jitter_full {
+                delay *= self.rng.next_f64();
+            }
+            // `as` saturates for huge or infinite delays; the add must too.
+            let until = self.now.saturating_add((delay * 1000.0).round() as Millis);
+            if until <= self.now {
+                self.threads[tid].step = Step::Attempt(visit);
+            } else {
+                self.add_timer(until, Timer::Wake(tid));
+                self.threads[tid].step = Step::RetryDelay(visit, until);
+            }
+            return;
         }
         let Some(catcher) = state.catch.iter().find(|c| failure.matches(&c.errors)) else {
+            self.abort_failed_branch_task(tid, state);
             return self.finish_thread(tid, Err(failure));
         };
         let error_output = failure.error_output();
         let output = match dataflow::merge(&catcher.result_path, &visit.raw_input, error_output.clone()) {
+            // The error output added to the input can pass 256 KiB; the state then fails with
+            // that error instead, and is not caught again.
+            Ok(o) if self.oversized(&o).is_some() => {
+                return self.finish_thread(tid, Err(Failure::data_limit(&state.name)));
+            }
             Ok(o) => o,
             Err(e) => {
                 let failure = self.runtime_failure(tid, &visit, e);
@@ -66,6 +70,19 @@ impl Execution {
         self.record(&visit, |f| f.after_result_path = Some(output.clone()));
         self.exit_state(tid, &visit, state, output.clone(), assigned);
         self.threads[tid].step = Step::Enter(catcher.next, output);
+    }
+
+    /// A Task whose failure ends its Parallel branch is written off as aborted too, pointing at
+    /// the failure (recorded, test_sqs_failure_in_wait_for_task_tok_no_error_field
+    /// [SQS_PARALLEL_WAIT_FOR_TASK_TOKEN]). A failing Map iteration's Task gets no such event.
+    fn abort_failed_branch_task(&mut self, tid: usize, state: &State) {
+        let in_branch = self.threads[tid]
+            .parent
+            .is_some_and(|p| matches!(&self.threads[p].step, Step::Children(_, c) if !c.is_map));
+        if in_branch && matches!(state.kind, StateKind::Task(_)) {
+            let cursor = self.threads[tid].cursor;
+            self.push_for(tid, cursor, EventKind::TaskStateAborted { name: state.name.clone() });
+        }
     }
 
     /// A thread ran off its end (`Ok`) or failed unhandled (`Err`).
@@ -95,4 +112,14 @@ impl Execution {
             }
         }
     }
+}
+
+/// The retrier that takes `failure` now: the first one whose ErrorEquals matches, if it has
+/// attempts left (ASL-SEMANTICS §8.3). A `States.Runtime` failure is never retried.
+pub(super) fn retrier(state: &State, visit: &Visit, failure: &Failure) -> Option<usize> {
+    if failure.fatal {
+        return None;
+    }
+    let i = state.retry.iter().position(|r| failure.matches(&r.errors))?;
+    (visit.retries_used[i] < state.retry[i].max_attempts).then_some(i)
 }

@@ -4,11 +4,20 @@
 //! iteration. A thread runs states until it must wait (for an integration, a task token, a Wait
 //! state, a retry delay or its children), then the next ready thread runs. Children run before
 //! their later siblings, depth first, so histories read in a natural order and replay exactly.
+//! AWS interleaves concurrent iterations differently from run to run; Baton's one fixed order is
+//! a known difference (the README's "Known differences from AWS").
 //!
 //! Nothing here reads a clock or a random source of its own. The host (the simulated world, the
 //! CLI, the browser) drives it with commands: [`Execution::resolve`] for an integration's answer,
 //! [`Execution::send_task_success`] and friends for task tokens, and [`Execution::advance_to`] for
 //! time. Integration calls leave as [`Effect`]s. Everything that happened is in [`Execution::history`].
+//!
+//! Whatever the definition and its input, an execution ends, and holds bounded memory on the way.
+//! AWS's own limits do most of it (ASL-SEMANTICS §10): 25,000 history events, checked before each
+//! state is entered and each retry; 256 KiB for the input and every state's result and output;
+//! 32,768 characters for a cause. Where a host lifts a limit AWS has, or AWS would keep more than
+//! a browser tab can, Baton's budgets ([`HISTORY_EVENTS_CEILING`],
+//! [`StartOptions::max_history_bytes`]) end the execution with a cause that names them.
 //!
 //! This file holds the execution, its commands and the scheduler; `states` the work of each state
 //! type, `tasks` Task states and tokens, `errors` Retry and Catch, `branches` Parallel and Map, and
@@ -26,14 +35,16 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 
-use crate::dataflow::{self, RUNTIME};
+use crate::dataflow;
+use crate::env::{Env, EvalError, Variables};
+use crate::error_name::ErrorName;
 use crate::history::{Assigned, Event, EventKind, TaskResource};
 use crate::model::{
     Count, Graph, MapState, Pattern, Resource, ResourceKind, Seconds, Source, State, StateKind, StateMachine,
     WaitFor,
 };
 use crate::rng::Rng;
-use crate::template::{Env, EvalError, Variables};
+use crate::time::LAST_EPOCH_MS;
 use crate::value::{Map, Value};
 
 /// Virtual milliseconds since the execution started.
@@ -50,6 +61,21 @@ const MAX_EXECUTION_MS: Millis = 365 * 24 * 3600 * 1000;
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
 /// AWS's limit on state payloads (ASL-SEMANTICS §10).
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+/// AWS's limits on the error name and cause of a failure, as the history and SendTaskFailure and
+/// StopExecution take them (ASL-SEMANTICS §1.3, §3.2), in characters.
+pub const MAX_ERROR_CHARS: usize = 256;
+pub const MAX_CAUSE_CHARS: usize = 32_768;
+/// Baton's ceiling on history events and retry attempts, kept when `max_history_events: None`
+/// lifts AWS's 25,000: a benchmark may loop longer than AWS allows, not forever. A deliberate
+/// difference (AWS has no such setting to lift); far above any history AWS would keep.
+pub const HISTORY_EVENTS_CEILING: usize = 1_000_000;
+/// Baton's default bound on the memory the history's payloads hold (see
+/// [`StartOptions::max_history_bytes`]).
+pub const HISTORY_BYTES_BUDGET: usize = 512 << 20;
+/// The longest delay AWS lets a Wait state wait: a Wait about 24,855 days (2^31 seconds) ahead
+/// fails with `Wait state delay is too long.` (recorded, ASL-SEMANTICS §8.2; the boundary was
+/// probed, not pinned to the second).
+const MAX_WAIT_SECONDS: u64 = i32::MAX as u64;
 
 /// Names and times an execution reports in its context object (`$$`) and events.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +96,15 @@ pub struct StartOptions {
     pub max_history_events: Option<usize>,
     /// Keep a [`DataFlow`] per state visit (the app's data-flow view); off by default.
     pub record_data_flow: bool,
+    /// A host setting, not an AWS one: the execution fails once its history holds about this many
+    /// bytes of data (payloads, causes and the events themselves, each shared value counted once).
+    /// AWS stores 25,000 events of 256 KiB each; a browser tab cannot, and a loop that builds a
+    /// fresh large value every turn gets there in seconds.
+    pub max_history_bytes: usize,
+    /// AWS's 256 KiB limit on the execution input, every state's result and output (ASL-SEMANTICS
+    /// §10). `None` lifts it, for benchmarks whose data AWS would refuse (a Map over 10,000 items
+    /// whose result is 460 kB); nothing else should.
+    pub max_payload_bytes: Option<usize>,
 }
 
 impl Default for StartOptions {
@@ -85,6 +120,8 @@ impl Default for StartOptions {
             step_limit: None,
             max_history_events: Some(MAX_HISTORY_EVENTS),
             record_data_flow: false,
+            max_history_bytes: HISTORY_BYTES_BUDGET,
+            max_payload_bytes: Some(MAX_PAYLOAD_BYTES),
         }
     }
 }
@@ -178,6 +215,9 @@ struct Children {
     tolerated_percentage: Option<f64>,
     /// The last event of any child, for the parent's next event (ASL-SEMANTICS §3.4).
     last_child_event: u64,
+    /// The last `MapIterationSucceeded`/`MapIterationFailed`: AWS's MapStateSucceeded and the
+    /// MapStateExited after it both point at it (recorded, e.g. `test_map_state_nested`).
+    last_iteration_end: Option<u64>,
     is_map: bool,
 }
 
@@ -209,6 +249,9 @@ struct Thread {
     step: Step,
     /// Items of the Map whose iteration this is: for `$$.Map.Item` (kept for the iteration's name).
     map_state_name: Option<Rc<str>>,
+    /// False inside a distributed Map's iterations: AWS runs them as child executions, whose
+    /// events are not in the parent's history (ASL-SEMANTICS §3.3).
+    recorded: bool,
 }
 
 /// A timer in the queue: `(at, sequence)` orders timers due at the same instant by creation.
@@ -222,6 +265,8 @@ enum Timer {
 struct TokenEntry {
     thread: usize,
     open: bool,
+    /// The event that issued the token (TaskScheduled or ActivityScheduled).
+    scheduled_event: u64,
 }
 
 pub struct Execution {
@@ -243,14 +288,47 @@ pub struct Execution {
     rng: Rng,
     context_execution: Value,
     context_machine: Value,
-    /// States one command may enter before it returns (see [`Execution::set_step_limit`]).
+    /// States one command may enter or retry before it returns (see [`Execution::set_step_limit`]).
     step_limit: Option<u64>,
     steps_left: u64,
     data_flow: Vec<DataFlow>,
+    /// State entries and retry attempts so far: a retry whose state fails before writing an event
+    /// still counts toward [`HISTORY_EVENTS_CEILING`].
+    attempts: usize,
+    /// What the history holds, by [`crate::history::EventKind::remember`]'s measure.
+    history_bytes: usize,
+    /// The JSON sizes of the values the history holds (by address: every one of them lives in an
+    /// event for as long as the execution does, so no address is reused). A state's output is
+    /// mostly its input's parts, so checking it against 256 KiB walks only what is new.
+    sizes: crate::value::Sizes,
 }
 
 impl Execution {
+    /// StartExecution: refuses an input over 256 KiB as AWS does, else [`Execution::start`].
+    pub fn try_start(
+        machine: Rc<StateMachine>,
+        input: Value,
+        options: StartOptions,
+    ) -> Result<Execution, ApiError> {
+        Execution::check_input(&input, &options)?;
+        Ok(Execution::start(machine, input, options))
+    }
+
+    /// What StartExecution checks of its input: at most 262,144 bytes of JSON (the API's length
+    /// constraint, ASL-SEMANTICS §10). AWS answers a longer one with its generic validation error
+    /// (the message's form is inferred from other fields', ASL-SEMANTICS §1.3).
+    pub fn check_input(input: &Value, options: &StartOptions) -> Result<(), ApiError> {
+        match options.max_payload_bytes {
+            Some(max) if input.json_len() > max => Err(ApiError::too_long("input", &input.to_json(), max)),
+            _ => Ok(()),
+        }
+    }
+
     /// Starts an execution: records ExecutionStarted and runs until the first wait.
+    ///
+    /// A host should refuse an input over 256 KiB first ([`Execution::try_start`]), as AWS refuses
+    /// it. Given one here anyway, the execution fails with `States.DataLimitExceeded` before its
+    /// first state: this constructor cannot refuse, and must not run what AWS never would.
     pub fn start(machine: Rc<StateMachine>, input: Value, options: StartOptions) -> Execution {
         let start_time = Value::from(crate::history::iso8601(options.start_epoch_ms));
         let context_execution = Value::from_pairs([
@@ -259,6 +337,8 @@ impl Execution {
             ("StartTime", start_time),
             ("Name", Value::from(options.execution_name.clone())),
             ("RoleArn", Value::from(options.role_arn.clone())),
+            // AWS's 2023 recordings lack RedriveCount, the later ones have it: two conformance
+            // histories recorded in 2023 differ (crates/sim/tests/known-history-differences.txt).
             ("RedriveCount", Value::from_i64(0)),
         ]);
         let context_machine = Value::from_pairs([
@@ -289,14 +369,28 @@ impl Execution {
             step_limit,
             steps_left: u64::MAX,
             data_flow: Vec::new(),
+            attempts: 0,
+            history_bytes: 0,
+            sizes: Default::default(),
         };
         let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
         exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
+        // The execution also times out when the calendar RFC 3339 can write runs out, so no event
+        // is ever stamped after 9999-12-31T23:59:59.999Z. AWS cannot get there; a simulated clock
+        // that starts late in 9999 can.
+        let calendar_left = LAST_EPOCH_MS.saturating_sub(exec.options.start_epoch_ms);
         let timeout = exec
             .machine
             .timeout_seconds
-            .map_or(MAX_EXECUTION_MS, |s| s.saturating_mul(1000).min(MAX_EXECUTION_MS));
+            .map_or(MAX_EXECUTION_MS, |s| s.saturating_mul(1000).min(MAX_EXECUTION_MS))
+            .min(calendar_left);
         exec.add_timer(timeout, Timer::ExecutionTimeout);
+        let refused = exec.oversized(&input).map(|max| {
+            format!(
+                "The execution input is {} bytes; StartExecution accepts at most {max}.",
+                input.json_len()
+            )
+        });
         let start = graph.start;
         exec.threads.push(Thread {
             graph,
@@ -307,7 +401,13 @@ impl Execution {
             map_index: None,
             step: Step::Enter(start, input),
             map_state_name: None,
+            recorded: true,
         });
+        if let Some(cause) = refused {
+            let failure = Failure { fatal: true, ..Failure::new(ErrorName::DataLimitExceeded, Some(cause)) };
+            exec.finish_execution(0, Err(failure));
+            return exec;
+        }
         exec.ready.push_back(0);
         exec.run();
         exec
@@ -392,6 +492,11 @@ impl Execution {
         self.tokens.contains_key(token)
     }
 
+    /// The id of the event that issued `token`, if this execution issued it.
+    pub fn token_issued_by(&self, token: &str) -> Option<u64> {
+        self.tokens.get(token).map(|entry| entry.scheduled_event)
+    }
+
     /// The next thing that happens by itself, if any.
     pub fn next_deadline(&self) -> Option<Deadline> {
         self.deadlines().into_iter().next()
@@ -459,7 +564,9 @@ impl Execution {
         self.now = self.now.max(to);
     }
 
-    /// Answers an integration call.
+    /// Answers an integration call. A callback (`.waitForTaskToken`) task takes one answer, the
+    /// submission's response; a `.sync` task takes two, the submission's response and then the
+    /// job's result.
     pub fn resolve(&mut self, invocation: u64, outcome: Outcome) {
         let Some(&tid) = self.invocations.get(&invocation) else { return };
         let Step::Task(_, wait) = &self.threads[tid].step else { return };
@@ -472,10 +579,17 @@ impl Execution {
                 let failure = Failure::reported(error, cause);
                 self.task_failed(tid, failure);
             }
-            Outcome::Return(value) if pattern == Pattern::WaitForTaskToken && flavour == Flavour::Service => {
-                if started {
-                    return;
-                }
+            // A callback or `.sync` task's first answer is the integration's response to the
+            // submission (TaskSubmitted); a callback then waits for its token, a `.sync` task
+            // for the integration's second answer, the job's result (ASL-SEMANTICS §3.3).
+            Outcome::Return(_)
+                if pattern == Pattern::WaitForTaskToken && flavour == Flavour::Service && started =>
+            {
+                return;
+            }
+            Outcome::Return(value)
+                if pattern != Pattern::RequestResponse && flavour == Flavour::Service && !started =>
+            {
                 let resource = match &mut self.threads[tid].step {
                     Step::Task(_, wait) => {
                         wait.started = true;
@@ -532,12 +646,7 @@ impl Execution {
         error: Option<&str>,
         cause: Option<&str>,
     ) -> Result<(), ApiError> {
-        if let Some(e) = error.filter(|e| e.chars().count() > 256) {
-            return Err(ApiError::too_long("error", e, 256));
-        }
-        if let Some(c) = cause.filter(|c| c.chars().count() > 32_768) {
-            return Err(ApiError::too_long("cause", c, 32_768));
-        }
+        check_error_and_cause(error, cause)?;
         let tid = self.open_token(token)?;
         let failure = Failure::reported(error.map(String::from), cause.map(String::from));
         self.task_failed(tid, failure);
@@ -568,8 +677,10 @@ impl Execution {
         Ok(())
     }
 
-    /// StopExecution: the execution ends ABORTED and every open token closes.
+    /// StopExecution: the execution ends ABORTED and every open token closes. The error and cause
+    /// have the lengths SendTaskFailure allows (the API's constraints, ASL-SEMANTICS §3.2).
     pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+        check_error_and_cause(error, cause)?;
         if self.status != Status::Running {
             return Err(ApiError {
                 code: "ExecutionDoesNotExist",
@@ -578,8 +689,9 @@ impl Execution {
         }
         self.close_all_tokens();
         self.status = Status::Aborted;
-        self.failure = error.map(|e| Failure::new(e, cause.map(String::from)));
-        let kind = EventKind::ExecutionAborted { error: error.map(Into::into), cause: cause.map(Into::into) };
+        let error = error.map(ErrorName::parse);
+        self.failure = error.clone().map(|e| Failure::new(e, cause.map(String::from)));
+        let kind = EventKind::ExecutionAborted { error, cause: cause.map(Into::into) };
         self.push_event(0, kind);
         Ok(())
     }
@@ -608,7 +720,7 @@ impl Execution {
                 self.close_all_tokens();
                 self.status = Status::TimedOut;
                 self.failure = Some(Failure::timeout(false));
-                let kind = EventKind::ExecutionTimedOut { error: Some("States.Timeout".into()), cause: None };
+                let kind = EventKind::ExecutionTimedOut { error: Some(ErrorName::Timeout), cause: None };
                 let prev = self.events.last().map_or(0, |e| e.id);
                 self.push_event(prev, kind);
             }
@@ -634,8 +746,8 @@ impl Execution {
         }
     }
 
-    /// Bounds how many states one command may enter: an endless loop of Pass and Choice states
-    /// would otherwise never return and freeze a browser tab. When the bound is reached the
+    /// Bounds how many states one command may enter or retry: an endless loop of Pass and Choice
+    /// states would otherwise never return and freeze a browser tab. When the bound is reached the
     /// execution stays `Running` and [`Execution::is_busy`]; [`Execution::resume`] goes on.
     /// `None` (the default) means no bound.
     pub fn set_step_limit(&mut self, limit: Option<u64>) {
@@ -673,20 +785,28 @@ impl Execution {
                     self.ready.push_front(tid);
                     return;
                 }
-                Step::Enter(..) if self.history_full() => {
-                    // The error name is AWS's generic one; its exact text is not recorded.
-                    let cause = format!(
-                        "The execution reached the maximum number of history events ({}).",
-                        self.options.max_history_events.unwrap_or_default()
-                    );
-                    let failure = Failure { fatal: true, ..Failure::new(RUNTIME, Some(cause)) };
+                Step::Attempt(visit) if self.steps_left == 0 => {
+                    self.threads[tid].step = Step::Attempt(visit);
+                    self.ready.push_front(tid);
+                    return;
+                }
+                // Entering a state and retrying one are the two ways an execution goes on
+                // without end (a loop, a retrier with 99999999 attempts): both check the budgets.
+                Step::Enter(..) | Step::Attempt(..) if self.exhausted_budget().is_some() => {
+                    let cause = self.exhausted_budget();
+                    let failure = Failure { fatal: true, ..Failure::new(ErrorName::Runtime, cause) };
                     return self.finish_execution(tid, Err(failure));
                 }
                 Step::Enter(state, input) => {
                     self.steps_left -= 1;
+                    self.attempts += 1;
                     self.enter(tid, state, input)
                 }
-                Step::Attempt(visit) => self.attempt(tid, visit),
+                Step::Attempt(visit) => {
+                    self.steps_left -= 1;
+                    self.attempts += 1;
+                    self.attempt(tid, visit)
+                }
                 Step::ChildrenDone(visit, children) => self.children_done(tid, visit, children),
                 other => {
                     self.threads[tid].step = other;
@@ -724,19 +844,54 @@ impl Execution {
         }
     }
 
-    fn history_full(&self) -> bool {
-        self.options.max_history_events.is_some_and(|max| self.events.len() >= max)
+    /// Why the execution may not go on, if a limit is reached: AWS's history limit, or one of
+    /// Baton's budgets, each named in the cause so the user knows which.
+    fn exhausted_budget(&self) -> Option<String> {
+        if let Some(max) = self.options.max_history_events.filter(|&max| self.events.len() >= max) {
+            // The error name is AWS's generic one; the text is AWS's (seen in users' reports, e.g.
+            // github.com/aws-samples/aws-organizations-tag-inventory/issues/16).
+            return Some(format!("The execution reached the maximum number of history events ({max})."));
+        }
+        if self.events.len().max(self.attempts) >= HISTORY_EVENTS_CEILING {
+            return Some(format!(
+                "The execution reached Baton's ceiling of {HISTORY_EVENTS_CEILING} history events or state attempts. \
+                 It applies even when maxHistoryEvents is null (AWS stops at {MAX_HISTORY_EVENTS} events)."
+            ));
+        }
+        if self.history_bytes >= self.options.max_history_bytes {
+            return Some(format!(
+                "The execution's history holds more than {} bytes of data, Baton's memory budget \
+                 (not an AWS limit: AWS would keep up to {MAX_HISTORY_EVENTS} events of up to {MAX_PAYLOAD_BYTES} bytes each).",
+                self.options.max_history_bytes
+            ));
+        }
+        None
+    }
+
+    /// The payload limit `value` breaks, if it breaks it (and the limit is not lifted).
+    fn oversized(&self, value: &Value) -> Option<usize> {
+        self.options.max_payload_bytes.filter(|&max| value.json_len_with(&self.sizes) > max)
     }
 
     fn push_event(&mut self, previous_event_id: u64, kind: EventKind) -> u64 {
+        self.history_bytes = self.history_bytes.saturating_add(kind.remember(&mut self.sizes));
         let id = self.events.len() as u64 + 1;
         self.events.push(Event { id, previous_event_id, at_ms: self.now, kind });
         id
     }
 
+    /// Records an event of `tid`'s thread, unless the thread runs in a distributed Map's child
+    /// execution; then the event is not in this history and the answer is `previous_event_id`.
+    fn push_for(&mut self, tid: usize, previous_event_id: u64, kind: EventKind) -> u64 {
+        match self.threads[tid].recorded {
+            true => self.push_event(previous_event_id, kind),
+            false => previous_event_id,
+        }
+    }
+
     /// Records an event in `tid`'s thread and moves the thread's cursor to it.
     fn emit(&mut self, tid: usize, kind: EventKind) -> u64 {
-        let id = self.push_event(self.threads[tid].cursor, kind);
+        let id = self.push_for(tid, self.threads[tid].cursor, kind);
         self.threads[tid].cursor = id;
         id
     }
@@ -749,7 +904,9 @@ impl Execution {
         s.insert("Name".into(), Value::String(state.name.clone()));
         s.insert(
             "EnteredTime".into(),
-            Value::from(crate::history::iso8601(self.options.start_epoch_ms + visit.entered_at)),
+            Value::from(crate::history::iso8601(
+                self.options.start_epoch_ms.saturating_add(visit.entered_at),
+            )),
         );
         if matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)) {
             s.insert("RetryCount".into(), Value::from_i64(visit.retry_count.into()));
@@ -771,11 +928,22 @@ impl Execution {
         let mut failure = Failure::from(e);
         if failure.fatal {
             let cause = failure.cause.as_deref().unwrap_or("");
-            failure.cause = Some(
-                format!("An error occurred while executing the state '{name}' (entered at the event id #{}). {cause}", visit.entered_id)
-                    .into(),
-            );
+            failure.cause = Some(api::capped_cause(format!(
+                "An error occurred while executing the state '{name}' (entered at the event id #{}). {cause}",
+                visit.entered_id
+            )));
         }
         failure
     }
+}
+
+/// The length checks SendTaskFailure and StopExecution share (ASL-SEMANTICS §1.3, §3.2).
+fn check_error_and_cause(error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+    if let Some(e) = error.filter(|e| e.chars().count() > MAX_ERROR_CHARS) {
+        return Err(ApiError::too_long("error", e, MAX_ERROR_CHARS));
+    }
+    if let Some(c) = cause.filter(|c| c.chars().count() > MAX_CAUSE_CHARS) {
+        return Err(ApiError::too_long("cause", c, MAX_CAUSE_CHARS));
+    }
+    Ok(())
 }

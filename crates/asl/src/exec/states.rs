@@ -77,13 +77,9 @@ impl Execution {
                     (None, None) => Ok(effective.clone()),
                 };
                 match result {
-                    Ok(result) if result.json_len() > MAX_PAYLOAD_BYTES => {
+                    Ok(result) if self.oversized(&result).is_some() => {
                         // An oversized Pass result ends the execution at once (recorded on AWS).
-                        let mut failure = Failure::new(
-                            "States.DataLimitExceeded",
-                            Some(format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", state.name)),
-                        );
-                        failure.fatal = true;
+                        let failure = Failure { fatal: true, ..Failure::data_limit(&state.name) };
                         self.finish_thread(tid, Err(failure));
                     }
                     Ok(result) => {
@@ -143,7 +139,7 @@ impl Execution {
                 };
                 let Some(next) = next else {
                     let failure = Failure::new(
-                        "States.NoChoiceMatched",
+                        ErrorName::NoChoiceMatched,
                         Some(format!(
                             "An error occurred while executing the state '{}' (entered at the event id #{}). No Choice Rule matched and no Default was set.",
                             state.name, visit.entered_id
@@ -164,6 +160,15 @@ impl Execution {
                 }
             }
             StateKind::Wait(wait) => match self.wait_until(wait, &effective, &context, &scope) {
+                // AWS refuses a delay of about 2^31 seconds or more (recorded, ASL-SEMANTICS §8.2).
+                // Baton also refuses one that ends after 9999-12-31, which no RFC 3339 timestamp
+                // can name: AWS's clock cannot get there, a simulated one starting late in 9999 can.
+                Ok(until)
+                    if until.saturating_sub(self.now) > MAX_WAIT_SECONDS * 1000
+                        || self.options.start_epoch_ms.saturating_add(until) > LAST_EPOCH_MS =>
+                {
+                    self.fail_state(tid, visit, EvalError::runtime("Wait state delay is too long.".into()))
+                }
                 Ok(until) if until <= self.now => self.finish_wait(tid, visit),
                 Ok(until) => {
                     self.add_timer(until, Timer::Wake(tid));
@@ -191,10 +196,13 @@ impl Execution {
                     tolerated_count: None,
                     tolerated_percentage: None,
                     last_child_event: cursor,
+                    last_iteration_end: None,
                     is_map: false,
                 };
                 for (slot, branch) in branches.iter().enumerate() {
-                    let child = self.spawn(tid, branch.clone(), slot, None, None, input.clone(), cursor);
+                    let recorded = self.threads[tid].recorded;
+                    let child =
+                        self.spawn(tid, branch.clone(), slot, None, None, input.clone(), cursor, recorded);
                     children.threads.push(child);
                 }
                 for &child in children.threads.iter().rev() {
@@ -264,7 +272,6 @@ impl Execution {
         context: &Value,
         scope: &Rc<Scope>,
     ) -> Result<Millis, EvalError> {
-        let runtime = |cause: String| EvalError { error: RUNTIME.into(), cause };
         let from_epoch = |ms: i64, start: u64| -> Millis { ms.saturating_sub(start as i64).max(0) as Millis };
         match wait {
             WaitFor::Seconds(s) => Ok(after(self.now, *s)),
@@ -274,27 +281,27 @@ impl Execution {
                 let is_seconds = matches!(wait, WaitFor::SecondsPath(_));
                 let field = if is_seconds { "SecondsPath" } else { "TimestampPath" };
                 let value = env.resolve(path).map_err(|_| {
-                    runtime(format!(
+                    EvalError::runtime(format!(
                         "The {field} parameter does not reference an input value: {}",
                         path.text()
                     ))
                 })?;
                 if is_seconds {
                     match (value.as_i64(), value.as_f64()) {
-                        (Some(n), _) if n < 0 => Err(runtime(format!(
+                        (Some(n), _) if n < 0 => Err(EvalError::runtime(format!(
                             "The SecondsPath parameter references a negative value: {} == {value}",
                             path.text()
                         ))),
                         (Some(n), _) => Ok(after(self.now, n as u64)),
-                        _ => Err(runtime(format!(
+                        _ => Err(EvalError::runtime(format!(
                             "The SecondsPath parameter cannot be parsed as a long value: {} == {value}",
                             path.text()
                         ))),
                     }
                 } else {
-                    match value.as_str().and_then(crate::choice::parse_timestamp) {
+                    match value.as_str().and_then(crate::time::parse_timestamp) {
                         Some(t) => Ok(from_epoch(t.to_epoch_millis(), self.options.start_epoch_ms)),
-                        None => Err(runtime(format!(
+                        None => Err(EvalError::runtime(format!(
                             "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
                             path.text(),
                             value.as_str().map_or_else(|| value.to_json(), String::from)
@@ -350,6 +357,11 @@ impl Execution {
             Ok(o) => o,
             Err(e) => return self.fail_state(tid, visit, e),
         };
+        // AWS fails a state whose output is over 256 KiB (ASL-SEMANTICS §10). An output that is
+        // the state's own input was measured when it was made.
+        if !output.is_same(&visit.raw_input) && self.oversized(&output).is_some() {
+            return self.handle_failure(tid, visit, Failure::data_limit(&state.name));
+        }
         let assigned = match self.assign(tid, state.assign.as_ref(), &assign_input, context) {
             Ok(a) => a,
             Err(e) => return self.fail_state(tid, visit, e),
@@ -372,7 +384,8 @@ impl Execution {
         let Some(assign) = assign else { return Ok(None) };
         let scope = self.threads[tid].scope.clone();
         let values = self.eval_template(Some(assign), input, context, &scope)?;
-        let Some(values) = values.as_object() else { return Ok(None) };
+        // AWS writes no assignedVariables for an empty Assign (recorded, test_base_cases[BASE_EMPTY]).
+        let Some(values) = values.as_object().filter(|v| !v.is_empty()) else { return Ok(None) };
         // AWS's limits (ASL-SEMANTICS §6.3): 256 KiB per variable and per Assign block.
         let mut block = 0;
         for (name, value) in values.iter() {
@@ -380,14 +393,14 @@ impl Execution {
             block += size;
             if size > MAX_PAYLOAD_BYTES {
                 return Err(EvalError {
-                    error: "States.DataLimitExceeded".into(),
+                    error: ErrorName::DataLimitExceeded,
                     cause: format!("The value assigned to the variable '{name}' is {size} bytes; a variable can hold at most {MAX_PAYLOAD_BYTES} bytes."),
                 });
             }
         }
         if block > MAX_PAYLOAD_BYTES {
             return Err(EvalError {
-                error: "States.DataLimitExceeded".into(),
+                error: ErrorName::DataLimitExceeded,
                 cause: format!("The Assign block's values total {block} bytes; one Assign can hold at most {MAX_PAYLOAD_BYTES} bytes."),
             });
         }

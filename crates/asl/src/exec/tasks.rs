@@ -33,19 +33,15 @@ impl Execution {
             Seconds::Literal(n) => Ok(Some(*n)),
             Seconds::Path(path) => {
                 let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
-                let v = env.resolve(path).map_err(|miss| EvalError {
-                    error: RUNTIME.into(),
-                    cause: format!("Invalid path '{}' : {}", path.text(), miss.message),
+                let v = env.resolve(path).map_err(|miss| {
+                    EvalError::runtime(format!("Invalid path '{}' : {}", path.text(), miss.message))
                 })?;
                 match v.as_u64() {
                     Some(n) if n > 0 => Ok(Some(n)),
-                    _ => Err(EvalError {
-                        error: RUNTIME.into(),
-                        cause: format!(
-                            "The {field} field refers to value {v} which is not a valid positive integer: {}",
-                            path.text()
-                        ),
-                    }),
+                    _ => Err(EvalError::runtime(format!(
+                        "The {field} field refers to value {v} which is not a valid positive integer: {}",
+                        path.text()
+                    ))),
                 }
             }
         }
@@ -78,6 +74,25 @@ impl Execution {
             Ok(p) => p,
             Err(e) => return self.fail_state(tid, visit, e),
         };
+        // AWS fails a task whose effective input (after Parameters) is over 256 KiB (ASL-SEMANTICS
+        // §10, documented); its cause text is not recorded, so this one is Baton's.
+        if let Some(max) = self.oversized(&parameters) {
+            let cause = format!(
+                "The state/task '{}' has an input (after Parameters) with a size exceeding the maximum number of bytes service limit ({max} bytes).",
+                state.name
+            );
+            return self.handle_failure(tid, visit, Failure::new(ErrorName::DataLimitExceeded, Some(cause)));
+        }
+        // The role goes into the history (taskCredentials); the simulated world ignores it.
+        let role_arn = match &task.credentials {
+            None => None,
+            Some(credentials) => match self.eval_template(Some(credentials), &effective, &context, &scope) {
+                Ok(c) => {
+                    c.get("RoleArn").map(|r| Rc::from(r.as_str().map_or_else(|| r.to_json(), String::from)))
+                }
+                Err(e) => return self.fail_state(tid, visit, e),
+            },
+        };
         let flavour = match task.resource.kind {
             ResourceKind::LambdaFunction => Flavour::Lambda,
             ResourceKind::Activity => Flavour::Activity,
@@ -87,48 +102,51 @@ impl Execution {
             resource_type: task.resource.service.clone(),
             resource: task.resource.action.clone(),
         };
-        match flavour {
+        let scheduled_event = match flavour {
             Flavour::Service => {
-                self.emit(
+                let id = self.emit(
                     tid,
                     EventKind::TaskScheduled {
                         task: resource.clone(),
+                        token: context_token.cloned(),
                         region: self.options.region.as_str().into(),
                         parameters: parameters.clone(),
                         timeout_seconds,
                         heartbeat_seconds,
+                        role_arn,
                     },
                 );
                 self.emit(tid, EventKind::TaskStarted { task: resource.clone() });
+                id
             }
             Flavour::Lambda => {
-                self.emit(
+                let id = self.emit(
                     tid,
                     EventKind::LambdaFunctionScheduled {
                         resource: task.resource.arn.clone(),
                         input: parameters.clone(),
                         timeout_seconds,
+                        role_arn,
                     },
                 );
                 self.emit(tid, EventKind::LambdaFunctionStarted);
+                id
             }
-            Flavour::Activity => {
-                self.emit(
-                    tid,
-                    EventKind::ActivityScheduled {
-                        resource: task.resource.arn.clone(),
-                        input: parameters.clone(),
-                        timeout_seconds,
-                        heartbeat_seconds,
-                    },
-                );
-            }
-        }
+            Flavour::Activity => self.emit(
+                tid,
+                EventKind::ActivityScheduled {
+                    resource: task.resource.arn.clone(),
+                    input: parameters.clone(),
+                    timeout_seconds,
+                    heartbeat_seconds,
+                },
+            ),
+        };
         let invocation = self.next_invocation;
         self.next_invocation += 1;
         self.invocations.insert(invocation, tid);
         if let Some(token) = &token {
-            self.tokens.insert(token.clone(), TokenEntry { thread: tid, open: true });
+            self.tokens.insert(token.clone(), TokenEntry { thread: tid, open: true, scheduled_event });
         }
         let clocks_run = flavour != Flavour::Activity;
         let timeout_at = timeout_seconds.filter(|_| clocks_run).map(|s| after(self.now, s));
@@ -143,6 +161,7 @@ impl Execution {
             resource: task.resource.clone(),
             parameters,
             token: token.clone(),
+            scheduled_event,
             retry_count: visit.retry_count,
             map_index: self.threads[tid].map_index,
         });
@@ -200,7 +219,7 @@ impl Execution {
         self.emit(tid, kind);
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
-        if result.json_len() > MAX_PAYLOAD_BYTES {
+        if self.oversized(&result).is_some() {
             let name = match wait.flavour {
                 Flavour::Service => wait.resource.resource_type.to_string(),
                 _ => match &state.kind {
@@ -208,11 +227,7 @@ impl Execution {
                     _ => state.name.to_string(),
                 },
             };
-            let failure = Failure::new(
-                "States.DataLimitExceeded",
-                Some(format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit.")),
-            );
-            return self.handle_failure(tid, visit, failure);
+            return self.handle_failure(tid, visit, Failure::data_limit(&name));
         }
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, wait.token.as_ref());

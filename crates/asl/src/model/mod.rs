@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use crate::choice::Condition;
 use crate::diagnostic::Diagnostic;
+use crate::error_name::ErrorName;
 use crate::path::Path;
 use crate::template::Template;
 use crate::value::Value;
@@ -141,6 +142,8 @@ pub struct Task {
     pub resource: Resource,
     pub timeout: Seconds,
     pub heartbeat: Seconds,
+    /// `Credentials`: `{"RoleArn": ...}`, the role the task runs as (a payload template).
+    pub credentials: Option<Template>,
 }
 
 /// How the execution talks to the integration (the Resource ARN's suffix).
@@ -235,6 +238,10 @@ pub struct MapState {
     pub tolerated_failure_count: Count,
     pub tolerated_failure_percentage: Count,
     pub batcher: Option<ItemBatcher>,
+    /// `ProcessorConfig.Mode` is `DISTRIBUTED`: the iterations are child executions.
+    pub distributed: bool,
+    /// `Label`: names the Map Run of a distributed Map.
+    pub label: Option<Rc<str>>,
 }
 
 /// A count given literally (`MaxConcurrency`) or through a path (`MaxConcurrencyPath`).
@@ -254,7 +261,7 @@ pub struct ItemBatcher {
 
 #[derive(Debug)]
 pub struct Retrier {
-    pub errors: Vec<Rc<str>>,
+    pub errors: Vec<ErrorName>,
     pub interval_seconds: f64,
     pub max_attempts: u32,
     pub backoff_rate: f64,
@@ -264,7 +271,7 @@ pub struct Retrier {
 
 #[derive(Debug)]
 pub struct Catcher {
-    pub errors: Vec<Rc<str>>,
+    pub errors: Vec<ErrorName>,
     pub next: usize,
     pub result_path: ResultPath,
     pub assign: Option<Template>,
@@ -272,15 +279,4 @@ pub struct Catcher {
 
 mod read;
 
-pub use read::article;
-
-/// Reads a definition. Returns the machine when there are no errors (warnings may remain).
-pub fn load(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
-    let (machine, mut diags) = read::read(definition);
-    let has_errors = diags.iter().any(Diagnostic::is_error);
-    if let Some(machine) = &machine {
-        crate::validate::check(machine, &mut diags);
-    }
-    let has_errors = has_errors || diags.iter().any(Diagnostic::is_error);
-    (if has_errors { None } else { machine }, diags)
-}
+pub use read::{article, read};

@@ -5,10 +5,11 @@ use std::rc::Rc;
 
 use super::*;
 use crate::choice;
-use crate::diagnostic::pointer_join;
+use crate::diagnostic::{abbreviate, pointer_join, Code, MAX_DIAGNOSTICS};
 
-/// Reads `definition` into a machine (as much of it as can be read) and its problems.
-pub(super) fn read(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
+/// Reads `definition` into a machine (as much of it as can be read) and its problems. The checks
+/// that need the whole machine are [`crate::validate`]'s; [`crate::load`] runs both.
+pub fn read(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
     let mut reader = Reader { diags: Vec::new() };
     let machine = reader.machine(definition);
     (machine, reader.diags)
@@ -39,8 +40,10 @@ impl<'a> Obj<'a> {
 }
 
 impl Reader {
-    fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, pointer, message));
+    fn error(&mut self, code: Code, pointer: impl Into<String>, message: impl Into<String>) {
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(Diagnostic::error(code, pointer, message));
+        }
     }
 
     fn object<'a>(&mut self, v: &'a Value, pointer: &str, what: &str) -> Option<Obj<'a>> {
@@ -48,7 +51,7 @@ impl Reader {
             Value::Object(map) => Some(Obj { map, pointer: pointer.to_string(), seen: Vec::new() }),
             other => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     pointer,
                     format!("{what} must be a JSON object, but this is {}", article(other)),
                 );
@@ -67,7 +70,11 @@ impl Reader {
                     .find(|s| s.eq_ignore_ascii_case(key))
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
-                self.error("unknown-field", obj.at(key), format!("'{key}' is not a field of {what}{hint}"));
+                self.error(
+                    Code::UnknownField,
+                    obj.at(key),
+                    format!("'{key}' is not a field of {what}{hint}"),
+                );
             }
         }
     }
@@ -77,7 +84,7 @@ impl Reader {
             Value::String(s) => Some(s.clone()),
             other => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     obj.at(key),
                     format!("'{key}' must be a string, not {}", article(other)),
                 );
@@ -91,7 +98,7 @@ impl Reader {
             Value::Bool(b) => Some(*b),
             other => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     obj.at(key),
                     format!("'{key}' must be true or false, not {}", article(other)),
                 );
@@ -107,7 +114,7 @@ impl Reader {
             Some(n) if n >= min && n <= max => Some(n),
             _ => {
                 self.error(
-                    "wrong-value",
+                    Code::WrongValue,
                     obj.at(key),
                     format!("'{key}' must be a whole number from {min} to {max}, not {v}"),
                 );
@@ -122,7 +129,7 @@ impl Reader {
             Some(n) => Some(n),
             None => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     obj.at(key),
                     format!("'{key}' must be a number, not {}", article(v)),
                 );
@@ -143,7 +150,7 @@ impl Reader {
             Ok(p) => Some(p),
             Err(e) => {
                 let kind = if reference { "a valid reference path" } else { "a valid JSONPath" };
-                self.error("bad-path", at, format!("'{key}' must be {kind}: {}", e.message));
+                self.error(Code::BadPath, at, format!("'{key}' must be {kind}: {}", e.message));
                 None
             }
         }
@@ -160,7 +167,7 @@ impl Reader {
             }
             Some(other) => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     obj.at(key),
                     format!("'{key}' must be a path string or null, not {}", article(other)),
                 );
@@ -176,12 +183,16 @@ impl Reader {
             Some(Value::String(s)) => {
                 let at = obj.at("ResultPath");
                 if s.starts_with("$$") {
-                    self.error("bad-path", &at, "'ResultPath' cannot write into the context object ($$)");
+                    self.error(Code::BadPath, &at, "'ResultPath' cannot write into the context object ($$)");
                     return ResultPath::Replace;
                 }
                 match self.parse_path(s, &at, "ResultPath", true) {
                     Some(p) if matches!(p.root(), crate::path::Root::Variable(_)) => {
-                        self.error("bad-path", &at, "'ResultPath' cannot write into a variable; use Assign");
+                        self.error(
+                            Code::BadPath,
+                            &at,
+                            "'ResultPath' cannot write into a variable; use Assign",
+                        );
                         ResultPath::Replace
                     }
                     Some(p) => ResultPath::Path(p),
@@ -190,7 +201,7 @@ impl Reader {
             }
             Some(other) => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     obj.at("ResultPath"),
                     format!("'ResultPath' must be a reference path or null, not {}", article(other)),
                 );
@@ -213,7 +224,7 @@ impl Reader {
                     // AWS's own words first, then what exactly is wrong.
                     let message =
                         if e.detail.is_empty() { e.message } else { format!("{} ({})", e.message, e.detail) };
-                    self.error("bad-template", format!("{at}{}", e.pointer), message);
+                    self.error(Code::BadTemplate, format!("{at}{}", e.pointer), message);
                 }
                 None
             }
@@ -232,7 +243,7 @@ impl Reader {
         match (literal, path) {
             (Some(_), Some(_)) => {
                 self.error(
-                    "exclusive-fields",
+                    Code::ExclusiveFields,
                     obj.at(path_key),
                     format!("'{key}' and '{path_key}' cannot both be set"),
                 );
@@ -257,7 +268,7 @@ impl Reader {
         let literal = self.number(obj, key);
         match self.literal_or_path(obj, key, path_key, literal) {
             Some(Ok(n)) if n < 0.0 => {
-                self.error("wrong-value", obj.at(key), format!("'{key}' cannot be negative"));
+                self.error(Code::WrongValue, obj.at(key), format!("'{key}' cannot be negative"));
                 Count::None
             }
             Some(Ok(n)) => Count::Literal(n),
@@ -275,7 +286,7 @@ impl Reader {
         if jsonata {
             // One clear message rather than a complaint about every JSONata-only field.
             self.error(
-                "jsonata-unsupported",
+                Code::JsonataUnsupported,
                 obj.at("QueryLanguage"),
                 "JSONata state machines are not supported yet: Baton runs JSONPath states only for now",
             );
@@ -292,7 +303,7 @@ impl Reader {
             Some("JSONata") => true,
             Some(other) => {
                 self.error(
-                    "wrong-value",
+                    Code::WrongValue,
                     obj.at("QueryLanguage"),
                     format!("'QueryLanguage' must be \"JSONPath\" or \"JSONata\", not \"{other}\""),
                 );
@@ -308,30 +319,33 @@ impl Reader {
         let states_value = obj.get("States");
         if start_at.is_none() && !obj.map.contains_key("StartAt") {
             self.error(
-                "missing-field",
+                Code::MissingField,
                 &obj.pointer,
                 format!("{owner} needs a 'StartAt' naming its first state"),
             );
         }
         let Some(states_value) = states_value else {
-            self.error("missing-field", &obj.pointer, format!("{owner} needs a 'States' object"));
+            self.error(Code::MissingField, &obj.pointer, format!("{owner} needs a 'States' object"));
             return None;
         };
         let states_obj = self.object(states_value, &states_at, "'States'")?;
         let names: HashMap<Rc<str>, usize> =
             states_obj.map.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
         if names.is_empty() {
-            self.error("missing-field", &states_at, "'States' must contain at least one state");
+            self.error(Code::MissingField, &states_at, "'States' must contain at least one state");
         }
         let mut states = Vec::with_capacity(names.len());
         for (name, value) in states_obj.map.iter() {
             let at = pointer_join(&states_at, name);
             if name.chars().count() > 80 {
                 self.error(
-                    "bad-name",
+                    Code::BadName,
                     &at,
-                    format!("state names can be at most 80 characters; '{name}' is longer"),
+                    format!("state names can be at most 80 characters; '{}' is longer", abbreviate(name)),
                 );
+                // Its body is not read: every pointer into it repeats the name, so a long name
+                // over a long list of items would cost the name's length once per item.
+                continue;
             }
             if let Some(state) = self.state(name, value, &at, &names) {
                 states.push(state);
@@ -342,7 +356,7 @@ impl Reader {
                 Some(&i) => i,
                 None => {
                     self.error(
-                        "missing-state",
+                        Code::MissingState,
                         obj.at("StartAt"),
                         format!("'StartAt' names a state \"{s}\" that does not exist in 'States'"),
                     );
@@ -367,7 +381,7 @@ impl Reader {
                     .map(|n| format!(" (did you mean \"{n}\"?)"))
                     .unwrap_or_default();
                 self.error(
-                    "missing-state",
+                    Code::MissingState,
                     at,
                     format!("'{key}' names a state \"{name}\" that does not exist here{hint}"),
                 );
@@ -381,7 +395,11 @@ impl Reader {
         let end = self.bool(obj, "End");
         match (next, end) {
             (Some(_), Some(true)) => {
-                self.error("next-and-end", obj.at("End"), "a state cannot have both 'Next' and 'End: true'");
+                self.error(
+                    Code::NextAndEnd,
+                    obj.at("End"),
+                    "a state cannot have both 'Next' and 'End: true'",
+                );
                 None
             }
             (Some(n), _) => {
@@ -391,7 +409,7 @@ impl Reader {
             (None, Some(true)) => None,
             (None, _) => {
                 self.error(
-                    "missing-next",
+                    Code::MissingNext,
                     &obj.pointer,
                     "this state needs 'Next' (the state to go to) or 'End: true'",
                 );
@@ -411,13 +429,13 @@ impl Reader {
         let type_name = self.string(&mut obj, "Type");
         let Some(type_name) = type_name else {
             if !obj.map.contains_key("Type") {
-                self.error("missing-field", at, format!("state \"{name}\" needs a 'Type'"));
+                self.error(Code::MissingField, at, format!("state \"{name}\" needs a 'Type'"));
             }
             return None;
         };
         if !STATE_TYPES.contains(&&*type_name) {
             self.error(
-                "wrong-value",
+                Code::WrongValue,
                 obj.at("Type"),
                 format!(
                     "'Type' must be one of {}; \"{type_name}\" is not a state type",
@@ -429,7 +447,7 @@ impl Reader {
         let _comment = self.string(&mut obj, "Comment");
         if self.query_language(&mut obj) {
             self.error(
-                "jsonata-unsupported",
+                Code::JsonataUnsupported,
                 obj.at("QueryLanguage"),
                 "JSONata states are not supported yet: Baton runs JSONPath states only for now",
             );
@@ -492,7 +510,7 @@ impl Reader {
         match (literal, path) {
             (Some(_), Some(_)) => {
                 self.error(
-                    "exclusive-fields",
+                    Code::ExclusiveFields,
                     path_at,
                     format!("'{key}' and '{path_key}' cannot both be set"),
                 );
@@ -507,7 +525,7 @@ impl Reader {
                     Ok(t) => Source::Dynamic(t, path_key),
                     Err(errors) => {
                         for e in errors {
-                            self.error("bad-path", &path_at, e.message);
+                            self.error(Code::BadPath, &path_at, e.message);
                         }
                         Source::None
                     }
@@ -519,11 +537,34 @@ impl Reader {
 
     fn task(&mut self, obj: &mut Obj) -> Task {
         let resource = match self.string(obj, "Resource") {
-            Some(arn) => Resource::parse(&arn),
+            Some(arn) => {
+                if arn.is_empty() {
+                    // The States Language requires a URI here, and AWS's validator is reported to
+                    // refuse an empty one (no recording of it in ASL-SEMANTICS).
+                    self.error(
+                        Code::WrongValue,
+                        obj.at("Resource"),
+                        "'Resource' cannot be empty: it must name the integration to call, as an ARN",
+                    );
+                } else if !arn.starts_with("arn:") && !arn.contains("${") {
+                    // AWS refuses any Resource that is not an ARN at CreateStateMachine [INF: its
+                    // schema validation names "a valid resource ARN"]. A `${...}` placeholder of a
+                    // template is left to the integration reader, which says what it stands for.
+                    self.error(
+                        Code::WrongValue,
+                        obj.at("Resource"),
+                        format!(
+                            "'Resource' must be an ARN, such as arn:aws:states:::lambda:invoke; '{}' is not one",
+                            crate::diagnostic::abbreviate(&arn)
+                        ),
+                    );
+                }
+                Resource::parse(&arn)
+            }
             None => {
                 if !obj.map.contains_key("Resource") {
                     self.error(
-                        "missing-field",
+                        Code::MissingField,
                         &obj.pointer,
                         "a Task state needs a 'Resource' (the integration to call)",
                     );
@@ -531,19 +572,19 @@ impl Reader {
                 Resource::parse("")
             }
         };
-        let _credentials = obj.get("Credentials");
+        let credentials = self.template(obj, "Credentials");
         let timeout = self.seconds(obj, "TimeoutSeconds", "TimeoutSecondsPath");
         let heartbeat = self.seconds(obj, "HeartbeatSeconds", "HeartbeatSecondsPath");
         if let (Seconds::Literal(t), Seconds::Literal(h)) = (&timeout, &heartbeat) {
             if h >= t {
                 self.error(
-                    "heartbeat-not-below-timeout",
+                    Code::HeartbeatNotBelowTimeout,
                     obj.at("HeartbeatSeconds"),
                     format!("'HeartbeatSeconds' ({h}) must be smaller than 'TimeoutSeconds' ({t})"),
                 );
             }
         }
-        Task { resource, timeout, heartbeat }
+        Task { resource, timeout, heartbeat, credentials }
     }
 
     fn choice(&mut self, obj: &mut Obj, names: &HashMap<Rc<str>, usize>) -> StateKind {
@@ -565,14 +606,14 @@ impl Reader {
                         }
                         Some(_) => {
                             self.error(
-                                "wrong-type",
+                                Code::WrongType,
                                 pointer_join(&rule_at, "Next"),
                                 "'Next' must be a state name",
                             );
                             None
                         }
                         None => {
-                            self.error("missing-next", &rule_at, "each Choice rule needs a 'Next' state");
+                            self.error(Code::MissingNext, &rule_at, "each Choice rule needs a 'Next' state");
                             None
                         }
                     };
@@ -584,13 +625,15 @@ impl Reader {
                     }
                 }
             }
-            Some(Value::Array(_)) => self.error("missing-field", at, "'Choices' must hold at least one rule"),
+            Some(Value::Array(_)) => {
+                self.error(Code::MissingField, at, "'Choices' must hold at least one rule")
+            }
             Some(other) => self.error(
-                "wrong-type",
+                Code::WrongType,
                 at,
                 format!("'Choices' must be an array of rules, not {}", article(other)),
             ),
-            None => self.error("missing-field", &obj.pointer, "a Choice state needs 'Choices'"),
+            None => self.error(Code::MissingField, &obj.pointer, "a Choice state needs 'Choices'"),
         }
         let default = self.string(obj, "Default").and_then(|d| {
             let at = obj.at("Default");
@@ -600,7 +643,7 @@ impl Reader {
             if obj.map.contains_key(forbidden) {
                 obj.seen.push(if forbidden == "Next" { "Next" } else { "End" });
                 self.error(
-                    "unknown-field",
+                    Code::UnknownField,
                     obj.at(forbidden),
                     format!("a Choice state cannot have '{forbidden}': each rule names its own 'Next', and 'Default' covers the rest"),
                 );
@@ -625,7 +668,7 @@ impl Reader {
         .collect();
         if given.len() > 1 {
             self.error(
-                "exclusive-fields",
+                Code::ExclusiveFields,
                 obj.at(given[1]),
                 format!("a Wait state takes exactly one of Seconds, Timestamp, SecondsPath, TimestampPath; this one has {}", given.join(" and ")),
             );
@@ -633,18 +676,18 @@ impl Reader {
         }
         if given.is_empty() {
             self.error(
-                "missing-field",
+                Code::MissingField,
                 &obj.pointer,
                 "a Wait state needs one of Seconds, Timestamp, SecondsPath or TimestampPath",
             );
             return None;
         }
         if let Some(ts) = timestamp {
-            return match choice::parse_timestamp(&ts) {
+            return match crate::time::parse_timestamp(&ts) {
                 Some(t) => Some(WaitFor::Timestamp(t.to_epoch_millis())),
                 None => {
                     self.error(
-                        "bad-timestamp",
+                        Code::BadTimestamp,
                         obj.at("Timestamp"),
                         "'Timestamp' must be an RFC 3339 timestamp such as 2026-01-01T12:00:00Z",
                     );
@@ -674,15 +717,19 @@ impl Reader {
                 graphs
             }
             Some(Value::Array(_)) => {
-                self.error("missing-field", at, "'Branches' must hold at least one branch");
+                self.error(Code::MissingField, at, "'Branches' must hold at least one branch");
                 return None;
             }
             Some(other) => {
-                self.error("wrong-type", at, format!("'Branches' must be an array, not {}", article(other)));
+                self.error(
+                    Code::WrongType,
+                    at,
+                    format!("'Branches' must be an array, not {}", article(other)),
+                );
                 return None;
             }
             None => {
-                self.error("missing-field", &obj.pointer, "a Parallel state needs 'Branches'");
+                self.error(Code::MissingField, &obj.pointer, "a Parallel state needs 'Branches'");
                 return None;
             }
         };
@@ -695,7 +742,7 @@ impl Reader {
         let legacy_parameters = obj.map.contains_key("Parameters");
         if item_selector.is_some() && legacy_parameters {
             self.error(
-                "exclusive-fields",
+                Code::ExclusiveFields,
                 obj.at("Parameters"),
                 "'ItemSelector' replaces the older 'Parameters' of a Map; use only one",
             );
@@ -703,7 +750,7 @@ impl Reader {
         let processor_key = match (obj.map.contains_key("ItemProcessor"), obj.map.contains_key("Iterator")) {
             (true, true) => {
                 self.error(
-                    "exclusive-fields",
+                    Code::ExclusiveFields,
                     obj.at("Iterator"),
                     "'ItemProcessor' replaces the older 'Iterator'; use only one",
                 );
@@ -713,12 +760,14 @@ impl Reader {
             _ => "ItemProcessor",
         };
         let processor_at = obj.at(processor_key);
+        let mut distributed = false;
         let processor = match obj.get(processor_key) {
             Some(v) => {
                 let mut p = self.object(v, &processor_at, &format!("'{processor_key}'"))?;
                 let _ = self.string(&mut p, "Comment");
                 if let Some(config) = p.get("ProcessorConfig") {
-                    self.processor_config(config, &pointer_join(&processor_at, "ProcessorConfig"));
+                    distributed =
+                        self.processor_config(config, &pointer_join(&processor_at, "ProcessorConfig"));
                 }
                 let graph = self.graph(&mut p, &format!("'{processor_key}'"));
                 self.finish(p, &format!("'{processor_key}'"));
@@ -726,7 +775,7 @@ impl Reader {
             }
             None => {
                 self.error(
-                    "missing-field",
+                    Code::MissingField,
                     &obj.pointer,
                     "a Map state needs an 'ItemProcessor' (the states to run for each item)",
                 );
@@ -740,13 +789,13 @@ impl Reader {
         if let Count::Literal(p) = tolerated_failure_percentage {
             if p > 100.0 {
                 self.error(
-                    "wrong-value",
+                    Code::WrongValue,
                     obj.at("ToleratedFailurePercentage"),
                     "'ToleratedFailurePercentage' must be between 0 and 100",
                 );
             }
         }
-        let _label = self.string(obj, "Label");
+        let label = self.string(obj, "Label");
         let batcher = match obj.get("ItemBatcher") {
             Some(v) => {
                 let at = obj.at("ItemBatcher");
@@ -762,7 +811,7 @@ impl Reader {
         for unsupported in ["ItemReader", "ResultWriter"] {
             if obj.get(if unsupported == "ItemReader" { "ItemReader" } else { "ResultWriter" }).is_some() {
                 self.error(
-                    "unsupported",
+                    Code::Unsupported,
                     obj.at(unsupported),
                     format!("'{unsupported}' (reading or writing S3) is not supported yet: Baton has no S3"),
                 );
@@ -781,51 +830,59 @@ impl Reader {
             tolerated_failure_count,
             tolerated_failure_percentage,
             batcher,
+            distributed,
+            label,
         })
     }
 
-    fn processor_config(&mut self, v: &Value, at: &str) {
-        let Some(mut c) = self.object(v, at, "'ProcessorConfig'") else { return };
+    /// Checks a `ProcessorConfig`; true when its Mode is `DISTRIBUTED`.
+    fn processor_config(&mut self, v: &Value, at: &str) -> bool {
+        let Some(mut c) = self.object(v, at, "'ProcessorConfig'") else { return false };
+        let mut distributed = false;
         if let Some(mode) = self.string(&mut c, "Mode") {
+            distributed = &*mode == "DISTRIBUTED";
             if !matches!(&*mode, "INLINE" | "DISTRIBUTED") {
-                self.error("wrong-value", c.at("Mode"), "'Mode' must be \"INLINE\" or \"DISTRIBUTED\"");
+                self.error(Code::WrongValue, c.at("Mode"), "'Mode' must be \"INLINE\" or \"DISTRIBUTED\"");
             }
         }
         if let Some(t) = self.string(&mut c, "ExecutionType") {
             if !matches!(&*t, "STANDARD" | "EXPRESS") {
                 self.error(
-                    "wrong-value",
+                    Code::WrongValue,
                     c.at("ExecutionType"),
                     "'ExecutionType' must be \"STANDARD\" or \"EXPRESS\"",
                 );
             }
         }
         self.finish(c, "'ProcessorConfig'");
+        distributed
     }
 
-    fn error_names(&mut self, obj: &mut Obj, what: &str) -> Vec<Rc<str>> {
+    fn error_names(&mut self, obj: &mut Obj, what: &str) -> Vec<ErrorName> {
         let at = obj.at("ErrorEquals");
         match obj.get("ErrorEquals") {
             Some(Value::Array(items)) if !items.is_empty() => {
                 let mut names = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     match item.as_str() {
-                        Some(s) => names.push(Rc::from(s)),
-                        None => self.error("wrong-type", format!("{at}/{i}"), "error names must be strings"),
+                        Some(s) => names.push(ErrorName::parse(s)),
+                        None => {
+                            self.error(Code::WrongType, format!("{at}/{i}"), "error names must be strings")
+                        }
                     }
                 }
-                if names.len() > 1 && names.iter().any(|n| &**n == "States.ALL") {
+                if names.len() > 1 && names.contains(&ErrorName::All) {
                     self.error(
-                        "states-all-not-alone",
+                        Code::StatesAllNotAlone,
                         &at,
-                        "\"States.ALL\" must be the only name in its 'ErrorEquals'",
+                        format!("\"{}\" must be the only name in its 'ErrorEquals'", ErrorName::All),
                     );
                 }
                 names
             }
             Some(Value::Array(_)) => {
                 self.error(
-                    "missing-field",
+                    Code::MissingField,
                     at,
                     format!("'ErrorEquals' of a {what} must name at least one error"),
                 );
@@ -833,14 +890,14 @@ impl Reader {
             }
             Some(other) => {
                 self.error(
-                    "wrong-type",
+                    Code::WrongType,
                     at,
                     format!("'ErrorEquals' must be an array of error names, not {}", article(other)),
                 );
                 Vec::new()
             }
             None => {
-                self.error("missing-field", &obj.pointer, format!("a {what} needs 'ErrorEquals'"));
+                self.error(Code::MissingField, &obj.pointer, format!("a {what} needs 'ErrorEquals'"));
                 Vec::new()
             }
         }
@@ -853,12 +910,12 @@ impl Reader {
         obj: &mut Obj,
         key: &'static str,
         what: &str,
-        mut read_one: impl FnMut(&mut Self, &mut Obj, Vec<Rc<str>>) -> Option<T>,
+        mut read_one: impl FnMut(&mut Self, &mut Obj, Vec<ErrorName>) -> Option<T>,
     ) -> Vec<T> {
         let at = obj.at(key);
         let Some(v) = obj.get(key) else { return Vec::new() };
         let Some(items) = v.as_array() else {
-            self.error("wrong-type", at, format!("'{key}' must be an array of {what}s"));
+            self.error(Code::WrongType, at, format!("'{key}' must be an array of {what}s"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -866,13 +923,12 @@ impl Reader {
             let item_at = format!("{at}/{i}");
             let Some(mut h) = self.object(item, &item_at, &format!("A {what}")) else { continue };
             let errors = self.error_names(&mut h, what);
-            if errors.iter().any(|e| &**e == "States.ALL") && i + 1 != items.len() {
+            if errors.contains(&ErrorName::All) && i + 1 != items.len() {
+                let all = ErrorName::All;
                 self.error(
-                    "states-all-not-last",
+                    Code::StatesAllNotLast,
                     pointer_join(&item_at, "ErrorEquals"),
-                    format!(
-                        "a {what} for \"States.ALL\" must be the last one: {what}s after it can never match"
-                    ),
+                    format!("a {what} for \"{all}\" must be the last one: {what}s after it can never match"),
                 );
             }
             let _ = self.string(&mut h, "Comment");
@@ -889,7 +945,7 @@ impl Reader {
             let max_attempts = this.integer(r, "MaxAttempts", 0, 99_999_999).unwrap_or(3) as u32;
             let backoff_rate = match this.number(r, "BackoffRate") {
                 Some(b) if b < 1.0 => {
-                    this.error("wrong-value", r.at("BackoffRate"), "'BackoffRate' must be at least 1.0");
+                    this.error(Code::WrongValue, r.at("BackoffRate"), "'BackoffRate' must be at least 1.0");
                     2.0
                 }
                 Some(b) => b,
@@ -901,7 +957,7 @@ impl Reader {
                 Some("FULL") => true,
                 Some(other) => {
                     this.error(
-                        "wrong-value",
+                        Code::WrongValue,
                         r.at("JitterStrategy"),
                         format!("'JitterStrategy' must be \"FULL\" or \"NONE\", not \"{other}\""),
                     );
@@ -928,7 +984,7 @@ impl Reader {
                 }
                 None => {
                     this.error(
-                        "missing-next",
+                        Code::MissingNext,
                         &c.pointer,
                         "a catcher needs 'Next': the state to go to when it catches",
                     );

@@ -4,6 +4,8 @@
 //! Map item processor. Transitions never cross scopes in ASL, so each scope is laid out on its own
 //! and nested inside its container's box.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::{EdgeKind, NodeKind};
@@ -22,6 +24,9 @@ pub(crate) struct Scope {
     pub depth: usize,
     pub states: Vec<StateInfo>,
     pub edges: Vec<RawEdge>,
+    /// The first state of each name, for transitions to find their target: a search per
+    /// transition made a 20,000-state definition take seconds.
+    index: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,11 +89,12 @@ fn pseudo(name: &str, kind: NodeKind) -> StateInfo {
 
 /// Read `{StartAt, States}` of one scope. Missing or mistyped fields give an empty scope.
 fn read_scope(v: &Value, prefix: String, depth: usize) -> Scope {
-    let mut scope = Scope { prefix, depth, states: Vec::new(), edges: Vec::new() };
+    let mut scope = Scope { prefix, depth, states: Vec::new(), edges: Vec::new(), index: HashMap::new() };
     let empty = serde_json::Map::new();
     let states = v.get("States").and_then(Value::as_object).unwrap_or(&empty);
     for (name, st) in states {
         let info = read_state(name, st, &scope.prefix, depth);
+        scope.index.entry(info.name.clone()).or_insert(scope.states.len());
         scope.states.push(info);
     }
     // StartAt: a name in this scope, else a Missing node, else (absent) the first state.
@@ -114,11 +120,12 @@ fn read_scope(v: &Value, prefix: String, depth: usize) -> Scope {
 }
 
 fn find_or_missing(scope: &mut Scope, name: &str) -> usize {
-    if let Some(i) = scope.states.iter().position(|s| s.name == name) {
+    if let Some(&i) = scope.index.get(name) {
         return i;
     }
     let mut m = pseudo(name, NodeKind::Missing);
     m.subtitle = "missing state".to_string();
+    scope.index.insert(name.to_string(), scope.states.len());
     scope.states.push(m);
     scope.states.len() - 1
 }

@@ -192,12 +192,18 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         .collect();
     let mut tracks: Vec<Vec<(usize, usize)>> = vec![Vec::new(); layers.len()]; // per gap: (seg, track)
     let mut n_tracks = vec![0usize; layers.len()];
+    // Each gap's segments, in segment order, found in one pass rather than a pass per gap.
+    let mut leaving_layer: Vec<Vec<usize>> = vec![Vec::new(); layers.len()];
+    for (k, s) in segs.iter().enumerate() {
+        if let Some(gap) = leaving_layer.get_mut(ranked.vnodes[s.a].layer) {
+            gap.push(k);
+        }
+    }
     for (l, gap) in tracks.iter_mut().enumerate() {
-        let jogs: Vec<(f64, f64, usize)> = segs
+        let jogs: Vec<(f64, f64, usize)> = leaving_layer[l]
             .iter()
-            .enumerate()
-            .filter(|(_, s)| ranked.vnodes[s.a].layer == l)
-            .filter_map(|(k, _)| {
+            .copied()
+            .filter_map(|k| {
                 let (xa, xb) = (exit_x[k], entry_x[k]);
                 ((xa - xb).abs() > 0.5).then(|| (xa.min(xb), xa.max(xb), k))
             })
@@ -276,7 +282,13 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
     let mut width = (0..nv).map(|v| cx[v] + right[v]).fold(0.0, f64::max);
 
     // Forward edges: follow the vnode chain.
-    let seg_of = |a: usize, b: usize, e: usize| segs.iter().position(|s| s.a == a && s.b == b && s.edge == e);
+    // Indexed once: a search per segment made a 20,000-state chain take seconds.
+    let mut seg_index: std::collections::HashMap<(usize, usize, usize), usize> =
+        std::collections::HashMap::new();
+    for (k, s) in segs.iter().enumerate() {
+        seg_index.entry((s.a, s.b, s.edge)).or_insert(k);
+    }
+    let seg_of = |a: usize, b: usize, e: usize| seg_index.get(&(a, b, e)).copied();
     for (e, edge) in scope.edges.iter().enumerate() {
         if ranked.back[e] || edge.from >= n || edge.to >= n {
             continue;
@@ -324,6 +336,12 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
 
     // Back edges: out of the source's right side, up a lane, into the target's right side.
     let mut lanes: Vec<(f64, f64, f64)> = Vec::new(); // (top, bottom, right edge incl. label)
+                                                      // The right edge of each layer, once (a scan of every crossed layer per back edge was
+                                                      // quadratic in a definition where every state catches to every other).
+    let layer_right: Vec<f64> = layers
+        .iter()
+        .map(|l| l.iter().map(|&v| cx[v] + right[v]).fold(f64::NEG_INFINITY, f64::max))
+        .collect();
     for (e, edge) in scope.edges.iter().enumerate() {
         if !ranked.back[e] || edge.from >= n || edge.to >= n {
             continue;
@@ -331,12 +349,8 @@ fn layout_scope(scope: &Scope) -> ScopeBox {
         let (s, t) = (edge.from, edge.to);
         let (ls, lt) = (ranked.vnodes[s].layer, ranked.vnodes[t].layer);
         let (lo, hi) = (ls.min(lt), ls.max(lt));
-        let mut lane = layers[lo..=hi]
-            .iter()
-            .flatten()
-            .map(|&v| cx[v] + right[v])
-            .fold(cx[s] + size[s].0 / 2.0, f64::max)
-            + LANE_GAP;
+        let mut lane =
+            layer_right[lo..=hi].iter().copied().fold(cx[s] + size[s].0 / 2.0, f64::max) + LANE_GAP;
         let sy = node_y(s) + size[s].1 * 0.62;
         let ty = node_y(t) + size[t].1 * 0.38;
         let (top, bottom) = (ty.min(sy), ty.max(sy));
@@ -421,10 +435,19 @@ fn segments(r: &Ranked) -> Vec<Seg> {
 fn ports(segs: &[Seg], cx: &[f64], size: &[(f64, f64)], n: usize) -> (Vec<f64>, Vec<f64>) {
     let mut exit: Vec<f64> = segs.iter().map(|s| cx[s.a]).collect();
     let mut entry: Vec<f64> = segs.iter().map(|s| cx[s.b]).collect();
+    // Each box's segments, in segment order, found in one pass rather than a pass per box.
+    let (mut leaving, mut arriving) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+    for (k, s) in segs.iter().enumerate() {
+        if s.a < n {
+            leaving[s.a].push(k);
+        }
+        if s.b < n {
+            arriving[s.b].push(k);
+        }
+    }
     for v in 0..n {
         for outgoing in [true, false] {
-            let mut mine: Vec<usize> =
-                (0..segs.len()).filter(|&k| if outgoing { segs[k].a == v } else { segs[k].b == v }).collect();
+            let mut mine: Vec<usize> = if outgoing { leaving[v].clone() } else { arriving[v].clone() };
             if mine.len() < 2 {
                 continue;
             }

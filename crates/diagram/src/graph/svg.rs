@@ -90,8 +90,13 @@ pub fn graph_svg(layout: &GraphLayout, marks: &Marks) -> String {
         }
     }
     s.push_str("<g class=\"edges\">");
+    // Names by id, looked up once per edge end (a search per edge was quadratic).
+    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for n in &layout.nodes {
+        names.entry(n.id.as_str()).or_insert(n.name.as_str());
+    }
     for e in &layout.edges {
-        s.push_str(&edge_group(e, layout));
+        s.push_str(&edge_group(e, &names));
     }
     s.push_str("</g><g class=\"nodes\">");
     for n in layout.nodes.iter().filter(|n| !n.is_container) {
@@ -249,8 +254,8 @@ fn node_title(n: &Node, mark: Option<&str>) -> String {
     t
 }
 
-fn edge_group(e: &Edge, layout: &GraphLayout) -> String {
-    let name = |id: &str| layout.node(id).map(|n| n.name.clone()).unwrap_or_else(|| id.to_string());
+fn edge_group(e: &Edge, names: &std::collections::HashMap<&str, &str>) -> String {
+    let name = |id: &str| names.get(id).map_or_else(|| id.to_string(), |n| n.to_string());
     let mut title = format!("{} → {}", name(&e.from), name(&e.to));
     if let Some(d) = e.detail.as_ref().or(e.label.as_ref()) {
         title.push_str(&format!(": {d}"));

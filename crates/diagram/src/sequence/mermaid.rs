@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use super::script::{build, RowKind};
 use super::time::duration;
-use super::{ApiCall, FrameKind, MessageKind, Participant};
+use super::{Annotations, FrameKind, MessageKind};
 
 /// The sequence diagram as Mermaid text. Never panics.
-pub fn sequence_mermaid(history: &[Value], calls: &[ApiCall], participants: &[Participant]) -> String {
-    let sc = build(history, calls, participants);
+pub fn sequence_mermaid(history: &[Value], annotations: &Annotations) -> String {
+    let sc = build(history, annotations);
     let mut out = String::from("sequenceDiagram\n");
     for (i, p) in sc.lifelines.iter().enumerate() {
         let word = if p.kind == "approver" { "actor" } else { "participant" };

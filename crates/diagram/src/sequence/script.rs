@@ -7,12 +7,14 @@
 //! follows the events of its instant except those it caused: an accepted SendTaskSuccess precedes
 //! its TaskSucceeded, a StopExecution its ExecutionAborted); (3) emit rows, activations and frames.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use super::time::timestamp_ms;
-use super::{ApiCall, FrameKind, MessageKind, Outcome, Participant};
+use super::{Annotations, ApiCall, FrameKind, MessageKind, Outcome, Participant};
 use crate::text::{clip_chars, one_line};
 
 /// Epoch milliseconds of 2000-01-01: a call time below this is relative to ExecutionStarted.
@@ -64,13 +66,141 @@ pub(crate) struct Span {
     pub map: Option<usize>,
 }
 
-/// One history event, read defensively.
+/// One history event, read once: the passes below run over these, not over the JSON. (On a long
+/// history, looking keys up by hash and comparing type strings again in every pass, with the
+/// history's strings scattered over the heap, was most of the time.)
 struct Ev<'a> {
     id: i64,
     prev: i64,
     ty: &'a str,
+    kind: Kind,
     t: Option<i64>,
     d: &'a Value,
+    /// The state's name, for a `…StateEntered` event.
+    name: &'a str,
+}
+
+/// What the passes tell event types apart by, decided once per event.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ExecutionStarted,
+    /// ExecutionSucceeded, ExecutionFailed, ExecutionAborted, ExecutionTimedOut.
+    ExecutionEnded,
+    /// Any `…StateEntered`.
+    Entered,
+    /// Any `…StateExited`.
+    Exited,
+    /// TaskScheduled, ActivityScheduled, LambdaFunctionScheduled.
+    Handoff,
+    // From here on, the `Task…`, `Activity…` and `LambdaFunction…` events that pass 1 attributes
+    // to a hand-off.
+    /// TaskStarted or LambdaFunctionStarted: the task is ready for callbacks; no row.
+    Started,
+    ActivityStarted,
+    TaskSubmitted,
+    /// A result or a failure (TaskSucceeded, ActivityFailed, TaskStartFailed…).
+    TaskEnded,
+    /// TaskTimedOut, ActivityTimedOut, LambdaFunctionTimedOut.
+    TaskTimedOut,
+    TaskStateAborted,
+    /// Another `Task…`/`Activity…`/`LambdaFunction…` event: it closes its task, without a row.
+    TaskOther,
+    /// ParallelStateStarted, MapStateStarted.
+    FrameStarted,
+    /// Parallel or Map state Succeeded, Failed or Aborted.
+    FrameEnded,
+    MapIterationStarted,
+    /// MapIterationSucceeded, MapIterationFailed, MapIterationAborted.
+    MapIterationEnded,
+    Other,
+}
+
+impl Kind {
+    fn of(ty: &str) -> Kind {
+        if ty.ends_with("StateEntered") {
+            return Kind::Entered;
+        }
+        if ty.ends_with("StateExited") {
+            return Kind::Exited;
+        }
+        match ty {
+            "ExecutionStarted" => Kind::ExecutionStarted,
+            "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut" => {
+                Kind::ExecutionEnded
+            }
+            "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled" => Kind::Handoff,
+            "TaskStarted" | "LambdaFunctionStarted" => Kind::Started,
+            "ActivityStarted" => Kind::ActivityStarted,
+            "TaskSubmitted" => Kind::TaskSubmitted,
+            "TaskSucceeded"
+            | "ActivitySucceeded"
+            | "LambdaFunctionSucceeded"
+            | "TaskFailed"
+            | "ActivityFailed"
+            | "LambdaFunctionFailed"
+            | "TaskStartFailed"
+            | "TaskSubmitFailed"
+            | "ActivityScheduleFailed"
+            | "LambdaFunctionScheduleFailed"
+            | "LambdaFunctionStartFailed" => Kind::TaskEnded,
+            "TaskTimedOut" | "ActivityTimedOut" | "LambdaFunctionTimedOut" => Kind::TaskTimedOut,
+            "TaskStateAborted" => Kind::TaskStateAborted,
+            "ParallelStateStarted" | "MapStateStarted" => Kind::FrameStarted,
+            "ParallelStateSucceeded"
+            | "ParallelStateFailed"
+            | "ParallelStateAborted"
+            | "MapStateSucceeded"
+            | "MapStateFailed"
+            | "MapStateAborted" => Kind::FrameEnded,
+            "MapIterationStarted" => Kind::MapIterationStarted,
+            "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => Kind::MapIterationEnded,
+            ty if ty.starts_with("Task")
+                || ty.starts_with("Activity")
+                || ty.starts_with("LambdaFunction") =>
+            {
+                Kind::TaskOther
+            }
+            _ => Kind::Other,
+        }
+    }
+
+    /// Whether events of this kind belong to a hand-off (pass 1 attributes them to one).
+    fn of_task(self) -> bool {
+        matches!(
+            self,
+            Kind::Started
+                | Kind::ActivityStarted
+                | Kind::TaskSubmitted
+                | Kind::TaskEnded
+                | Kind::TaskTimedOut
+                | Kind::TaskStateAborted
+                | Kind::TaskOther
+        )
+    }
+}
+
+/// Reads event `i` of the history in one walk over its keys (a handful: cheaper than hashing each
+/// key it looks up).
+fn read(i: usize, e: &Value) -> Ev<'_> {
+    let mut ev = Ev { id: i as i64 + 1, prev: -1, ty: "", kind: Kind::Other, t: None, d: &NULL, name: "" };
+    let mut details = None;
+    for (k, v) in e.as_object().into_iter().flatten() {
+        match k.as_str() {
+            "id" => ev.id = v.as_i64().unwrap_or(ev.id),
+            "previousEventId" => ev.prev = v.as_i64().unwrap_or(-1),
+            "type" => ev.ty = v.as_str().unwrap_or(""),
+            "timestamp" => ev.t = timestamp_ms(v),
+            // The first object under a key like `stateEnteredEventDetails`.
+            k if details.is_none() && k.ends_with("EventDetails") && v.is_object() => details = Some(v),
+            _ => {}
+        }
+    }
+    ev.d = details.unwrap_or(&NULL);
+    ev.kind = Kind::of(ev.ty);
+    if ev.kind == Kind::Entered {
+        ev.name = s(ev.d, "name");
+    }
+    ev
 }
 
 /// A hand-off and what answered it.
@@ -89,14 +219,11 @@ struct Task {
 
 static NULL: Value = Value::Null;
 
-fn details(e: &Value) -> &Value {
-    e.as_object()
-        .and_then(|o| o.iter().find(|(k, v)| k.ends_with("EventDetails") && v.is_object()).map(|(_, v)| v))
-        .unwrap_or(&NULL)
-}
-
+/// A string field of a details object. Those hold a handful of keys: walking them is cheaper than
+/// hashing the key for a lookup.
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+    let field = v.as_object().and_then(|o| o.iter().find(|(k, _)| k.as_str() == key));
+    field.and_then(|(_, v)| v.as_str()).unwrap_or("")
 }
 
 /// A JSON-encoded string field (AWS sends `parameters`/`input`/`output` that way); objects pass.
@@ -105,6 +232,16 @@ fn json_field(v: &Value, key: &str) -> Value {
         Some(Value::String(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
         Some(other) => other.clone(),
         None => Value::Null,
+    }
+}
+
+/// [`one_line`], without a copy for the usual name that has nothing to replace. (A control
+/// character is below 0x20, 0x7F, or 0x80-0x9F, which UTF-8 writes after a 0xC2 byte.)
+fn name_line(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
+        Cow::Owned(one_line(name))
+    } else {
+        Cow::Borrowed(name)
     }
 }
 
@@ -159,8 +296,19 @@ fn derive(ty: &str, d: &Value) -> Participant {
     }
 }
 
-/// The token a waitForTaskToken hand-off carries: a recorded call's token found in the
-/// parameters, else a string under a key named like "token".
+/// The token the host says the hand-off event `id` issued. Hosts list tokens in issue order, which
+/// is event order; a list out of order only loses the fast path.
+fn known_token(tokens: &[(i64, String)], id: i64) -> Option<String> {
+    let found = match tokens.binary_search_by_key(&id, |(event, _)| *event) {
+        Ok(i) => Some(i),
+        Err(_) => tokens.iter().position(|(event, _)| *event == id),
+    };
+    found.map(|i| tokens[i].1.clone())
+}
+
+/// The token a waitForTaskToken hand-off carries, when the host did not say (a history imported
+/// from AWS): a recorded call's token found in the parameters, else a string under a key named
+/// like "token".
 fn find_token(d: &Value, calls: &[ApiCall]) -> Option<String> {
     let raw = match d.get("parameters") {
         Some(Value::String(t)) => t.clone(),
@@ -198,49 +346,57 @@ fn short_token(t: &str) -> String {
     }
 }
 
-pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant]) -> Script {
+pub(crate) fn build(history: &[Value], annotations: &Annotations) -> Script {
+    let (calls, given) = (&annotations.calls[..], &annotations.participants[..]);
     // Events in id order (a reverseOrder history reads the same).
-    let mut evs: Vec<Ev> = history
-        .iter()
-        .enumerate()
-        .map(|(i, e)| Ev {
-            id: e.get("id").and_then(Value::as_i64).unwrap_or(i as i64 + 1),
-            prev: e.get("previousEventId").and_then(Value::as_i64).unwrap_or(-1),
-            ty: e.get("type").and_then(Value::as_str).unwrap_or(""),
-            t: e.get("timestamp").and_then(timestamp_ms),
-            d: details(e),
-        })
-        .collect();
-    sort::by_key(&mut evs, |e| e.id);
+    let mut evs: Vec<Ev> = history.iter().enumerate().map(|(i, e)| read(i, e)).collect();
+    if !evs.is_sorted_by_key(|e| e.id) {
+        sort::by_key(&mut evs, |e| e.id);
+    }
     let t0 = evs
         .iter()
-        .find(|e| e.ty == "ExecutionStarted")
+        .find(|e| e.kind == Kind::ExecutionStarted)
         .and_then(|e| e.t)
         .or_else(|| evs.iter().find_map(|e| e.t));
     let rel = |t: Option<i64>| -> Option<i64> { Some(t? - t0.unwrap_or(0)) };
 
-    // State and state-entry of every event, following previousEventId.
-    let mut entry_of: BTreeMap<i64, (String, i64)> = BTreeMap::new();
-    let mut ctx: Vec<Option<(String, i64)>> = Vec::with_capacity(evs.len());
-    for e in &evs {
-        let c = if e.ty.ends_with("StateEntered") {
-            Some((one_line(s(e.d, "name")), e.id))
+    // The state entry of every event (as the position of its `…StateEntered`), following
+    // previousEventId: an entered event is its own, any other event has its predecessor's.
+    let mut ctx: Vec<Option<usize>> = Vec::with_capacity(evs.len());
+    // The entry of the latest event so far with the same id that has one (odd histories repeat
+    // ids): what a lookup of that id as a predecessor finds.
+    let mut last_of_id: Vec<Option<usize>> = Vec::with_capacity(evs.len());
+    for (i, e) in evs.iter().enumerate() {
+        let c = if e.kind == Kind::Entered {
+            Some(i)
         } else {
-            entry_of.get(&e.prev).cloned()
+            // The predecessor is among the events before this one: usually the one right before,
+            // else found by binary search (ids are sorted).
+            let end = match i.checked_sub(1) {
+                Some(j) if evs[j].id == e.prev => i,
+                _ => evs[..i].partition_point(|x| x.id <= e.prev),
+            };
+            end.checked_sub(1).filter(|&j| evs[j].id == e.prev).and_then(|j| last_of_id[j])
         };
-        if let Some(c) = &c {
-            entry_of.insert(e.id, c.clone());
-        }
+        let same_id = i.checked_sub(1).filter(|&j| evs[j].id == e.id).and_then(|j| last_of_id[j]);
+        last_of_id.push(c.or(same_id));
         ctx.push(c);
     }
+    // The state name and entry id of an event (entry 0 when it has none).
+    let state_of = |i: usize| -> (Cow<str>, i64) {
+        ctx[i].map(|k| (name_line(evs[k].name), evs[k].id)).unwrap_or_default()
+    };
+    let entry_of = |i: usize| -> i64 { ctx[i].map_or(0, |k| evs[k].id) };
 
     // Pass 1: tasks.
     let mut tasks: Vec<Task> = Vec::new();
     let mut task_of_ev: Vec<Option<usize>> = vec![None; evs.len()];
+    // Tasks not closed yet, in order: the candidates for an event of a task.
+    let mut open: Vec<usize> = Vec::new();
     for (i, e) in evs.iter().enumerate() {
-        let handoff = matches!(e.ty, "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled");
-        let (state, entry) = ctx[i].clone().unwrap_or_default();
-        if handoff {
+        if e.kind == Kind::Handoff {
+            let (state, entry) = state_of(i);
+            let state = state.into_owned();
             let res = s(e.d, "resource");
             let waits = e.ty == "ActivityScheduled" || res.ends_with(".waitForTaskToken");
             let action = match e.ty {
@@ -248,30 +404,31 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                 "LambdaFunctionScheduled" => "invoke".to_string(),
                 _ => res.trim_end_matches(".waitForTaskToken").to_string(),
             };
-            let token = if e.ty == "TaskScheduled" && waits { find_token(e.d, calls) } else { None };
+            let token = match e.ty == "TaskScheduled" && waits {
+                true => known_token(&annotations.tokens, e.id).or_else(|| find_token(e.d, calls)),
+                false => None,
+            };
             let who = derive(e.ty, e.d);
             tasks.push(Task { ev: i, entry, state, who, waits, token, action, ready: i, close: None });
             task_of_ev[i] = Some(tasks.len() - 1);
+            open.push(tasks.len() - 1);
             continue;
         }
-        let related =
-            e.ty.starts_with("Task") || e.ty.starts_with("Activity") || e.ty.starts_with("LambdaFunction");
-        if !related || e.ty.ends_with("StateEntered") || e.ty.ends_with("StateExited") {
+        if !e.kind.of_task() {
             continue;
         }
         // The open task of this state entry, else the latest open task.
-        let open = |t: &Task| t.close.is_none();
-        let k = tasks
-            .iter()
-            .rposition(|t| open(t) && t.entry == entry && entry != 0)
-            .or_else(|| tasks.iter().rposition(open));
-        let Some(k) = k else { continue };
+        let entry = entry_of(i);
+        let at = open.iter().rposition(|&k| tasks[k].entry == entry && entry != 0);
+        let Some(at) = at.or(open.len().checked_sub(1)) else { continue };
+        let k = open[at];
         task_of_ev[i] = Some(k);
-        match e.ty {
-            "TaskSubmitted" | "ActivityStarted" | "TaskStarted" | "LambdaFunctionStarted" => {
-                tasks[k].ready = i
+        match e.kind {
+            Kind::TaskSubmitted | Kind::ActivityStarted | Kind::Started => tasks[k].ready = i,
+            _ => {
+                tasks[k].close = Some(i);
+                open.remove(at);
             }
-            _ => tasks[k].close = Some(i),
         }
     }
 
@@ -300,16 +457,25 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
         }
     };
     let ev_t = |i: usize| rel(evs[i].t);
+    // The tasks with a token, by token: a call finds the first task with its token by binary
+    // search (when every callback loop answers its token, scanning them all per call was
+    // quadratic). The callback tasks without a token, for the calls matched by time.
+    let mut by_token: Vec<usize> = (0..tasks.len()).filter(|&k| tasks[k].token.is_some()).collect();
+    sort::positions_by_key(&mut by_token, |k| tasks[k].token.as_deref());
+    let tokenless: Vec<usize> =
+        (0..tasks.len()).filter(|&k| tasks[k].waits && tasks[k].token.is_none()).collect();
     let mut call_task: Vec<Option<usize>> = Vec::with_capacity(calls.len());
     for c in calls {
+        let token = Some(c.token.as_str()).filter(|t| !t.is_empty());
+        let first = by_token.partition_point(|&k| tasks[k].token.as_deref() < token);
         let by_token =
-            tasks.iter().position(|t| !c.token.is_empty() && t.token.as_deref() == Some(c.token.as_str()));
+            by_token.get(first).copied().filter(|&k| token.is_some() && tasks[k].token.as_deref() == token);
         let tc = call_t(c);
         let by_time = || {
-            tasks.iter().position(|t| {
-                let started = ev_t(t.ev).is_none_or(|ts| ts <= tc);
-                let not_closed = t.close.and_then(ev_t).is_none_or(|ts| ts >= tc);
-                t.waits && t.token.is_none() && started && not_closed
+            tokenless.iter().copied().find(|&k| {
+                let started = ev_t(tasks[k].ev).is_none_or(|ts| ts <= tc);
+                let not_closed = tasks[k].close.and_then(ev_t).is_none_or(|ts| ts >= tc);
+                started && not_closed
             })
         };
         let k = if c.action == "StopExecution" { None } else { by_token.or_else(by_time) };
@@ -338,12 +504,13 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
     }
     // The event an accepted call caused: the close of the task it answered, or the aborts that
     // StopExecution brought (AWS lists a TaskStateAborted… before the ExecutionAborted).
-    let aborted = evs.iter().position(|e| e.ty == "ExecutionAborted").map(|mut i| {
-        while i > 0 && evs[i - 1].ty.ends_with("Aborted") {
-            i -= 1;
-        }
-        i
-    });
+    let aborted =
+        evs.iter().position(|e| e.kind == Kind::ExecutionEnded && e.ty == "ExecutionAborted").map(|mut i| {
+            while i > 0 && evs[i - 1].ty.ends_with("Aborted") {
+                i -= 1;
+            }
+            i
+        });
     let caused: Vec<Option<usize>> = calls
         .iter()
         .zip(&call_task)
@@ -357,27 +524,57 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
     // it caused one of them (then right before that one), and never before its hand-off.
     let mut pending: Vec<usize> = (0..calls.len()).collect();
     sort::positions_by_key(&mut pending, |j| (call_t(&calls[j]), j));
+    let mut is_caused = vec![false; evs.len()];
+    for &i in caused.iter().flatten() {
+        if let Some(c) = is_caused.get_mut(i) {
+            *c = true;
+        }
+    }
     let mut order: Vec<Item> = Vec::with_capacity(evs.len() + calls.len());
-    for i in 0..evs.len() {
+    // `pending[placed..]` are the calls not placed yet, still in time order.
+    let mut placed = 0;
+    for (i, &has_cause) in is_caused.iter().enumerate() {
+        let waiting = &mut pending[placed..];
         // Calls made before the one that caused event i precede it too.
-        let cause = pending.iter().position(|&j| caused[j] == Some(i));
-        let mut p = 0;
-        pending.retain(|&j| {
+        let cause = if has_cause { waiting.iter().position(|&j| caused[j] == Some(i)) } else { None };
+        // The calls made before this event are a prefix of `waiting`: only those, and those up to
+        // the cause, can be due. (Looking at every pending call at every event was quadratic on a
+        // long history.)
+        let te = ev_t(i);
+        let before = waiting.partition_point(|&j| te.is_some_and(|te| te > call_t(&calls[j])));
+        let scan = before.max(cause.map_or(0, |c| c + 1));
+        let due = |p: usize, j: usize| {
             let ready = call_task[j].is_none_or(|t| tasks[t].ready < i);
-            let later = ev_t(i).is_some_and(|te| te > call_t(&calls[j]));
-            let due = ready && (later || cause.is_some_and(|c| p <= c));
-            p += 1;
-            if due {
+            ready && (p < before || cause.is_some_and(|c| p <= c))
+        };
+        for (p, &j) in waiting[..scan].iter().enumerate() {
+            if due(p, j) {
                 order.push(Item::Call(j));
             }
-            !due
-        });
+        }
+        // The calls not due close up towards the rest, and the placed ones drop off the front
+        // (rather than shifting the whole rest down at each placed call).
+        let mut kept = scan;
+        for p in (0..scan).rev() {
+            let j = waiting[p];
+            if !due(p, j) {
+                kept -= 1;
+                waiting[kept] = j;
+            }
+        }
+        placed += kept;
         order.push(Item::Ev(i));
     }
-    order.extend(pending.into_iter().map(Item::Call));
+    order.extend(pending[placed..].iter().map(|&j| Item::Call(j)));
 
     // Pass 3: rows.
-    let mut b = Builder { rows: Vec::new(), acts: Vec::new(), frames: Vec::new(), heartbeats: Vec::new() };
+    let mut b = Builder {
+        rows: Vec::new(),
+        acts: Vec::new(),
+        frames: Vec::new(),
+        open_frames: Vec::new(),
+        heartbeats: Vec::new(),
+    };
     let mut task_act: Vec<Option<usize>> = vec![None; tasks.len()];
     let mut answered: Vec<bool> = vec![false; tasks.len()];
     let mut attempts: BTreeMap<i64, usize> = BTreeMap::new();
@@ -426,31 +623,34 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                 let e = &evs[i];
                 let t = ev_t(i);
                 let first_row = b.rows.len();
-                let (state, _) = ctx[i].clone().unwrap_or_default();
+                let state = || state_of(i).0;
+                // "#12 TaskScheduled: what", written in one string.
                 let title = |what: &str| {
-                    format!(
-                        "#{} {}{}",
-                        e.id,
-                        e.ty,
-                        if what.is_empty() { String::new() } else { format!(": {what}") }
-                    )
+                    let mut s = String::with_capacity(e.ty.len() + what.len() + 16);
+                    let _ = write!(s, "#{} {}", e.id, e.ty);
+                    if !what.is_empty() {
+                        s.push_str(": ");
+                        s.push_str(what);
+                    }
+                    s
                 };
-                match e.ty {
-                    "ExecutionStarted" => {
+                match e.kind {
+                    Kind::ExecutionStarted => {
                         b.msg(t, 0, 0, MessageKind::Note, "Execution started".into(), title(""), "start");
                     }
-                    ty if ty.ends_with("StateEntered") => {
+                    Kind::Entered => {
+                        let state = state();
                         b.msg(
                             t,
                             0,
                             0,
                             MessageKind::Note,
-                            format!("▸ {}", clip_chars(&state, 36)),
+                            ["▸ ", &clip_chars(&state, 36)].concat(),
                             title(&state),
                             "state",
                         );
                     }
-                    "TaskScheduled" | "ActivityScheduled" | "LambdaFunctionScheduled" => {
+                    Kind::Handoff => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let task = &tasks[k];
                         let n = attempts.entry(task.entry).or_insert(0);
@@ -476,14 +676,13 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                             }
                         }
                         if attempt >= 2 {
-                            b.frames.push(Span {
+                            retry_frame[k] = Some(b.open_frame(Span {
                                 kind: FrameKind::Retry,
                                 label: format!("retry {} · {}", attempt - 1, clip_chars(&task.state, 30)),
                                 start: b.rows.len(),
                                 end: None,
                                 map: None,
-                            });
-                            retry_frame[k] = Some(b.frames.len() - 1);
+                            }));
                         }
                         let row = b.msg(t, 0, task_lane[k], MessageKind::Call, label, title(&what), "");
                         b.acts.push(Act {
@@ -495,7 +694,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         });
                         task_act[k] = Some(b.acts.len() - 1);
                     }
-                    "ActivityStarted" => {
+                    Kind::ActivityStarted => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let worker = s(e.d, "workerName");
                         let label = if worker.is_empty() {
@@ -505,7 +704,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         };
                         b.msg(t, task_lane[k], 0, MessageKind::Callback, label, title(worker), "");
                     }
-                    "TaskSubmitted" => {
+                    Kind::TaskSubmitted => {
                         let Some(k) = task_of_ev[i] else { continue };
                         b.msg(
                             t,
@@ -517,17 +716,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                             "",
                         );
                     }
-                    "TaskSucceeded"
-                    | "ActivitySucceeded"
-                    | "LambdaFunctionSucceeded"
-                    | "TaskFailed"
-                    | "ActivityFailed"
-                    | "LambdaFunctionFailed"
-                    | "TaskStartFailed"
-                    | "TaskSubmitFailed"
-                    | "ActivityScheduleFailed"
-                    | "LambdaFunctionScheduleFailed"
-                    | "LambdaFunctionStartFailed" => {
+                    Kind::TaskEnded => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let ok = e.ty.ends_with("Succeeded");
                         let outcome = if ok { Outcome::Succeeded } else { Outcome::Failed };
@@ -592,7 +781,7 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         }
                         b.end_frame(retry_frame[k]);
                     }
-                    "TaskTimedOut" | "ActivityTimedOut" | "LambdaFunctionTimedOut" => {
+                    Kind::TaskTimedOut => {
                         let Some(k) = task_of_ev[i] else { continue };
                         let err = match s(e.d, "error") {
                             "" => "States.Timeout",
@@ -607,16 +796,16 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         b.close(task_act[k], row, Outcome::TimedOut);
                         b.end_frame(retry_frame[k]);
                     }
-                    "TaskStateAborted" => {
-                        for k in (0..tasks.len())
-                            .filter(|&k| tasks[k].entry == ctx[i].as_ref().map(|c| c.1).unwrap_or(-1))
-                        {
+                    Kind::TaskStateAborted => {
+                        let entry = ctx[i].map_or(-1, |k| evs[k].id);
+                        for k in (0..tasks.len()).filter(|&k| tasks[k].entry == entry) {
                             let last = b.rows.len().saturating_sub(1);
                             b.close(task_act[k], last, Outcome::Aborted);
                             b.end_frame(retry_frame[k]);
                         }
                     }
-                    "ParallelStateStarted" | "MapStateStarted" => {
+                    Kind::FrameStarted => {
+                        let state = state();
                         let (kind, word) = if e.ty == "MapStateStarted" {
                             (FrameKind::Map, "map")
                         } else {
@@ -624,25 +813,17 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         };
                         // A retried Parallel/Map re-emits …Started: close the earlier attempt.
                         let label0 = format!("{word} · {}", clip_chars(&state, 30));
-                        if let Some(f) = b
-                            .frames
-                            .iter()
-                            .rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&label0))
-                        {
-                            b.frames[f].end = Some(b.rows.len().saturating_sub(1));
+                        if let Some(f) = b.find_open(|f| f.kind == kind && f.label.starts_with(&label0)) {
+                            b.close_frame(f, b.rows.len().saturating_sub(1));
                         }
                         let mut label = label0;
                         if let Some(n) = e.d.get("length").and_then(Value::as_u64) {
                             label.push_str(&format!(" ({n} item{})", if n == 1 { "" } else { "s" }));
                         }
-                        b.frames.push(Span { kind, label, start: b.rows.len(), end: None, map: None });
+                        b.open_frame(Span { kind, label, start: b.rows.len(), end: None, map: None });
                     }
-                    "ParallelStateSucceeded"
-                    | "ParallelStateFailed"
-                    | "ParallelStateAborted"
-                    | "MapStateSucceeded"
-                    | "MapStateFailed"
-                    | "MapStateAborted" => {
+                    Kind::FrameEnded => {
+                        let state = state();
                         let kind = if e.ty.starts_with("Map") { FrameKind::Map } else { FrameKind::Parallel };
                         let prefix = format!(
                             "{} · {}",
@@ -651,22 +832,17 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                         );
                         // previousEventId of these events may lead into the last iteration, so fall
                         // back to the innermost open frame of the kind.
-                        let named = b
-                            .frames
-                            .iter()
-                            .rposition(|f| f.end.is_none() && f.kind == kind && f.label.starts_with(&prefix));
-                        let open = named
-                            .or_else(|| b.frames.iter().rposition(|f| f.end.is_none() && f.kind == kind));
-                        if let Some(f) = open {
+                        let named = b.find_open(|f| f.kind == kind && f.label.starts_with(&prefix));
+                        if let Some(f) = named.or_else(|| b.find_open(|f| f.kind == kind)) {
                             let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
-                            b.frames[f].end = Some(last);
+                            b.close_frame(f, last);
                         }
                     }
-                    "MapIterationStarted" => {
+                    Kind::MapIterationStarted => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
                         let label = format!("iteration {idx}");
-                        let map = b.frames.iter().rposition(|f| f.end.is_none() && f.kind == FrameKind::Map);
-                        b.frames.push(Span {
+                        let map = b.find_open(|f| f.kind == FrameKind::Map);
+                        b.open_frame(Span {
                             kind: FrameKind::Iteration,
                             label,
                             start: b.rows.len(),
@@ -674,15 +850,15 @@ pub(crate) fn build(history: &[Value], calls: &[ApiCall], given: &[Participant])
                             map,
                         });
                     }
-                    "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+                    Kind::MapIterationEnded => {
                         let idx = e.d.get("index").and_then(Value::as_i64).unwrap_or(-1);
                         let label = format!("iteration {idx}");
-                        if let Some(f) = b.frames.iter().rposition(|f| f.end.is_none() && f.label == label) {
+                        if let Some(f) = b.find_open(|f| f.label == label) {
                             let last = b.rows.len().saturating_sub(1).max(b.frames[f].start);
-                            b.frames[f].end = Some(last);
+                            b.close_frame(f, last);
                         }
                     }
-                    "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut" => {
+                    Kind::ExecutionEnded => {
                         let err = s(e.d, "error");
                         let row = match e.ty {
                             "ExecutionSucceeded" => b.msg(
@@ -771,6 +947,9 @@ struct Builder {
     rows: Vec<Row>,
     acts: Vec<Act>,
     frames: Vec<Span>,
+    /// The frames not ended yet, in order: where a frame to end or to nest in is looked for,
+    /// rather than among all frames (a Map of thousands of iterations leaves thousands behind).
+    open_frames: Vec<usize>,
     heartbeats: Vec<(usize, usize)>,
 }
 
@@ -807,10 +986,26 @@ impl Builder {
 
     fn end_frame(&mut self, f: Option<usize>) {
         let last = self.rows.len().saturating_sub(1);
-        if let Some(fr) = f.and_then(|f| self.frames.get_mut(f)) {
-            if fr.end.is_none() {
-                fr.end = Some(last.max(fr.start));
-            }
+        if let Some(f) = f.filter(|&f| self.frames.get(f).is_some_and(|fr| fr.end.is_none())) {
+            self.close_frame(f, last.max(self.frames[f].start));
         }
+    }
+
+    /// Adds a frame, not ended yet; returns its index.
+    fn open_frame(&mut self, span: Span) -> usize {
+        self.frames.push(span);
+        self.open_frames.push(self.frames.len() - 1);
+        self.frames.len() - 1
+    }
+
+    /// The latest frame not ended yet that `test` accepts.
+    fn find_open(&self, test: impl Fn(&Span) -> bool) -> Option<usize> {
+        self.open_frames.iter().rev().copied().find(|&f| test(&self.frames[f]))
+    }
+
+    /// Ends frame `f` (one not ended yet) at row `end`.
+    fn close_frame(&mut self, f: usize, end: usize) {
+        self.frames[f].end = Some(end);
+        self.open_frames.retain(|&g| g != f);
     }
 }

@@ -28,7 +28,19 @@ fn parse_iso(s: &str) -> Option<i64> {
     if b.len() < 19 || !s.is_ascii() {
         return None;
     }
-    let int = |from: usize, to: usize| -> Option<i64> { s.get(from..to)?.parse::<i64>().ok() };
+    // As `str::parse::<i64>` reads these few characters: an optional sign, then digits.
+    let int = |from: usize, to: usize| -> Option<i64> {
+        let field = b.get(from..to)?;
+        let (sign, digits) = match field {
+            [b'-', rest @ ..] => (-1, rest),
+            [b'+', rest @ ..] => (1, rest),
+            _ => (1, field),
+        };
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(sign * digits.iter().fold(0, |n, &c| n * 10 + i64::from(c - b'0')))
+    };
     let (y, mo, d) = (int(0, 4)?, int(5, 7)?, int(8, 10)?);
     if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') {
         return None;
@@ -40,10 +52,11 @@ fn parse_iso(s: &str) -> Option<i64> {
     let mut rest = &s[19..];
     let mut ms = 0i64;
     if let Some(frac) = rest.strip_prefix('.') {
-        let digits: String = frac.chars().take_while(|c| c.is_ascii_digit()).collect();
-        rest = &frac[digits.len()..];
-        let padded: String = digits.chars().chain("000".chars()).take(3).collect();
-        ms = padded.parse().ok()?;
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[n..];
+        // The first three digits, padded with zeros.
+        let digits = frac.bytes().take(n.min(3)).chain(std::iter::repeat(b'0'));
+        ms = digits.take(3).fold(0, |ms, c| ms * 10 + i64::from(c - b'0'));
     }
     let offset_min = match rest {
         "" | "Z" | "z" => 0,
@@ -53,13 +66,13 @@ fn parse_iso(s: &str) -> Option<i64> {
                 b'-' => -1,
                 _ => return None,
             };
-            let digits: String = rest[1..].chars().filter(|c| c.is_ascii_digit()).collect();
-            if digits.len() != 4 {
+            // Exactly four digits, whatever separates them ("+02:00", "+0200").
+            let mut digits = rest[1..].bytes().filter(u8::is_ascii_digit).map(|c| i64::from(c - b'0'));
+            let hhmm = digits.by_ref().take(4).fold((0, 0), |(value, count), d| (value * 10 + d, count + 1));
+            if hhmm.1 != 4 || digits.next().is_some() {
                 return None;
             }
-            let oh: i64 = digits[0..2].parse().ok()?;
-            let om: i64 = digits[2..4].parse().ok()?;
-            sign * (oh * 60 + om)
+            sign * (hhmm.0 / 100 * 60 + hhmm.0 % 100)
         }
     };
     let days = days_from_civil(y, mo, d);

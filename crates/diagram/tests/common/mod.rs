@@ -1,7 +1,7 @@
 //! Fixture loading shared by the integration tests.
 #![allow(dead_code)]
 
-use diagram::{ApiCall, Participant};
+use diagram::{Annotations, ApiCall, Participant};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -9,6 +9,11 @@ pub fn fixture(rel: &str) -> Value {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The calls and participants a host recorded, without known tokens (as for an imported history).
+pub fn annotations(calls: &[ApiCall], participants: &[Participant]) -> Annotations {
+    Annotations { calls: calls.to_vec(), participants: participants.to_vec(), tokens: Vec::new() }
 }
 
 /// A sequence fixture: `{history, calls, participants}`.

@@ -6,6 +6,15 @@
 
 use std::fmt;
 
+mod codes;
+
+pub use codes::Code;
+
+/// How many problems reading a definition reports at most; the rest are dropped. Each carries a
+/// pointer that can be nearly as long as the text, so without a bound a list of many bad items
+/// under a long name would hold the name once per item. Nobody reads past the first thousand.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
@@ -33,8 +42,8 @@ pub struct Span {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable, greppable name for the rule, such as `missing-field` or `unreachable-state`.
-    pub code: &'static str,
+    /// The rule, such as `missing-field` or `unreachable-state` (see [`Code`] for all of them).
+    pub code: Code,
     pub message: String,
     /// RFC 6901 pointer to the offending value, such as `/States/Approve/Next`.
     pub pointer: String,
@@ -43,7 +52,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -53,7 +62,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             code,
@@ -65,6 +74,16 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// `text` as a message quotes it: whole when short, else its first 200 characters and an
+/// ellipsis, so that a hostile 100 KB path does not make each message about it 100 KB long.
+pub fn abbreviate(text: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 200;
+    match text.char_indices().nth(SHOWN) {
+        None => text.into(),
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
     }
 }
 
@@ -86,6 +105,13 @@ pub fn pointer_join(base: &str, member: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_are_abbreviated_in_messages() {
+        assert_eq!(abbreviate("$.a"), "$.a");
+        let long = "é".repeat(300);
+        assert_eq!(abbreviate(&long), format!("{}…", "é".repeat(200)));
+    }
 
     #[test]
     fn pointer_members_are_escaped() {
