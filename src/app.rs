@@ -1,6 +1,8 @@
 //! The one screen: a top bar, three resizable panes (editors, workflow graph, sequence diagram) and
 //! a dock (token inbox, virtual clock, event history).
 
+use std::rc::Rc;
+
 use gloo::timers::callback::Timeout;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -21,6 +23,7 @@ use crate::components::splitter::{Edge, Splitter};
 use crate::components::status::status_bar;
 use crate::examples;
 use crate::format::css_number;
+use crate::run::Run;
 use crate::share;
 use crate::state::{Action, AppState, Notice, NoticeKind};
 use crate::storage::{self, Restored, SaveStatus, Slot, Workspace};
@@ -29,18 +32,14 @@ use crate::storage::{self, Restored, SaveStatus, Slot, Workspace};
 /// read), or else what storage held.
 fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>) -> AppState {
     let example = examples::default_example();
-    let from = |w: &Workspace| {
-        AppState::new(&w.definition, &w.input, None)
-            .with_scenario(&w.scenario)
-            .remembering_example(w.example.as_deref())
-    };
+    let from = state_of_work;
     match shared {
         Some(Ok(work)) => return from(work),
         Some(Err(why)) => {
             let mut state = initial_state(restored, None);
             state.notice = Some(Notice {
                 kind: NoticeKind::Warning,
-                text: format!("This share link could not be opened: {why}. Your own work is shown instead."),
+                text: format!("This link could not be opened: {why}. Your own work is shown instead."),
                 can_undo: false,
             });
             return state;
@@ -76,6 +75,35 @@ fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>
     }
 }
 
+/// The state that shows `work`.
+pub fn state_of_work(work: &Workspace) -> AppState {
+    AppState::new(&work.definition, &work.input, None)
+        .with_scenario(&work.scenario)
+        .remembering_example(work.example.as_deref())
+}
+
+/// The engine yields after a bounded slice of work; this goes on at the next tick, which lets the
+/// browser paint and handle clicks (such as "Stop execution") in between.
+#[hook]
+pub fn use_resume(run: Option<&Rc<Run>>, on_action: &Callback<Action>) {
+    let busy = run.filter(|r| r.busy).map(|r| r.revision);
+    let on_action = on_action.clone();
+    use_effect_with(busy, move |busy| {
+        let next = busy.map(|_| Timeout::new(0, move || on_action.emit(Action::Resume)));
+        move || drop(next)
+    });
+}
+
+/// Per Task state, the output a token card's "Task output" starts with.
+pub fn task_suggestions(state: &AppState) -> std::collections::BTreeMap<String, String> {
+    // Inserted one by one: collecting into a BTreeMap would instantiate a sort.
+    let mut suggestions = std::collections::BTreeMap::new();
+    for t in state.tasks.iter() {
+        suggestions.insert(t.name.clone(), state.suggested_output(&t.name));
+    }
+    suggestions
+}
+
 /// Pane sizes in percent: the definition and sequence panes of the workspace's width, the dock of
 /// the window's height.
 #[derive(Clone, Copy, PartialEq)]
@@ -109,7 +137,7 @@ impl PaneWidths {
 }
 
 /// The notice across the workspace (a view function: it holds no state).
-fn notice_toast(notice: Option<&Notice>, on_action: &Callback<Action>) -> Html {
+pub fn notice_toast(notice: Option<&Notice>, on_action: &Callback<Action>) -> Html {
     let Some(notice) = notice else { return html! { <div class="toast-slot" aria-live="polite" /> } };
     let dispatch = |action: Action| {
         let on_action = on_action.clone();
@@ -135,7 +163,7 @@ fn notice_toast(notice: Option<&Notice>, on_action: &Callback<Action>) -> Html {
     }
 }
 
-fn logo() -> Html {
+pub fn logo() -> Html {
     html! {
         <svg class="logo" viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
             <rect x="1" y="1" width="30" height="30" rx="8" class="logo-bg" />
@@ -213,16 +241,7 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(fade)
         });
     }
-    // The engine yields after a bounded slice of work; go on at the next tick, which lets the
-    // browser paint and handle clicks (such as "Stop execution") in between.
-    {
-        let busy = state.run.as_ref().filter(|r| r.busy).map(|r| r.revision);
-        let on_action = on_action.clone();
-        use_effect_with(busy, move |busy| {
-            let next = busy.map(|_| Timeout::new(0, move || on_action.emit(Action::Resume)));
-            move || drop(next)
-        });
-    }
+    use_resume(state.run.as_ref(), &on_action);
     // The first dock panel shows the token inbox or the participants; a new execution shows the
     // inbox, where its tokens land.
     let dock_tab = use_state_eq(|| DockTab::Inbox);
@@ -459,12 +478,7 @@ pub fn App(props: &AppProps) -> Html {
     let suggestions = {
         let state = state.clone();
         use_memo((state.example, state.scenario.clone(), state.tasks.clone()), move |_| {
-            // Inserted one by one: collecting into a BTreeMap would instantiate a sort.
-            let mut suggestions = std::collections::BTreeMap::new();
-            for t in state.tasks.iter() {
-                suggestions.insert(t.name.clone(), state.suggested_output(&t.name));
-            }
-            suggestions
+            task_suggestions(&state)
         })
     };
     let simulated = state
@@ -741,7 +755,7 @@ mod tests {
         let notice = state.notice.unwrap();
         assert_eq!(notice.kind, NoticeKind::Warning);
         assert!(
-            notice.text.starts_with("This share link could not be opened: the link is damaged."),
+            notice.text.starts_with("This link could not be opened: the link is damaged."),
             "{}",
             notice.text
         );

@@ -52,7 +52,12 @@ pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
         done.emit(Err("no window".into()));
         return;
     };
-    let reason = |e: JsValue| e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok()?.as_string());
+    let reason = |e: JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .or_else(|| js_sys::JSON::stringify(&e).ok()?.as_string())
+    };
     let failed = done.clone();
     let on_response = Closure::once(move |response: JsValue| {
         let Ok(response) = response.dyn_into::<web_sys::Response>() else {
@@ -70,12 +75,24 @@ pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
         on_text.forget();
         on_error.forget();
     });
+    // The browser says no more than "Failed to fetch" for an unreachable server and for one that
+    // does not let other sites read its files; both are worth naming.
     let on_error = Closure::once(move |e: JsValue| {
-        failed.emit(Err(reason(e).unwrap_or_else(|| "network error".into())))
+        let why = reason(e).unwrap_or_default();
+        failed.emit(Err(format!(
+            "{}: the server is unreachable, or does not let other sites read the file (CORS)",
+            if why.is_empty() { "network error" } else { why.as_str() }
+        )))
     });
     let _ = window.fetch_with_str(url).then2(&on_response, &on_error);
     on_response.forget();
     on_error.forget();
+}
+
+/// Natively (the tests) there is nothing to fetch from.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn fetch_text(_url: &str, done: Callback<Result<String, String>>) {
+    done.emit(Err("fetching needs a browser".into()));
 }
 
 // The browser's own deflate, through the Compression Streams API (web-sys has it only behind its

@@ -70,6 +70,9 @@ pub struct CodeEditorProps {
     /// (Shift+Alt+F to format, Escape then Tab to leave) still work.
     #[prop_or_default]
     pub compact: bool,
+    /// Readable, selectable and scrollable, not editable (an embed's definition); implies `compact`.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// The lines drawn: `first..end`, 0-based.
@@ -576,7 +579,9 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     });
 
     let keys_hint = "Tab indents, Shift+Tab outdents. Press Escape, then Tab, to leave the editor.";
-    let toolbar = if props.compact {
+    let toolbar = if props.readonly {
+        html! {}
+    } else if props.compact {
         html! { <span class="visually-hidden" id={hint_id.clone()}>{ keys_hint }</span> }
     } else {
         let blocker = props.problems.iter().find(|p| p.code == asl::Code::JsonSyntax.as_str());
@@ -614,7 +619,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     };
 
     html! {
-        <div class={classes!("code-editor", props.compact.then_some("compact"))}>
+        <div class={classes!("code-editor", (props.compact || props.readonly).then_some("compact"))}>
             <div class={classes!("code-frame", has_errors.then_some("invalid"))}>
                 <div class="gutter" aria-hidden="true" style={format!("min-width: calc({digits}ch + 19px)")}>
                     <div class="code-layer" ref={gutter_layer}>
@@ -640,6 +645,7 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                         autocomplete="off"
                         autocapitalize="off"
                         wrap="off"
+                        readonly={props.readonly}
                         {oninput}
                         {onscroll}
                         {onkeydown}

@@ -1,10 +1,13 @@
-//! Sharing: the "Share" dialog (a link that holds the whole piece of work), and the bar shown while
-//! work opened from such a link is on screen, which keeps it apart from the user's own.
+//! Sharing: the "Share" dialog (a link that holds the whole piece of work, and the code that embeds
+//! it in a page), and the bar shown while work opened from such a link is on screen, which keeps it
+//! apart from the user's own.
 
 use yew::prelude::*;
 
 use super::copy::{label, use_copy_feedback};
 use super::modal::Modal;
+use crate::address::{EditorMode, EmbedOptions, Pane};
+use crate::examples;
 use crate::share;
 use crate::storage::Workspace;
 
@@ -39,6 +42,11 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
             input.select();
         }
     });
+    let select_all_text = Callback::from(|e: FocusEvent| {
+        if let Some(text) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            text.select();
+        }
+    });
     let (value, note) = match &*link {
         None => (String::new(), "Preparing the link…".to_string()),
         Some(Ok(link)) => (
@@ -53,6 +61,57 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     };
     let ready = matches!(&*link, Some(Ok(_)));
 
+    // The embed: its options, and the code made of the link with them.
+    let options = use_state_eq(EmbedOptions::default);
+    let (code_copied, show_code_copied) = use_copy_feedback::<bool>();
+    let title = props
+        .workspace
+        .example
+        .as_deref()
+        .and_then(|slug| examples::MENU.iter().find(|e| e.slug == slug))
+        .map_or("Step Functions workflow", |e| e.title);
+    let code = match &*link {
+        Some(Ok(link)) => share::embed_code(link, &options, title),
+        _ => String::new(),
+    };
+    let copy_code = {
+        let code = code.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !code.is_empty() {
+                crate::browser::copy_text(&code, show_code_copied.clone());
+            }
+        })
+    };
+    let toggle_pane = |pane: Pane| {
+        let options = options.clone();
+        Callback::from(move |_: Event| {
+            let mut next = (*options).clone();
+            match next.shows(pane) {
+                // The last pane stays: an embed of nothing is no embed.
+                true if next.panes.len() > 1 => next.panes.retain(|p| *p != pane),
+                true => {}
+                false => {
+                    next.panes = Pane::ALL.into_iter().filter(|p| *p == pane || next.shows(*p)).collect()
+                }
+            }
+            options.set(next);
+        })
+    };
+    let on_editor = {
+        let options = options.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let editor = if select.value() == "readonly" { EditorMode::ReadOnly } else { EditorMode::Hidden };
+            options.set(EmbedOptions { editor, ..(*options).clone() });
+        })
+    };
+    let on_play = {
+        let options = options.clone();
+        Callback::from(move |_: Event| {
+            options.set(EmbedOptions { play: !options.play, ..(*options).clone() })
+        })
+    };
+
     html! {
         <Modal labelled_by="share-title" focus="share-close" on_close={props.on_close.clone()}>
             <header class="modal-head">
@@ -66,12 +125,45 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                 <label for="share-link">{ "Share link" }</label>
                 <div class="share-row">
                     <input id="share-link" class="share-field" type="text" readonly=true {value}
-                        aria-describedby="share-note" onfocus={select_all} />
+                        aria-describedby="share-note" onfocus={select_all.clone()} />
                     <button type="button" class="btn" disabled={!ready} onclick={copy}>
                         { label(copied, "Copy link") }
                     </button>
                 </div>
                 <p id="share-note" class="muted" aria-live="polite">{ note }</p>
+
+                <h3 class="share-section">{ "Embed in a page" }</h3>
+                <fieldset class="share-options">
+                    <legend>{ "Panes" }</legend>
+                    for pane in Pane::ALL {
+                        <label class="check">
+                            <input type="checkbox" checked={options.shows(pane)} onchange={toggle_pane(pane)} />
+                            { pane.title() }
+                        </label>
+                    }
+                </fieldset>
+                <div class="share-options">
+                    <label class="inline" for="embed-editor">{ "Definition" }</label>
+                    <select id="embed-editor" class="select" onchange={on_editor}>
+                        <option value="hidden" selected={options.editor == EditorMode::Hidden}>{ "Hidden" }</option>
+                        <option value="readonly" selected={options.editor == EditorMode::ReadOnly}>{ "Read-only" }</option>
+                    </select>
+                    <label class="check">
+                        <input type="checkbox" checked={options.play} onchange={on_play} />
+                        { "Play on load" }
+                    </label>
+                </div>
+                <label for="embed-code">{ "Embed code" }</label>
+                <textarea id="embed-code" class="share-field share-code" readonly=true rows="4" value={code}
+                    aria-describedby="embed-note" onfocus={select_all_text} />
+                <div class="share-row">
+                    <button type="button" class="btn" disabled={!ready} onclick={copy_code}>
+                        { label(code_copied, "Copy embed code") }
+                    </button>
+                    <p id="embed-note" class="muted">
+                        { "Paste it into any HTML page: the frame sizes itself to its content, and saves nothing." }
+                    </p>
+                </div>
             </div>
         </Modal>
     }

@@ -97,7 +97,7 @@ test('a damaged share link is explained and the app still starts', async (t) => 
   const { link } = await shareLink(page);
   for (const damaged of [link.slice(0, link.length - 9), `${link.slice(0, -12)}%%%%${link.slice(-8)}`, `${link.split('#')[0]}#share=`]) {
     const opened = await openApp(t, { path: damaged.slice(damaged.indexOf('#')) });
-    const notice = opened.page.getByText(/This share link could not be opened: the link is damaged or incomplete/);
+    const notice = opened.page.getByText(/This link could not be opened: the link is damaged or incomplete/);
     await notice.waitFor();
     assert.ok((await definitionEditor(opened.page).inputValue()).includes('"StartAt"'), 'the app started with the example');
     await opened.page.getByRole('button', { name: 'Start execution' }).waitFor();
