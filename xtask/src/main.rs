@@ -3,6 +3,8 @@
 //! - `cargo xtask setup`: installs what is missing (wasm32 target, Trunk, wasm-bindgen-cli, npm
 //!   packages), idempotent and a few seconds when everything is present;
 //! - `cargo xtask serve [--port N]`: setup, then `trunk serve` of the web app (default port 8080);
+//! - `cargo xtask dist [--out DIR]`: setup, then the release build as a static folder that works
+//!   from any sub-path of any host (for docs sites);
 //! - `cargo xtask test`: setup (plus Chromium), then every check and test suite in order, stopping at
 //!   the first failure; the last line printed is `N passed, N failed`;
 //! - `cargo xtask bench [--runs N]`: the speed workloads through Baton (native) and through
@@ -15,6 +17,7 @@
 
 mod bench;
 mod bench_web;
+mod dist;
 mod fuzz;
 mod http;
 mod json;
@@ -35,6 +38,8 @@ usage: cargo xtask <command>
 commands:
   setup              install what is missing (wasm32 target, Trunk, wasm-bindgen-cli, npm packages)
   serve [--port N]   setup, then serve the app with rebuilds at http://127.0.0.1:N/ (default 8080)
+  dist [--out DIR]   setup, then the release build as a static folder for any host and sub-path
+                     (default dist/), with the embed demo page embed-demo.html
   test               setup, then formatting, clippy, native tests, the wasm build, the release build
                      and the browser tests; the last line is `N passed, N failed`
   bench [--runs N]   time Baton and aws-local-stepfunctions on the same workloads (default 5 runs)
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
             let port = u16::try_from(port).map_err(|_| format!("--port {port} is not a port number"))?;
             Ok(serve::serve(port))
         }),
+        "dist" => parse_text(rest, "--out", dist::DEFAULT_OUT).map(|out| dist::dist(&out)),
         "test" => no_options(rest).map(|()| testing::test()),
         "bench" => bench_command(rest),
         "fuzz" => fuzz_command(rest),
@@ -133,6 +139,16 @@ fn no_options(rest: &[String]) -> Result<(), String> {
     match rest.first() {
         None => Ok(()),
         Some(arg) => Err(format!("unexpected argument `{arg}`")),
+    }
+}
+
+/// `[--name TEXT]` or `[--name=TEXT]`, nothing else.
+fn parse_text(rest: &[String], name: &str, default: &str) -> Result<String, String> {
+    match rest {
+        [] => Ok(default.to_string()),
+        [flag, value] if flag == name => Ok(value.clone()),
+        [flag] if flag.starts_with(&format!("{name}=")) => Ok(flag[name.len() + 1..].to_string()),
+        _ => Err(format!("expected nothing or `{name} VALUE`, got `{}`", rest.join(" "))),
     }
 }
 

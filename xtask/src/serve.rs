@@ -29,7 +29,18 @@ pub fn serve(port: u16) -> ExitCode {
     let port_arg = port.to_string();
     let mut trunk = cmd(
         "trunk",
-        ["serve", "--release", "--offline", "--address", "127.0.0.1", "--port", port_arg.as_str()],
+        // Builds use relative asset URLs (Trunk.toml), which `trunk serve`'s router refuses.
+        [
+            "serve",
+            "--release",
+            "--offline",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            port_arg.as_str(),
+            "--public-url",
+            "/",
+        ],
     );
     println!();
     println!("==> trunk serve (builds the app, then serves it and rebuilds on change; Ctrl-C stops)");
@@ -55,7 +66,7 @@ pub fn serve(port: u16) -> ExitCode {
         }
         std::thread::sleep(Duration::from_millis(300));
     });
-    println!("Baton will be at {url} once the first build is done");
+    println!("Baton will be at {url} once the first build is done; the embed demo at {url}embed-demo.html");
     match child.wait() {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(status) => {

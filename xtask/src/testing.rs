@@ -75,10 +75,8 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
     // A short fuzz run: a fixed number of executions from a fixed seed, the same work everywhere.
     // Long runs are for a person: `cargo xtask fuzz --time S`.
     fuzz::fuzz(run, &fuzz::TARGETS, fuzz::Budget::Runs(FUZZ_RUNS))?;
-    run.step("release build of the web app (trunk build --release)", |_| {
-        run::run(&mut cmd("trunk", ["build", "--release", "--offline", "--locked"]))?;
-        Ok(dist_sizes())
-    })?;
+    // The build `cargo xtask dist` makes: the browser tests run on what docs sites host.
+    run.step("release build of the web app (cargo xtask dist)", |_| crate::dist::build("dist"))?;
     run.step("browser tests (node --test tests/browser/)", browser_tests)?;
     Ok(())
 }
@@ -189,8 +187,9 @@ fn crates_with_wasm_bindgen_tests() -> Vec<String> {
     names
 }
 
-fn dist_sizes() -> String {
-    let Ok(entries) = std::fs::read_dir("dist") else { return String::new() };
+/// What a build wrote to `dir`, by kind: `dist/: css 29 KB, ...`.
+pub fn dist_sizes(dir: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(dir) else { return String::new() };
     let mut parts: Vec<String> = entries
         .flatten()
         .filter_map(|e| {
@@ -201,7 +200,7 @@ fn dist_sizes() -> String {
         })
         .collect();
     parts.sort();
-    format!("dist/: {}", parts.join(", "))
+    format!("{}/: {}", dir.display(), parts.join(", "))
 }
 
 fn browser_tests(run: &mut Run) -> Result<String, String> {

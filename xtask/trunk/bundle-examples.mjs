@@ -1,6 +1,7 @@
 // Trunk's post_build hook (Trunk.toml): writes each example of the repository's examples/ folder
 // as one file, examples/<slug>.json, next to the app. The app has only the default example built
-// in and fetches the others from these files when a learner opens one (src/examples.rs).
+// in and fetches the others from these files when a learner opens one (src/examples.rs). Each
+// example's own files are copied too, under examples/<slug>/, for addresses that load files by URL.
 //
 // The rule is the one crates/sim/src/examples.rs follows, and src/examples.rs tests that they agree:
 // definition.asl.json, input.json, README.md (the explanation), and every NAME.scenario.json in
@@ -33,5 +34,12 @@ for (const slug of slugs) {
     scenarios,
   };
   writeFileSync(join(target, `${slug}.json`), JSON.stringify(bundle));
+  // The files themselves too, for addresses such as
+  // ?definition=examples/human-approval/definition.asl.json&scenario=examples/human-approval/approve.scenario.json
+  // (the embed demo page uses them; so can a docs page).
+  mkdirSync(join(target, slug), { recursive: true });
+  for (const name of ['definition.asl.json', 'input.json', ...scenarios.map(([n]) => `${n}.scenario.json`)]) {
+    writeFileSync(join(target, slug, name), read(name));
+  }
 }
 console.log(`bundle-examples: ${slugs.length} examples in ${target}`);
