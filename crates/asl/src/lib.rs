@@ -22,9 +22,11 @@ pub mod exec;
 pub mod history;
 pub mod intrinsics;
 pub mod java;
+pub mod jsonata;
 pub mod model;
 pub mod number;
 pub mod path;
+pub mod query;
 pub mod rng;
 pub mod source;
 pub mod template;
@@ -105,6 +107,7 @@ fn too_large(text: &str) -> Diagnostic {
         ),
         pointer: String::new(),
         span: Some(Span { start, end: text.len(), line, column }),
+        offset: None,
     }
 }
 

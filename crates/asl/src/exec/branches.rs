@@ -1,6 +1,7 @@
 //! Parallel branches and Map iterations: child threads, concurrency limits, tolerated failures.
 
 use super::errors::retrier;
+use super::query::{unexpected_type, StatesVars};
 use super::*;
 
 impl Execution {
@@ -44,6 +45,16 @@ impl Execution {
         match count {
             Count::None => Ok(None),
             Count::Literal(n) => Ok(Some(*n)),
+            Count::Query(query) => {
+                let field = field.strip_suffix("Path").unwrap_or(field);
+                let states = StatesVars::new(input, &Value::Null);
+                let v = self.eval_query(scope, query, field, states)?;
+                let n = if float { v.as_f64() } else { v.as_i64().map(|n| n as f64) };
+                n.map(Some).ok_or_else(|| {
+                    let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                    unexpected_type(&text, field, if float { "number" } else { "integer" }, &v)
+                })
+            }
             Count::Path(path) => {
                 let env = Env { input, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
                 let v = env.resolve(path).map_err(|miss| {
@@ -77,9 +88,19 @@ impl Execution {
         effective: Value,
         scope: &Rc<Scope>,
     ) {
-        let items = match &map.items_path {
-            None => Ok(effective.clone()),
-            Some(path) => {
+        let items = match (&map.items, &map.items_path) {
+            (Some(query), _) => self.map_items(scope, query, &effective, &visit, state, tid),
+            (None, None) if state.jsonata => match &effective {
+                Value::Array(_) => Ok(effective.clone()),
+                // AWS's words (recorded, ASL-SEMANTICS §6.2), without a field: there is no Items.
+                other => Err(EvalError {
+                    error: ErrorName::QueryEvaluationError,
+                    cause: format!("Map state input must be an array but was: {}", other.to_json()),
+                    location: None,
+                }),
+            },
+            (None, None) => Ok(effective.clone()),
+            (None, Some(path)) => {
                 let env =
                     Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
                 env.resolve(path).map_err(|miss| {
@@ -129,7 +150,8 @@ impl Execution {
                         )]),
                     );
                     let context = Value::object(context);
-                    match self.eval_template(Some(selector), &effective, &context, scope) {
+                    let states = StatesVars::new(&effective, &context);
+                    match self.eval_block(scope, Some(selector), "ItemSelector", &effective, states) {
                         Ok(v) => v,
                         Err(e) => return self.fail_state(tid, visit, e),
                     }
@@ -237,6 +259,33 @@ impl Execution {
         }
     }
 
+    /// A JSONata Map's `Items`: an expression that must give an array (AWS's causes, recorded).
+    fn map_items(
+        &mut self,
+        scope: &Rc<Scope>,
+        query: &crate::query::Query,
+        input: &Value,
+        visit: &Visit,
+        state: &State,
+        tid: usize,
+    ) -> Result<Value, EvalError> {
+        let context = self.context(tid, visit, state, None);
+        match self.eval_query_optional(scope, query, "Items", StatesVars::new(input, &context))? {
+            Some(v @ Value::Array(_)) => Ok(v),
+            Some(other) => {
+                let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                Err(unexpected_type(&text, "Items", "array", &other))
+            }
+            None => {
+                let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                Err(crate::query::query_error(
+                    "Items",
+                    format!("The JSONata expression '{text}' specified for the field 'Items' returned nothing (undefined)."),
+                ))
+            }
+        }
+    }
+
     /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`; without a Label, AWS generates
     /// that part too.
     fn map_run_arn(&mut self, map: &MapState) -> Rc<str> {
@@ -258,7 +307,13 @@ impl Execution {
         let max_items = self.count(&batcher.max_items, input, scope, "MaxItemsPerBatchPath", false)?;
         let max_bytes = self.count(&batcher.max_bytes, input, scope, "MaxInputBytesPerBatchPath", false)?;
         let batch_input = match &batcher.batch_input {
-            Some(t) => Some(self.eval_template(Some(t), input, &Value::Null, scope)?),
+            Some(t) => Some(self.eval_block(
+                scope,
+                Some(t),
+                "BatchInput",
+                input,
+                StatesVars::new(input, &Value::Null),
+            )?),
             None => None,
         };
         let max_items = max_items.map_or(usize::MAX, |n| (n as usize).max(1));
