@@ -172,6 +172,14 @@ codes! {
     ///   "Output": "{% $states.input + %}", "End": true}}}
     /// ```
     JsonataSyntax = "jsonata-syntax",
+    /// `$states.result` or `$states.errorOutput` where AWS does not provide it (a warning): the
+    /// expression would fail with `States.QueryEvaluationError`.
+    ///
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass",
+    ///   "Output": "{% $states.result %}", "End": true}}}
+    /// ```
+    StatesMemberUnavailable = "states-member-unavailable",
     /// A feature Baton does not simulate (S3 reading and writing of a Distributed Map).
     ///
     /// ```json

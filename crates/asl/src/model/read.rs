@@ -548,6 +548,9 @@ impl Reader {
         let next = if terminal || t == "Choice" { None } else { self.next_or_end(&mut obj, names) };
         // A JSONata state may read `$states.context` (or hand `$states` to a function).
         let uses_context = mentions_context(v) || (jsonata && mentions(v, "$states"));
+        if jsonata {
+            self.check_states_members(obj.map, &obj.pointer, takes_result);
+        }
         self.finish(obj, &format!("a {t} state"));
         Some(State {
             name: name.clone(),

@@ -217,6 +217,71 @@ impl Reader {
         }
     }
 
+    /// Warns about `$states.result` and `$states.errorOutput` where AWS does not provide them
+    /// (ASL-SEMANTICS §6.2): `result` only in the Output and Assign of a Task, Map or Parallel,
+    /// `errorOutput` only in a catcher's. There they are undefined, and the expression fails.
+    pub(super) fn check_states_members(&mut self, state: &crate::value::Map, at: &str, takes_result: bool) {
+        for (key, value) in state.iter() {
+            let key_at = pointer_join(at, key);
+            match &**key {
+                // Nested states are checked as states; these hold no expressions.
+                "Branches" | "ItemProcessor" | "Iterator" | "Type" | "Comment" | "Next" | "End"
+                | "QueryLanguage" | "Retry" | "Resource" | "Default" => {}
+                "Catch" => {
+                    for (i, catcher) in value.as_array().unwrap_or_default().iter().enumerate() {
+                        for field in ["Output", "Assign"] {
+                            if let Some(v) = catcher.get(field) {
+                                self.states_members_in(v, &format!("{key_at}/{i}/{field}"), false, true);
+                            }
+                        }
+                    }
+                }
+                "Choices" => {
+                    for (i, rule) in value.as_array().unwrap_or_default().iter().enumerate() {
+                        self.states_members_in(rule, &format!("{key_at}/{i}"), false, false);
+                    }
+                }
+                "Output" | "Assign" => self.states_members_in(value, &key_at, takes_result, false),
+                _ => self.states_members_in(value, &key_at, false, false),
+            }
+        }
+    }
+
+    fn states_members_in(&mut self, v: &Value, at: &str, result: bool, error_output: bool) {
+        match v {
+            Value::String(s) => {
+                let Some((text, _)) = crate::query::expression_in(s) else { return };
+                let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                for (member, allowed, where_) in [
+                    ("result", result, "in the Output and Assign of a Task, Map or Parallel state"),
+                    ("errorOutput", error_output, "in a catcher's Output and Assign"),
+                ] {
+                    let used = compact.match_indices(&format!("$states.{member}")).any(|(i, m)| {
+                        !compact[i + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    });
+                    if used && !allowed && self.diags.len() < crate::diagnostic::MAX_DIAGNOSTICS {
+                        self.diags.push(Diagnostic::warning(
+                            Code::StatesMemberUnavailable,
+                            at,
+                            format!("$states.{member} exists only {where_}: here it is undefined, and the expression fails"),
+                        ));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.states_members_in(item, &format!("{at}/{i}"), result, error_output);
+                }
+            }
+            Value::Object(members) => {
+                for (k, item) in members.iter() {
+                    self.states_members_in(item, &pointer_join(at, k), result, error_output);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A JSONata-mode field: any JSON, with `{% %}` expressions at any depth.
     pub(super) fn query(&mut self, obj: &mut Obj, key: &'static str) -> Option<Query> {
         let v = obj.get(key)?;
@@ -225,6 +290,20 @@ impl Reader {
     }
 
     pub(super) fn query_block(&mut self, obj: &mut Obj, key: &'static str) -> Option<Block> {
+        if key == "Assign" {
+            if let Some(other) = obj.map.get(key).filter(|v| !matches!(v, Value::Object(_))) {
+                self.error(
+                    Code::WrongType,
+                    obj.at(key),
+                    format!(
+                        "'Assign' must be an object of variable names and values, not {}",
+                        article(other)
+                    ),
+                );
+                obj.seen.push(key);
+                return None;
+            }
+        }
         self.query(obj, key).map(Block::Query)
     }
 
