@@ -83,24 +83,6 @@ impl Expression {
         &self.text
     }
 
-    /// Whether the text mentions `name` as a `$variable` (a conservative test: the name followed
-    /// by something that cannot continue it). Lets a caller bind only what an expression can read.
-    pub fn mentions_variable(&self, name: &str) -> bool {
-        let text = &*self.text;
-        let mut from = 0;
-        while let Some(i) = text[from..].find('$') {
-            let start = from + i + 1;
-            let rest = &text[start..];
-            if rest.starts_with(name)
-                && !rest[name.len()..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_')
-            {
-                return true;
-            }
-            from = start;
-        }
-        false
-    }
-
     /// The names of every `$variable` the text mentions (`$states` included), in order, once each.
     pub fn variables(&self) -> Vec<&str> {
         let text = &*self.text;

@@ -169,8 +169,8 @@ fn choice_conditions_pick_the_rule_and_its_output() {
         r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
             "C": {"Type": "Choice", "Choices": [
                     {"Condition": "{% $states.input.n > 5 %}", "Next": "Big", "Output": "big"},
-                    {"Condition": true, "Next": "Small"}],
-                  "Output": "{% $states.input.n %}"},
+                    {"Condition": false, "Next": "Big"}],
+                  "Default": "Small", "Output": "{% $states.input.n %}"},
             "Big": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}}}"#,
     );
     assert_eq!(run(m.clone(), r#"{"n": 9}"#).output(), Some(&json(r#""big""#)));
@@ -322,4 +322,29 @@ fn diagnostics_render_like_the_cli() {
     let rendered: Vec<String> =
         compiled.diagnostics().iter().map(|d| asl::source::render("def.json", text, d)).collect();
     insta::assert_snapshot!(rendered.join("\n"));
+}
+
+#[test]
+fn a_matching_rule_without_output_passes_the_input_on() {
+    // The state's Output and Assign are the Default's (ASL-SEMANTICS §6.2).
+    let m = machine(
+        r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.go %}", "Next": "D"}],
+                  "Default": "D", "Output": "default", "Assign": {"v": 1}},
+            "D": {"Type": "Pass", "Output": {"in": "{% $states.input %}", "v": "{% $exists($v) %}"}, "End": true}}}"#,
+    );
+    assert_eq!(
+        run(m.clone(), r#"{"go": true}"#).output(),
+        Some(&json(r#"{"in": {"go": true}, "v": false}"#))
+    );
+    assert_eq!(run(m, r#"{"go": false}"#).output(), Some(&json(r#"{"in": "default", "v": true}"#)));
+}
+
+#[test]
+fn map_counts_may_read_the_context() {
+    let m = one_state(
+        r#""Type": "Map", "Items": [1, 2], "MaxConcurrency": "{% $states.context.Execution.Input.c %}",
+           "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true"#,
+    );
+    assert_eq!(run(m, r#"{"c": 1}"#).output(), Some(&json("[1, 2]")));
 }

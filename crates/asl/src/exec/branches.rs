@@ -38,6 +38,7 @@ impl Execution {
         &mut self,
         count: &Count,
         input: &Value,
+        context: &Value,
         scope: &Rc<Scope>,
         field: &str,
         float: bool,
@@ -47,8 +48,7 @@ impl Execution {
             Count::Literal(n) => Ok(Some(*n)),
             Count::Query(query) => {
                 let field = field.strip_suffix("Path").unwrap_or(field);
-                let states = StatesVars::new(input, &Value::Null);
-                let v = self.eval_query(scope, query, field, states)?;
+                let v = self.eval_query(scope, query, field, StatesVars::new(input, context))?;
                 let n = if float { v.as_f64() } else { v.as_i64().map(|n| n as f64) };
                 n.map(Some).ok_or_else(|| {
                     let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
@@ -119,11 +119,22 @@ impl Execution {
             }
             Err(e) => return self.fail_state(tid, visit, e),
         };
-        let max_concurrency =
-            match self.count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false) {
-                Ok(c) => c,
-                Err(e) => return self.fail_state(tid, visit, e),
-            };
+        // `$states.context` for the JSONata count fields (JSONPath's `...Path` fields read `$` only).
+        let context = match state.jsonata {
+            true => self.context(tid, &visit, state, None),
+            false => Value::Null,
+        };
+        let max_concurrency = match self.count(
+            &map.max_concurrency,
+            &effective,
+            &context,
+            scope,
+            "MaxConcurrencyPath",
+            false,
+        ) {
+            Ok(c) => c,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
         // Each child's input: ItemSelector over the item (with $$.Map.Item), or the item itself.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
@@ -161,7 +172,7 @@ impl Execution {
         }
         let inputs = match &map.batcher {
             None => inputs,
-            Some(batcher) => match self.batch(inputs, batcher, &effective, scope) {
+            Some(batcher) => match self.batch(inputs, batcher, &effective, &context, scope) {
                 Ok(b) => b,
                 Err(e) => return self.fail_state(tid, visit, e),
             },
@@ -171,11 +182,19 @@ impl Execution {
         // state after it (recorded, test_map_state_tolerated_failure_count_path[NoNumber] and
         // friends), while a bad MaxConcurrencyPath fails it before.
         let tolerated = self
-            .count(&map.tolerated_failure_count, &effective, scope, "ToleratedFailureCountPath", false)
+            .count(
+                &map.tolerated_failure_count,
+                &effective,
+                &context,
+                scope,
+                "ToleratedFailureCountPath",
+                false,
+            )
             .and_then(|count| {
                 let percentage = self.count(
                     &map.tolerated_failure_percentage,
                     &effective,
+                    &context,
                     scope,
                     "ToleratedFailurePercentagePath",
                     true,
@@ -302,18 +321,17 @@ impl Execution {
         items: Vec<Value>,
         batcher: &crate::model::ItemBatcher,
         input: &Value,
+        context: &Value,
         scope: &Rc<Scope>,
     ) -> Result<Vec<Value>, EvalError> {
-        let max_items = self.count(&batcher.max_items, input, scope, "MaxItemsPerBatchPath", false)?;
-        let max_bytes = self.count(&batcher.max_bytes, input, scope, "MaxInputBytesPerBatchPath", false)?;
+        let max_items =
+            self.count(&batcher.max_items, input, context, scope, "MaxItemsPerBatchPath", false)?;
+        let max_bytes =
+            self.count(&batcher.max_bytes, input, context, scope, "MaxInputBytesPerBatchPath", false)?;
         let batch_input = match &batcher.batch_input {
-            Some(t) => Some(self.eval_block(
-                scope,
-                Some(t),
-                "BatchInput",
-                input,
-                StatesVars::new(input, &Value::Null),
-            )?),
+            Some(t) => {
+                Some(self.eval_block(scope, Some(t), "BatchInput", input, StatesVars::new(input, context))?)
+            }
             None => None,
         };
         let max_items = max_items.map_or(usize::MAX, |n| (n as usize).max(1));

@@ -143,11 +143,14 @@ impl Execution {
                     }
                 }
                 let (next, assign, output) = match picked {
-                    Ok(Some(branch)) => (
-                        Some(branch.next),
-                        branch.assign.as_ref().or(state.assign.as_ref()),
-                        branch.output.as_ref().or(state.output.as_ref()),
-                    ),
+                    // A JSONata rule that matches brings its own Assign and Output, and the
+                    // state's apply only when Default is taken (ASL-SEMANTICS §6.2, [SPEC]).
+                    Ok(Some(branch)) if state.jsonata => {
+                        (Some(branch.next), branch.assign.as_ref(), branch.output.as_ref())
+                    }
+                    Ok(Some(branch)) => {
+                        (Some(branch.next), branch.assign.as_ref().or(state.assign.as_ref()), None)
+                    }
                     Ok(None) => (*default, state.assign.as_ref(), state.output.as_ref()),
                     Err(e) => return self.fail_state(tid, visit, e),
                 };

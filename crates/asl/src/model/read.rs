@@ -260,8 +260,12 @@ impl Reader {
     }
 
     pub(super) fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
-        if self.jsonata && obj.map.get(key).is_some_and(|v| matches!(v, Value::String(_))) {
-            return self.query(obj, key).map_or(Seconds::None, Seconds::Query);
+        if self.jsonata {
+            // A whole number or an expression; the `...Path` form was refused already.
+            return match obj.map.get(key) {
+                Some(Value::String(_)) => self.query(obj, key).map_or(Seconds::None, Seconds::Query),
+                _ => self.integer(obj, key, 1, 99_999_999).map_or(Seconds::None, Seconds::Literal),
+            };
         }
         let literal = self.integer(obj, key, 1, 99_999_999);
         match self.literal_or_path(obj, key, path_key, literal) {
@@ -272,11 +276,18 @@ impl Reader {
     }
 
     pub(super) fn count(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Count {
-        if self.jsonata && obj.map.get(key).is_some_and(|v| matches!(v, Value::String(_))) {
-            return self.query(obj, key).map_or(Count::None, Count::Query);
-        }
-        let literal = self.number(obj, key);
-        match self.literal_or_path(obj, key, path_key, literal) {
+        let literal = match obj.map.get(key) {
+            // An expression; the `...Path` form was refused already.
+            Some(Value::String(_)) if self.jsonata => {
+                return self.query(obj, key).map_or(Count::None, Count::Query);
+            }
+            _ => self.number(obj, key),
+        };
+        let given = match self.jsonata {
+            true => literal.map(Ok),
+            false => self.literal_or_path(obj, key, path_key, literal),
+        };
+        match given {
             Some(Ok(n)) if n < 0.0 => {
                 self.error(Code::WrongValue, obj.at(key), format!("'{key}' cannot be negative"));
                 Count::None
@@ -845,7 +856,8 @@ impl Reader {
                 (items_path, None, self.template(obj, "ItemSelector").map(Block::Template))
             }
         };
-        let legacy_parameters = obj.map.contains_key("Parameters");
+        // In a JSONata state `Parameters` was refused already.
+        let legacy_parameters = obj.map.contains_key("Parameters") && !self.jsonata;
         if item_selector.is_some() && legacy_parameters {
             self.error(
                 Code::ExclusiveFields,
@@ -926,7 +938,7 @@ impl Reader {
                 );
             }
         }
-        let item_selector = if legacy_parameters && item_selector.is_none() && !self.jsonata {
+        let item_selector = if legacy_parameters && item_selector.is_none() {
             self.template(obj, "Parameters").map(Block::Template)
         } else {
             item_selector
