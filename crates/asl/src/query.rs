@@ -193,6 +193,8 @@ fn eval_node(node: &Node, location: &mut String, env: &QueryEnv, depth: usize) -
         }
         Node::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
+            // AWS's name for a place inside an array is not recorded; Baton writes the index as
+            // one more step (`Output/list/0`), as it writes a member (`Output/result`, recorded).
             for (i, n) in items.iter().enumerate() {
                 let len = location.len();
                 location.push_str(&format!("/{i}"));
