@@ -158,7 +158,10 @@ impl Execution {
         let cursor = self.threads[tid].cursor;
         let at_entry = cursor == visit.entered_id && !matches!(state.kind, StateKind::Wait(_));
         let previous = match at_entry {
-            true => self.events.get(visit.entered_id as usize - 1).map_or(cursor, |e| e.previous_event_id),
+            true => {
+                let entered = (visit.entered_id as usize).checked_sub(1).and_then(|i| self.events.get(i));
+                entered.map_or(cursor, |e| e.previous_event_id)
+            }
             false => cursor,
         };
         let kind = EventKind::EvaluationFailed {
