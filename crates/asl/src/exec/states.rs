@@ -192,11 +192,6 @@ impl Execution {
                 }
             }
             StateKind::Wait(wait) => match self.wait_until(wait, &effective, &context, &scope) {
-                // A JSONata Wait whose delay cannot be waited fails as its expression would.
-                Ok(until) if state.jsonata && until.saturating_sub(self.now) > MAX_WAIT_SECONDS * 1000 => {
-                    let e = crate::query::query_error("Seconds", "Wait state delay is too long.".into());
-                    self.fail_state(tid, visit, e)
-                }
                 // AWS refuses a delay of about 2^31 seconds or more (recorded, ASL-SEMANTICS §8.2).
                 // Baton also refuses one that ends after 9999-12-31, which no RFC 3339 timestamp
                 // can name: AWS's clock cannot get there, a simulated one starting late in 9999 can.
