@@ -325,19 +325,17 @@ fn diagnostics_render_like_the_cli() {
 }
 
 #[test]
-fn a_matching_rule_without_output_passes_the_input_on() {
-    // The state's Output and Assign are the Default's (ASL-SEMANTICS §6.2).
+fn the_state_s_assign_applies_whichever_way_and_a_rule_s_goes_on_top() {
+    // AWS's Choice documentation; the rule's value winning for the same name is recorded
+    // (test_assign_in_choice[CONDITION_TRUE]).
     let m = machine(
         r#"{"QueryLanguage": "JSONata", "StartAt": "C", "States": {
-            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.go %}", "Next": "D"}],
-                  "Default": "D", "Output": "default", "Assign": {"v": 1}},
-            "D": {"Type": "Pass", "Output": {"in": "{% $states.input %}", "v": "{% $exists($v) %}"}, "End": true}}}"#,
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.go %}", "Next": "D", "Assign": {"v": 2, "w": 2}}],
+                  "Default": "D", "Output": "{% $states.input.go %}", "Assign": {"v": 1}},
+            "D": {"Type": "Pass", "Output": {"in": "{% $states.input %}", "v": "{% $v %}", "w": "{% $exists($w) %}"}, "End": true}}}"#,
     );
-    assert_eq!(
-        run(m.clone(), r#"{"go": true}"#).output(),
-        Some(&json(r#"{"in": {"go": true}, "v": false}"#))
-    );
-    assert_eq!(run(m, r#"{"go": false}"#).output(), Some(&json(r#"{"in": "default", "v": true}"#)));
+    assert_eq!(run(m.clone(), r#"{"go": true}"#).output(), Some(&json(r#"{"in": true, "v": 2, "w": true}"#)));
+    assert_eq!(run(m, r#"{"go": false}"#).output(), Some(&json(r#"{"in": false, "v": 1, "w": false}"#)));
 }
 
 #[test]

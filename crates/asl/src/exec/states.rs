@@ -142,16 +142,9 @@ impl Execution {
                         }
                     }
                 }
-                let (next, assign, output) = match picked {
-                    // A JSONata rule that matches brings its own Assign and Output, and the
-                    // state's apply only when Default is taken (ASL-SEMANTICS §6.2, [SPEC]).
-                    Ok(Some(branch)) if state.jsonata => {
-                        (Some(branch.next), branch.assign.as_ref(), branch.output.as_ref())
-                    }
-                    Ok(Some(branch)) => {
-                        (Some(branch.next), branch.assign.as_ref().or(state.assign.as_ref()), None)
-                    }
-                    Ok(None) => (*default, state.assign.as_ref(), state.output.as_ref()),
+                let (next, rule) = match picked {
+                    Ok(Some(branch)) => (Some(branch.next), Some(branch)),
+                    Ok(None) => (*default, None),
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
                 let Some(next) = next else {
@@ -164,27 +157,30 @@ impl Execution {
                     );
                     return self.finish_thread(tid, Err(failure));
                 };
-                if state.jsonata {
-                    let states = StatesVars::new(&effective, &context);
-                    let values = match self.eval_assign(&scope, assign, &effective, states) {
-                        Ok(a) => a,
-                        Err(e) => return self.fail_state(tid, visit, e),
-                    };
-                    return match self.jsonata_output(&scope, output, states) {
-                        Ok(output) => {
-                            let assigned = self.store_assigned(tid, values);
-                            self.exit_state(tid, &visit, state, output.clone(), assigned);
-                            self.threads[tid].step = Step::Enter(next, output);
-                        }
-                        Err(e) => self.fail_state(tid, visit, e),
-                    };
-                }
-                let assigned = match self.assign(tid, assign, &effective, &context) {
-                    Ok(a) => a,
+                let states = StatesVars::new(&effective, &context);
+                let rule_assign = rule.and_then(|r| r.assign.as_ref());
+                let values = match self.choice_assign(
+                    &scope,
+                    state.assign.as_ref(),
+                    rule_assign,
+                    &effective,
+                    states,
+                ) {
+                    Ok(values) => values,
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
-                match self.output_path(state, &effective, &context, &scope) {
+                let output = match state.jsonata {
+                    // A matching rule's Output replaces the state's (recorded,
+                    // test_output_in_choice[CONDITION_TRUE]).
+                    true => {
+                        let output = rule.and_then(|r| r.output.as_ref()).or(state.output.as_ref());
+                        self.jsonata_output(&scope, output, states)
+                    }
+                    false => self.output_path(state, &effective, &context, &scope),
+                };
+                match output {
                     Ok(output) => {
+                        let assigned = self.store_assigned(tid, values);
                         self.exit_state(tid, &visit, state, output.clone(), assigned);
                         self.threads[tid].step = Step::Enter(next, output);
                     }
@@ -480,6 +476,29 @@ impl Execution {
         let scope = self.threads[tid].scope.clone();
         let values = self.eval_assign(&scope, assign, input, StatesVars::new(input, context))?;
         Ok(self.store_assigned(tid, values))
+    }
+
+    /// A Choice state's assignments: the state's Assign applies whichever way the state goes, and
+    /// the matching rule's Assign on top of it, its values winning for the same name (AWS's
+    /// Choice documentation; the winning rule's value is recorded,
+    /// test_assign_in_choice[CONDITION_TRUE]).
+    fn choice_assign(
+        &mut self,
+        scope: &Rc<Scope>,
+        state_assign: Option<&Block>,
+        rule_assign: Option<&Block>,
+        input: &Value,
+        states: StatesVars,
+    ) -> Result<Option<Map>, EvalError> {
+        let state_values = self.eval_assign(scope, state_assign, input, states)?;
+        let rule_values = self.eval_assign(scope, rule_assign, input, states)?;
+        Ok(match (state_values, rule_values) {
+            (Some(mut values), Some(rule_values)) => {
+                values.extend(rule_values);
+                Some(values)
+            }
+            (values, None) | (None, values) => values,
+        })
     }
 
     /// Evaluates an Assign block with the variables as they are (the state's entry values), and
