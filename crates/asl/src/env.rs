@@ -3,6 +3,7 @@
 //! run-time failure they report.
 
 use std::fmt;
+use std::rc::Rc;
 
 use crate::error_name::ErrorName;
 use crate::path::{Path, PathMiss, Root};
@@ -60,13 +61,24 @@ impl Env<'_> {
 pub struct EvalError {
     pub error: ErrorName,
     pub cause: String,
+    /// For a JSONata failure, the field AWS names in its `EvaluationFailed` event
+    /// (`Output/result`, `Items`); `None` otherwise.
+    pub location: Option<Rc<str>>,
 }
 
 impl EvalError {
     /// `States.Runtime`, the name AWS gives a path that selects nothing or a value of the wrong
     /// kind where the state needs one.
     pub fn runtime(cause: String) -> EvalError {
-        EvalError { error: ErrorName::Runtime, cause }
+        EvalError { error: ErrorName::Runtime, cause, location: None }
+    }
+
+    /// This failure, named as happening in the JSONata field `location` (kept if already set).
+    pub fn at(mut self, location: &str) -> EvalError {
+        if self.location.is_none() && self.error == ErrorName::QueryEvaluationError {
+            self.location = Some(location.into());
+        }
+        self
     }
 }
 

@@ -180,6 +180,14 @@ pub enum EventKind {
         name: Rc<str>,
         index: usize,
     },
+    /// A JSONata expression failed (`States.QueryEvaluationError`); `location` names its field,
+    /// such as `Output/result` (ASL-SEMANTICS §3.2).
+    EvaluationFailed {
+        state: Rc<str>,
+        error: Option<ErrorName>,
+        cause: Option<Rc<str>>,
+        location: Option<Rc<str>>,
+    },
 }
 
 impl EventKind {
@@ -227,6 +235,7 @@ impl EventKind {
             MapIterationSucceeded { .. } => "MapIterationSucceeded",
             MapIterationFailed { .. } => "MapIterationFailed",
             MapIterationAborted { .. } => "MapIterationAborted",
+            EvaluationFailed { .. } => "EvaluationFailed",
         };
         fixed.to_string()
     }
@@ -269,7 +278,8 @@ impl EventKind {
             | LambdaFunctionTimedOut { cause, .. }
             | ActivityFailed { cause, .. }
             | ActivityTimedOut { cause, .. }
-            | MapRunFailed { cause, .. } => text(cause),
+            | MapRunFailed { cause, .. }
+            | EvaluationFailed { cause, .. } => text(cause),
             _ => 0,
         }
     }
@@ -285,7 +295,8 @@ impl EventKind {
             | MapIterationStarted { name, .. }
             | MapIterationSucceeded { name, .. }
             | MapIterationFailed { name, .. }
-            | MapIterationAborted { name, .. } => Some(name),
+            | MapIterationAborted { name, .. }
+            | EvaluationFailed { state: name, .. } => Some(name),
             _ => None,
         }
     }
@@ -489,6 +500,14 @@ fn details(kind: &EventKind) -> Option<(&'static str, JsonMap<String, Json>)> {
                 MapIterationFailed { .. } => "mapIterationFailedEventDetails",
                 _ => "mapIterationAbortedEventDetails",
             }
+        }
+        EvaluationFailed { state, error, cause, location } => {
+            d = error_cause(error, cause);
+            if let Some(location) = location {
+                d.insert("location".into(), json!(&**location));
+            }
+            d.insert("state".into(), json!(&**state));
+            "evaluationFailedEventDetails"
         }
     };
     Some((key, d))

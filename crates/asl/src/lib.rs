@@ -7,7 +7,9 @@
 //! definition's text, once; every host (CLI, web app, simulator) starts from its [`Compiled`].
 //! The small languages inside a definition each have their own module: [`path`] (JSONPath),
 //! [`intrinsics`] (`States.Format(...)` and friends), [`template`] (payload templates with `.$` keys)
-//! and [`choice`] (Choice rules).
+//! and [`choice`] (Choice rules); in JSONata states, [`query`] (values with `{% %}` expressions),
+//! whose only door to the JSONata engine is [`jsonata`] (the cargo feature `jsonata`, on by
+//! default; without it a JSONata definition gets one diagnostic).
 //!
 //! No wall clock, no global randomness, no browser: time and outside events arrive as method calls,
 //! randomness comes from a seeded [`rng::Rng`].
@@ -22,9 +24,11 @@ pub mod exec;
 pub mod history;
 pub mod intrinsics;
 pub mod java;
+pub mod jsonata;
 pub mod model;
 pub mod number;
 pub mod path;
+pub mod query;
 pub mod rng;
 pub mod source;
 pub mod template;
@@ -105,6 +109,7 @@ fn too_large(text: &str) -> Diagnostic {
         ),
         pointer: String::new(),
         span: Some(Span { start, end: text.len(), line, column }),
+        offset: None,
     }
 }
 

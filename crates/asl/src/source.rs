@@ -170,6 +170,47 @@ impl SourceMap {
         }
     }
 
+    /// The span of one character of the string value at `pointer`: the one `offset` characters
+    /// into its decoded text (an escape such as `\n` or `\u00e9` is one character there, several
+    /// bytes here), or the closing quote when `offset` is at the end. `None` when `pointer` is not
+    /// a string in the text.
+    pub fn string_char_span(&self, pointer: &str, offset: usize) -> Option<Span> {
+        let entry = self.get(pointer)?;
+        let (start, end) = entry.value;
+        let raw = self.text.get(start..end)?;
+        if !raw.starts_with('"') {
+            return None;
+        }
+        let bytes = raw.as_bytes();
+        let mut i = 1;
+        let mut chars = 0;
+        while i < bytes.len().saturating_sub(1) && chars < offset {
+            i += match bytes[i] {
+                // `\uD83D\uDE00` (a surrogate pair) is one character.
+                b'\\' if bytes.get(i + 1) == Some(&b'u') => {
+                    let high = raw.get(i + 2..i + 6).and_then(|h| u16::from_str_radix(h, 16).ok());
+                    let paired = high.is_some_and(|h| (0xD800..0xDC00).contains(&h))
+                        && raw.get(i + 6..i + 8) == Some("\\u");
+                    if paired {
+                        12
+                    } else {
+                        6
+                    }
+                }
+                b'\\' => 2,
+                b => utf8_width(b),
+            };
+            chars += 1;
+        }
+        let at = (start + i).min(end.saturating_sub(1));
+        let width = match bytes.get(i) {
+            Some(b'\\') => 2,
+            Some(&b) => utf8_width(b),
+            None => 1,
+        };
+        Some(self.span((at, (at + width).min(end))))
+    }
+
     /// The pointer of an entry, spelled out from its steps.
     fn pointer_of(&self, mut id: usize) -> String {
         let mut steps = Vec::new();
@@ -211,7 +252,8 @@ impl SourceMap {
     /// ([`Self::diagnostic_span`]). Diagnostics that already carry a span (syntax errors) keep it.
     pub fn attach(&self, diags: &mut [Diagnostic]) {
         for diag in diags.iter_mut().filter(|d| d.span.is_none()) {
-            diag.span = Some(self.diagnostic_span(&diag.pointer));
+            let inside = diag.offset.and_then(|offset| self.string_char_span(&diag.pointer, offset));
+            diag.span = Some(inside.unwrap_or_else(|| self.diagnostic_span(&diag.pointer)));
         }
     }
 
@@ -259,6 +301,7 @@ impl SyntaxError {
             message: self.message.clone(),
             pointer: String::new(),
             span: Some(self.span),
+            offset: None,
         }
     }
 }
@@ -328,6 +371,7 @@ pub fn parse(text: &str) -> Result<(Value, SourceMap), SyntaxError> {
             message: format!("duplicate key \"{name}\": this object already has a member of that name"),
             span: Some(map.span(key)),
             pointer: map.pointer_of(id),
+            offset: None,
         })
         .collect();
     Ok((value, map))
@@ -994,6 +1038,16 @@ pub fn render(file: &str, text: &str, diag: &Diagnostic) -> String {
     let _ = writeln!(out, "    {number} | {shown}");
     let _ = writeln!(out, "    {gutter} | {pad}{}", "^".repeat(marked));
     out
+}
+
+/// How many bytes the UTF-8 character starting with byte `b` takes.
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{pointer_join, Code, Diagnostic};
 use crate::error_name::ErrorName;
-use crate::model::{Graph, ResourceKind, Seconds, StateKind, StateMachine};
+use crate::model::{Block, Graph, ResourceKind, Seconds, StateKind, StateMachine};
 use crate::value::Value;
 
 pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
@@ -18,23 +18,28 @@ pub fn check(machine: &StateMachine, diags: &mut Vec<Diagnostic>) {
 fn check_variables(owner: &Value, pointer: &str, outer: &[String], diags: &mut Vec<Diagnostic>) {
     let Some(states) = owner.get("States").and_then(Value::as_object) else { return };
     let states_at = pointer_join(pointer, "States");
-    // Plain lists: a scope has a handful of variables.
-    let mut here: Vec<String> = Vec::new();
+    // Plain lists: a scope has a handful of variables. Each name comes with the state that
+    // assigns it, and whether only that state's catchers do.
+    let mut here: Vec<(String, &str, bool)> = Vec::new();
     for (name, state) in states.iter() {
         let state_at = pointer_join(&states_at, name);
-        let mut blocks: Vec<(String, &Value)> = Vec::new();
+        let mut blocks: Vec<(String, &Value, bool)> = Vec::new();
         if let Some(a) = state.get("Assign") {
-            blocks.push((pointer_join(&state_at, "Assign"), a));
+            blocks.push((pointer_join(&state_at, "Assign"), a, false));
         }
         for list in ["Choices", "Catch"] {
             for (i, item) in state.get(list).and_then(Value::as_array).unwrap_or_default().iter().enumerate()
             {
                 if let Some(a) = item.get("Assign") {
-                    blocks.push((format!("{}/{i}/Assign", pointer_join(&state_at, list)), a));
+                    blocks.push((
+                        format!("{}/{i}/Assign", pointer_join(&state_at, list)),
+                        a,
+                        list == "Catch",
+                    ));
                 }
             }
         }
-        for (at, block) in blocks {
+        for (at, block, by_catcher) in blocks {
             for key in block.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
                 let var = key.strip_suffix(".$").unwrap_or(&key);
                 let key_at = pointer_join(&at, &key);
@@ -47,15 +52,27 @@ fn check_variables(owner: &Value, pointer: &str, outer: &[String], diags: &mut V
                         format!("'{var}' belongs to the enclosing scope: a Parallel branch or Map iteration can read it but not assign it"),
                     ));
                 }
-                if !here.iter().any(|v| v == var) {
-                    here.push(var.to_string());
+                match here.iter_mut().find(|(v, _, _)| v == var) {
+                    Some(entry) if entry.1 != &**name || !by_catcher => entry.2 = false,
+                    Some(_) => {}
+                    None => here.push((var.to_string(), name, by_catcher)),
                 }
             }
         }
     }
-    let visible: Vec<String> = outer.iter().cloned().chain(here).collect();
     for (name, state) in states.iter() {
         let state_at = pointer_join(&states_at, name);
+        // A Parallel's or Map's own catcher assigns after its branches are over: AWS lets them
+        // use the same name (recorded, test_parallel_catch_error[PARALLEL_CATCH_ERROR_VARIABLE_SAMPLING]).
+        let visible: Vec<String> = outer
+            .iter()
+            .cloned()
+            .chain(
+                here.iter()
+                    .filter(|(_, by, only_catch)| !(*only_catch && *by == &**name))
+                    .map(|(v, _, _)| v.clone()),
+            )
+            .collect();
         for (i, branch) in
             state.get("Branches").and_then(Value::as_array).unwrap_or_default().iter().enumerate()
         {
@@ -146,13 +163,21 @@ fn lint_task(state: &crate::model::State, task: &crate::model::Task, diags: &mut
         return;
     }
     let passes_token = task.resource.kind == ResourceKind::Activity
-        || state.parameters.as_ref().is_some_and(|p| p.references_context_path("$$.Task.Token"));
+        || state.parameters.as_ref().is_some_and(|p| match p {
+            Block::Template(t) => t.references_context_path("$$.Task.Token"),
+            // Spaces aside, as `$states.context.Task.Token` or through a variable holding the
+            // context (conservatively: any expression mentioning `Task.Token`).
+            Block::Query(q) => q.expressions().iter().any(|e| {
+                let compact: String = e.chars().filter(|c| !c.is_whitespace()).collect();
+                compact.contains("Task.Token")
+            }),
+        });
     if !passes_token {
-        diags.push(Diagnostic::warning(
-            Code::TokenNotPassed,
-            &resource_at,
-            "this task waits for a task token but its Parameters never pass \"$$.Task.Token\": nobody can answer it, so it can only time out",
-        ));
+        let message = match state.jsonata {
+            false => "this task waits for a task token but its Parameters never pass \"$$.Task.Token\": nobody can answer it, so it can only time out",
+            true => "this task waits for a task token but its Arguments never pass \"{% $states.context.Task.Token %}\": nobody can answer it, so it can only time out",
+        };
+        diags.push(Diagnostic::warning(Code::TokenNotPassed, &resource_at, message));
     }
     if matches!(task.timeout, Seconds::None) {
         diags.push(Diagnostic::warning(

@@ -438,3 +438,48 @@ fn a_null_path_field_reads_well() {
     assert!(found[0].1.contains("a '.$' field needs a string, not null"), "{}", found[0].1);
     assert!(!found[0].1.contains("null null"), "{}", found[0].1);
 }
+
+// JSONata (ASL-SEMANTICS §6): the engine bounds depth, stack and work; a runaway expression
+// fails its state with `States.QueryEvaluationError`, and a parser-hostile one is a diagnostic.
+
+#[cfg(feature = "jsonata")]
+fn jsonata_pass(output: &str) -> String {
+    format!(
+        r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Output": "{{% {output} %}}", "End": true}}}}}}"#
+    )
+}
+
+#[cfg(feature = "jsonata")]
+#[test]
+fn runaway_jsonata_fails_its_state_in_bounded_time_and_stack() {
+    on_stack(BROWSER_STACK, || {
+        for expression in [
+            // Deep recursion, endless tail recursion, a huge range, a huge string.
+            "($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(1000000))",
+            "($f := function($n) { $f($n + 1) }; $f(0))",
+            "[1..100000000]",
+            "$pad('', 1000000000)",
+            "$count([1..1000000].($string($) & 'x'))",
+        ] {
+            let exec = run(&jsonata_pass(expression), "{}");
+            assert_eq!(exec.status(), Status::Failed, "{expression}");
+            let error = exec.failure().and_then(|f| f.error.clone()).map(|e| e.to_string());
+            assert_eq!(error.as_deref(), Some("States.QueryEvaluationError"), "{expression}");
+        }
+    });
+}
+
+#[cfg(feature = "jsonata")]
+#[test]
+fn parser_hostile_jsonata_is_a_located_diagnostic() {
+    // The engine's parser and evaluator each allow themselves 256 KiB of stack from where they
+    // start (`baton-jsonata`), so the browser's stack, not this file's stricter one.
+    on_stack(BROWSER_STACK, || {
+        for expression in
+            ["(".repeat(100_000), "[".repeat(100_000), "$f(".repeat(50_000), "\\\"".repeat(1000)]
+        {
+            let got = diagnostics(&jsonata_pass(&expression));
+            assert!(!got.is_empty() && got.iter().all(|d| d.0 == Code::JsonataSyntax), "{got:?}");
+        }
+    });
+}

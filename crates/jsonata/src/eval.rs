@@ -137,7 +137,7 @@ pub(crate) fn evaluate(
     input: Option<&serde_json::Value>,
     bindings: &serde_json::Map<String, serde_json::Value>,
     env: &Environment,
-) -> Result<Option<serde_json::Value>, Fail> {
+) -> Result<crate::Outcome, Fail> {
     let mut input = input.map(Value::from_json);
     // An array input is wrapped so that `$` means the whole array, not each item.
     if let Some(Value::Array(a)) = &input {
@@ -165,7 +165,10 @@ pub(crate) fn evaluate(
         nested_tuples: None,
         function_scopes: Vec::new(),
     };
-    let result = ev.eval(root, &input, &frame).map(|r| r.and_then(|v| v.to_json()));
+    let result = ev.eval(root, &input, &frame).map(|r| match r {
+        Some(Value::Function(_)) => crate::Outcome::Function,
+        other => other.and_then(|v| v.to_json()).map_or(crate::Outcome::Undefined, crate::Outcome::Value),
+    });
     for scope in ev.function_scopes.drain(..).filter_map(|w| w.upgrade()).chain([frame]) {
         scope.vars.borrow_mut().clear();
     }
@@ -452,7 +455,11 @@ impl Evaluator<'_> {
             };
             result = Some(seq);
             if current.is_empty() {
-                result = None;
+                // jsonata-js stops here but keeps what the step gave: an empty array selected
+                // whole (`items` of `{"items": []}`) stays `[]`; an empty sequence is undefined.
+                if !matches!(&result, Some(Value::Array(a)) if !a.sequence) {
+                    result = None;
+                }
                 break;
             }
         }

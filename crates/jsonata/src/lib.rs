@@ -159,6 +159,15 @@ impl Default for Environment {
     }
 }
 
+/// What an evaluation gave ([`Expression::evaluate_outcome`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Value(Json),
+    Undefined,
+    /// A function, which has no JSON form.
+    Function,
+}
+
 /// A parsed expression, reusable across evaluations.
 #[derive(Debug, Clone)]
 pub struct Expression {
@@ -177,6 +186,20 @@ impl Expression {
         bindings: &Map<String, Json>,
         env: &Environment,
     ) -> Result<Option<Json>, Error> {
+        Ok(match self.evaluate_outcome(input, bindings, env)? {
+            Outcome::Value(v) => Some(v),
+            Outcome::Undefined | Outcome::Function => None,
+        })
+    }
+
+    /// As [`Expression::evaluate`], telling a function result apart from undefined (AWS Step
+    /// Functions words the two differently).
+    pub fn evaluate_outcome(
+        &self,
+        input: Option<&Json>,
+        bindings: &Map<String, Json>,
+        env: &Environment,
+    ) -> Result<Outcome, Error> {
         eval::evaluate(&self.root, input, bindings, env).map_err(|e| *e)
     }
 }

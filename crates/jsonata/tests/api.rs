@@ -71,3 +71,15 @@ fn the_same_seed_shuffles_the_same_way() {
     assert_eq!(a, expr.evaluate(None, &Map::new(), &env(1)).unwrap());
     assert_ne!(a, expr.evaluate(None, &Map::new(), &env(2)).unwrap());
 }
+
+#[test]
+fn an_empty_array_reached_by_a_path_stays_an_array() {
+    // jsonata-js keeps a plain array a path step selects whole, empty or not (AWS recorded
+    // `$states.input.items` over `{"items": []}` as `[]`).
+    let expr = Expression::parse("$x.items").unwrap();
+    let mut bindings = Map::new();
+    bindings.insert("x".into(), json!({"items": []}));
+    let got = expr.evaluate(None, &bindings, &Environment::default()).unwrap();
+    assert_eq!(got, Some(json!([])));
+    assert_eq!(eval("items", Some(json!({"items": []}))).unwrap(), Some(json!([])));
+}

@@ -313,6 +313,8 @@ impl Timeline {
             | ParallelStateFailed
             | MapStateFailed
             | MapIterationFailed { .. } => self.failing = self.current.last().cloned(),
+            // A JSONata expression of this state failed.
+            EvaluationFailed { state, .. } => self.failing = Some(state.clone()),
             _ => {}
         }
     }

@@ -133,3 +133,17 @@ fn an_uncaught_failure_marks_the_task() {
     w.send_task_failure(&token, Some("Boom"), None).unwrap();
     assert_eq!(w.timeline().progress().to_vec(), [("Ask".into(), Progress::Failed)]);
 }
+
+#[test]
+fn a_caught_jsonata_failure_marks_its_state_caught() {
+    let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $nothing %}",
+              "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"], "Next": "B"}], "End": true},
+        "B": {"Type": "Pass", "End": true}}}"#;
+    let (machine, _) = sim::load(definition).unwrap();
+    let scenario = sim::Scenario::from_json_value(&json!({})).unwrap();
+    let w = World::start(machine, asl::Value::from(json!({})), &scenario);
+    assert_eq!(w.status(), sim::Status::Succeeded);
+    let progress = w.timeline().progress().to_vec();
+    assert_eq!(progress, [("A".into(), Progress::Caught), ("B".into(), Progress::Visited)]);
+}

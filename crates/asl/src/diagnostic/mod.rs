@@ -49,6 +49,9 @@ pub struct Diagnostic {
     pub pointer: String,
     /// Where the pointer's value sits in the source, once attached.
     pub span: Option<Span>,
+    /// For a problem inside a string (a JSONata syntax error): how many characters of the
+    /// string's decoded text come before it. Attaching then places the span there.
+    pub offset: Option<usize>,
 }
 
 impl Diagnostic {
@@ -59,7 +62,18 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             span: None,
+            offset: None,
         }
+    }
+
+    /// An error inside the string at `pointer`, `offset` characters into its text.
+    pub fn error_in_string(
+        code: Code,
+        pointer: impl Into<String>,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic { offset: Some(offset), ..Diagnostic::error(code, pointer, message) }
     }
 
     pub fn warning(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
@@ -69,6 +83,7 @@ impl Diagnostic {
             message: message.into(),
             pointer: pointer.into(),
             span: None,
+            offset: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Parallel branches and Map iterations: child threads, concurrency limits, tolerated failures.
 
 use super::errors::retrier;
+use super::query::{unexpected_type, StatesVars};
 use super::*;
 
 impl Execution {
@@ -37,6 +38,7 @@ impl Execution {
         &mut self,
         count: &Count,
         input: &Value,
+        context: &Value,
         scope: &Rc<Scope>,
         field: &str,
         float: bool,
@@ -44,6 +46,15 @@ impl Execution {
         match count {
             Count::None => Ok(None),
             Count::Literal(n) => Ok(Some(*n)),
+            Count::Query(query) => {
+                let field = field.strip_suffix("Path").unwrap_or(field);
+                let v = self.eval_query(scope, query, field, StatesVars::new(input, context))?;
+                let n = if float { v.as_f64() } else { v.as_i64().map(|n| n as f64) };
+                n.map(Some).ok_or_else(|| {
+                    let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                    unexpected_type(&text, field, if float { "number" } else { "integer" }, &v)
+                })
+            }
             Count::Path(path) => {
                 let env = Env { input, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
                 let v = env.resolve(path).map_err(|miss| {
@@ -77,9 +88,19 @@ impl Execution {
         effective: Value,
         scope: &Rc<Scope>,
     ) {
-        let items = match &map.items_path {
-            None => Ok(effective.clone()),
-            Some(path) => {
+        let items = match (&map.items, &map.items_path) {
+            (Some(query), _) => self.map_items(scope, query, &effective, &visit, state, tid),
+            (None, None) if state.jsonata => match &effective {
+                Value::Array(_) => Ok(effective.clone()),
+                // AWS's words (recorded, ASL-SEMANTICS §6.2), without a field: there is no Items.
+                other => Err(EvalError {
+                    error: ErrorName::QueryEvaluationError,
+                    cause: format!("Map state input must be an array but was: {}", other.to_json()),
+                    location: None,
+                }),
+            },
+            (None, None) => Ok(effective.clone()),
+            (None, Some(path)) => {
                 let env =
                     Env { input: &effective, context: &Value::Null, variables: &**scope, rng: &mut self.rng };
                 env.resolve(path).map_err(|miss| {
@@ -98,11 +119,22 @@ impl Execution {
             }
             Err(e) => return self.fail_state(tid, visit, e),
         };
-        let max_concurrency =
-            match self.count(&map.max_concurrency, &effective, scope, "MaxConcurrencyPath", false) {
-                Ok(c) => c,
-                Err(e) => return self.fail_state(tid, visit, e),
-            };
+        // `$states.context` for the JSONata count fields (JSONPath's `...Path` fields read `$` only).
+        let context = match state.jsonata {
+            true => self.context(tid, &visit, state, None),
+            false => Value::Null,
+        };
+        let max_concurrency = match self.count(
+            &map.max_concurrency,
+            &effective,
+            &context,
+            scope,
+            "MaxConcurrencyPath",
+            false,
+        ) {
+            Ok(c) => c,
+            Err(e) => return self.fail_state(tid, visit, e),
+        };
         // Each child's input: ItemSelector over the item (with $$.Map.Item), or the item itself.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
@@ -129,7 +161,8 @@ impl Execution {
                         )]),
                     );
                     let context = Value::object(context);
-                    match self.eval_template(Some(selector), &effective, &context, scope) {
+                    let states = StatesVars::new(&effective, &context);
+                    match self.eval_block(scope, Some(selector), "ItemSelector", &effective, states) {
                         Ok(v) => v,
                         Err(e) => return self.fail_state(tid, visit, e),
                     }
@@ -139,7 +172,7 @@ impl Execution {
         }
         let inputs = match &map.batcher {
             None => inputs,
-            Some(batcher) => match self.batch(inputs, batcher, &effective, scope) {
+            Some(batcher) => match self.batch(inputs, batcher, &effective, &context, scope) {
                 Ok(b) => b,
                 Err(e) => return self.fail_state(tid, visit, e),
             },
@@ -149,11 +182,19 @@ impl Execution {
         // state after it (recorded, test_map_state_tolerated_failure_count_path[NoNumber] and
         // friends), while a bad MaxConcurrencyPath fails it before.
         let tolerated = self
-            .count(&map.tolerated_failure_count, &effective, scope, "ToleratedFailureCountPath", false)
+            .count(
+                &map.tolerated_failure_count,
+                &effective,
+                &context,
+                scope,
+                "ToleratedFailureCountPath",
+                false,
+            )
             .and_then(|count| {
                 let percentage = self.count(
                     &map.tolerated_failure_percentage,
                     &effective,
+                    &context,
                     scope,
                     "ToleratedFailurePercentagePath",
                     true,
@@ -237,6 +278,33 @@ impl Execution {
         }
     }
 
+    /// A JSONata Map's `Items`: an expression that must give an array (AWS's causes, recorded).
+    fn map_items(
+        &mut self,
+        scope: &Rc<Scope>,
+        query: &crate::query::Query,
+        input: &Value,
+        visit: &Visit,
+        state: &State,
+        tid: usize,
+    ) -> Result<Value, EvalError> {
+        let context = self.context(tid, visit, state, None);
+        match self.eval_query_optional(scope, query, "Items", StatesVars::new(input, &context))? {
+            Some(v @ Value::Array(_)) => Ok(v),
+            Some(other) => {
+                let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                Err(unexpected_type(&text, "Items", "array", &other))
+            }
+            None => {
+                let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                Err(crate::query::query_error(
+                    "Items",
+                    format!("The JSONata expression '{text}' specified for the field 'Items' returned nothing (undefined)."),
+                ))
+            }
+        }
+    }
+
     /// `arn:aws:states:REGION:ACCOUNT:mapRun:MACHINE/LABEL:ID`; without a Label, AWS generates
     /// that part too.
     fn map_run_arn(&mut self, map: &MapState) -> Rc<str> {
@@ -253,12 +321,17 @@ impl Execution {
         items: Vec<Value>,
         batcher: &crate::model::ItemBatcher,
         input: &Value,
+        context: &Value,
         scope: &Rc<Scope>,
     ) -> Result<Vec<Value>, EvalError> {
-        let max_items = self.count(&batcher.max_items, input, scope, "MaxItemsPerBatchPath", false)?;
-        let max_bytes = self.count(&batcher.max_bytes, input, scope, "MaxInputBytesPerBatchPath", false)?;
+        let max_items =
+            self.count(&batcher.max_items, input, context, scope, "MaxItemsPerBatchPath", false)?;
+        let max_bytes =
+            self.count(&batcher.max_bytes, input, context, scope, "MaxInputBytesPerBatchPath", false)?;
         let batch_input = match &batcher.batch_input {
-            Some(t) => Some(self.eval_template(Some(t), input, &Value::Null, scope)?),
+            Some(t) => {
+                Some(self.eval_block(scope, Some(t), "BatchInput", input, StatesVars::new(input, context))?)
+            }
             None => None,
         };
         let max_items = max_items.map_or(usize::MAX, |n| (n as usize).max(1));

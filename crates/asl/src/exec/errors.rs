@@ -6,8 +6,22 @@ impl Execution {
     /// A failure while evaluating the state's own fields (paths, templates): `States.Runtime` ends
     /// the execution; other errors go through Retry/Catch.
     pub(super) fn fail_state(&mut self, tid: usize, visit: Visit, e: EvalError) {
+        let location = e.location.clone();
         let failure = self.runtime_failure(tid, &visit, e);
+        if failure.error == Some(ErrorName::QueryEvaluationError) {
+            self.evaluation_failed(tid, &visit, &failure, location);
+        }
         self.handle_failure(tid, visit, failure);
+    }
+
+    /// A failure of a catcher's own Output or Assign: the state fails with it, uncaught.
+    fn catcher_failed(&mut self, tid: usize, visit: &Visit, e: EvalError) {
+        let location = e.location.clone();
+        let failure = self.runtime_failure(tid, visit, e);
+        if failure.error == Some(ErrorName::QueryEvaluationError) {
+            self.evaluation_failed(tid, visit, &failure, location);
+        }
+        self.finish_thread(tid, Err(failure));
     }
 
     /// Retry, then Catch, then the thread fails (ASL-SEMANTICS §8.3-8.4).
@@ -47,6 +61,9 @@ impl Execution {
             return self.finish_thread(tid, Err(failure));
         };
         let error_output = failure.error_output();
+        if state.jsonata {
+            return self.caught_jsonata(tid, visit, catcher, error_output);
+        }
         let output = match dataflow::merge(&catcher.result_path, &visit.raw_input, error_output.clone()) {
             // The error output added to the input can pass 256 KiB; the state then fails with
             // that error instead, and is not caught again.
@@ -67,6 +84,41 @@ impl Execution {
                 return self.finish_thread(tid, Err(failure));
             }
         };
+        self.record(&visit, |f| f.after_result_path = Some(output.clone()));
+        self.exit_state(tid, &visit, state, output.clone(), assigned);
+        self.threads[tid].step = Step::Enter(catcher.next, output);
+    }
+
+    /// A JSONata catcher: its Assign and Output read `$states.errorOutput` (and `$states.input`);
+    /// without an Output the error output goes on (ASL-SEMANTICS §6.2).
+    fn caught_jsonata(
+        &mut self,
+        tid: usize,
+        visit: Visit,
+        catcher: &crate::model::Catcher,
+        error_output: Value,
+    ) {
+        let graph = self.threads[tid].graph.clone();
+        let state = &graph.states[visit.state];
+        let scope = self.threads[tid].scope.clone();
+        let context = self.context(tid, &visit, state, None);
+        let mut states = query::StatesVars::new(&visit.raw_input, &context);
+        states.error_output = Some(&error_output);
+        let assigned = match self.eval_assign(&scope, catcher.assign.as_ref(), &error_output, states) {
+            Ok(a) => a,
+            Err(e) => return self.catcher_failed(tid, &visit, e),
+        };
+        let output = match &catcher.output {
+            Some(q) => match self.eval_query(&scope, q, "Output", states) {
+                Ok(o) => o,
+                Err(e) => return self.catcher_failed(tid, &visit, e),
+            },
+            None => error_output.clone(),
+        };
+        if self.oversized(&output).is_some() {
+            return self.finish_thread(tid, Err(Failure::data_limit(&state.name)));
+        }
+        let assigned = self.store_assigned(tid, assigned);
         self.record(&visit, |f| f.after_result_path = Some(output.clone()));
         self.exit_state(tid, &visit, state, output.clone(), assigned);
         self.threads[tid].step = Step::Enter(catcher.next, output);

@@ -26,6 +26,7 @@
 mod api;
 mod branches;
 mod errors;
+mod query;
 mod states;
 mod tasks;
 
@@ -926,7 +927,8 @@ impl Execution {
     fn runtime_failure(&self, tid: usize, visit: &Visit, e: EvalError) -> Failure {
         let name = &self.threads[tid].graph.states[visit.state].name;
         let mut failure = Failure::from(e);
-        if failure.fatal {
+        // AWS puts the state on the causes it writes itself: path misses and JSONata failures.
+        if failure.fatal || failure.error == Some(ErrorName::QueryEvaluationError) {
             let cause = failure.cause.as_deref().unwrap_or("");
             failure.cause = Some(api::capped_cause(format!(
                 "An error occurred while executing the state '{name}' (entered at the event id #{}). {cause}",

@@ -1,6 +1,8 @@
 //! Entering and leaving states: the data flow of each state type, Wait, and Assign.
 
+use super::query::{unexpected_type, StatesVars};
 use super::*;
+use crate::model::{Block, Rule};
 
 impl Execution {
     pub(super) fn enter(&mut self, tid: usize, index: usize, input: Value) {
@@ -71,9 +73,13 @@ impl Execution {
                 let from_parameters = result.is_none() && state.parameters.is_some();
                 let result = match (result, &state.parameters) {
                     (Some(r), _) => Ok(r.clone()),
-                    (None, Some(_)) => {
-                        self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
-                    }
+                    (None, Some(p)) => self.eval_block(
+                        &scope,
+                        Some(p),
+                        "Parameters",
+                        &effective,
+                        StatesVars::new(&effective, &context),
+                    ),
                     (None, None) => Ok(effective.clone()),
                 };
                 match result {
@@ -92,6 +98,16 @@ impl Execution {
                     Err(e) => self.fail_state(tid, visit, e),
                 }
             }
+            StateKind::Succeed if state.jsonata => {
+                let states = StatesVars::new(&effective, &context);
+                match self.jsonata_output(&scope, state.output.as_ref(), states) {
+                    Ok(output) => {
+                        self.exit_state(tid, &visit, state, output.clone(), None);
+                        self.finish_thread(tid, Ok(output));
+                    }
+                    Err(e) => self.fail_state(tid, visit, e),
+                }
+            }
             StateKind::Succeed => match self.output_path(state, &effective, &context, &scope) {
                 Ok(output) => {
                     self.exit_state(tid, &visit, state, output.clone(), None);
@@ -101,7 +117,7 @@ impl Execution {
             },
             StateKind::Fail { error, cause } => {
                 let error = self.fail_field(error, &effective, &context, &scope);
-                let cause = self.fail_field(cause, &effective, &context, &scope);
+                let cause = error.clone().and_then(|_| self.fail_field(cause, &effective, &context, &scope));
                 match (error, cause) {
                     (Ok(error), Ok(cause)) => {
                         self.record(&visit, |f| f.failure = Some((error.clone(), cause.clone())));
@@ -112,29 +128,23 @@ impl Execution {
                 }
             }
             StateKind::Choice { choices, default } => {
-                let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
-                let picked = {
-                    let env = Env { input: &effective, context: &context, variables: &*scope, rng: &mut rng };
-                    let mut picked = Ok(None);
-                    for branch in choices {
-                        match branch.condition.eval(&env) {
-                            Ok(true) => {
-                                picked = Ok(Some(branch));
-                                break;
-                            }
-                            Ok(false) => {}
-                            Err(e) => {
-                                picked = Err(e);
-                                break;
-                            }
+                let mut picked = Ok(None);
+                for branch in choices {
+                    match self.rule_holds(&branch.condition, &effective, &context, &scope) {
+                        Ok(true) => {
+                            picked = Ok(Some(branch));
+                            break;
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            picked = Err(e);
+                            break;
                         }
                     }
-                    picked
-                };
-                self.rng = rng;
-                let (next, assign) = match picked {
-                    Ok(Some(branch)) => (Some(branch.next), branch.assign.as_ref().or(state.assign.as_ref())),
-                    Ok(None) => (*default, state.assign.as_ref()),
+                }
+                let (next, rule) = match picked {
+                    Ok(Some(branch)) => (Some(branch.next), Some(branch)),
+                    Ok(None) => (*default, None),
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
                 let Some(next) = next else {
@@ -147,12 +157,30 @@ impl Execution {
                     );
                     return self.finish_thread(tid, Err(failure));
                 };
-                let assigned = match self.assign(tid, assign, &effective, &context) {
-                    Ok(a) => a,
+                let states = StatesVars::new(&effective, &context);
+                let rule_assign = rule.and_then(|r| r.assign.as_ref());
+                let values = match self.choice_assign(
+                    &scope,
+                    state.assign.as_ref(),
+                    rule_assign,
+                    &effective,
+                    states,
+                ) {
+                    Ok(values) => values,
                     Err(e) => return self.fail_state(tid, visit, e),
                 };
-                match self.output_path(state, &effective, &context, &scope) {
+                let output = match state.jsonata {
+                    // A matching rule's Output replaces the state's (recorded,
+                    // test_output_in_choice[CONDITION_TRUE]).
+                    true => {
+                        let output = rule.and_then(|r| r.output.as_ref()).or(state.output.as_ref());
+                        self.jsonata_output(&scope, output, states)
+                    }
+                    false => self.output_path(state, &effective, &context, &scope),
+                };
+                match output {
                     Ok(output) => {
+                        let assigned = self.store_assigned(tid, values);
                         self.exit_state(tid, &visit, state, output.clone(), assigned);
                         self.threads[tid].step = Step::Enter(next, output);
                     }
@@ -178,11 +206,13 @@ impl Execution {
             },
             StateKind::Task(task) => self.start_task(tid, visit, state, task, effective),
             StateKind::Parallel { branches } => {
-                let input = match self.eval_template(state.parameters.as_ref(), &effective, &context, &scope)
-                {
-                    Ok(v) => v,
-                    Err(e) => return self.fail_state(tid, visit, e),
-                };
+                let states = StatesVars::new(&effective, &context);
+                let input =
+                    match self.eval_block(&scope, state.parameters.as_ref(), "Arguments", &effective, states)
+                    {
+                        Ok(v) => v,
+                        Err(e) => return self.fail_state(tid, visit, e),
+                    };
                 let has_parameters = state.parameters.is_some();
                 self.record(&visit, |f| f.after_parameters = has_parameters.then(|| input.clone()));
                 self.emit(tid, EventKind::ParallelStateStarted);
@@ -229,6 +259,33 @@ impl Execution {
         dataflow::apply(template, &mut env)
     }
 
+    /// Whether a Choice rule holds: a JSONPath condition, or a JSONata `Condition` that must
+    /// be a boolean.
+    fn rule_holds(
+        &mut self,
+        rule: &Rule,
+        input: &Value,
+        context: &Value,
+        scope: &Rc<Scope>,
+    ) -> Result<bool, EvalError> {
+        match rule {
+            Rule::Path(condition) => {
+                let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
+                condition.eval(&env)
+            }
+            Rule::Query(query) => {
+                let v = self.eval_query(scope, query, "Condition", StatesVars::new(input, context))?;
+                match v {
+                    Value::Bool(b) => Ok(b),
+                    other => {
+                        let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                        Err(unexpected_type(&text, "Condition", "boolean", &other))
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn output_path(
         &mut self,
         state: &State,
@@ -250,6 +307,14 @@ impl Execution {
         match source {
             Source::None => Ok(None),
             Source::Literal(s) => Ok(Some(s.to_string())),
+            Source::Query(query, field) => {
+                let scope = scope.clone();
+                match self.eval_query(&scope, query, field, StatesVars::new(input, context))? {
+                    Value::String(s) => Ok(Some(s.to_string())),
+                    Value::Null => Ok(None),
+                    other => Ok(Some(other.to_json())),
+                }
+            }
             Source::Dynamic(template, field) => {
                 // AWS names the field without the `.$` the template needs (ASL-SEMANTICS §5.3).
                 let v = self.eval_template(Some(template), input, context, scope).map_err(|mut e| {
@@ -276,6 +341,30 @@ impl Execution {
         match wait {
             WaitFor::Seconds(s) => Ok(after(self.now, *s)),
             WaitFor::Timestamp(ms) => Ok(from_epoch(*ms, self.options.start_epoch_ms)),
+            WaitFor::SecondsQuery(query) => {
+                let v = self.eval_query(scope, query, "Seconds", StatesVars::new(input, context))?;
+                match v.as_u64() {
+                    Some(n) => Ok(after(self.now, n)),
+                    None => {
+                        let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                        Err(unexpected_type(&text, "Seconds", "integer", &v))
+                    }
+                }
+            }
+            WaitFor::TimestampQuery(query) => {
+                let v = self.eval_query(scope, query, "Timestamp", StatesVars::new(input, context))?;
+                match v.as_str().and_then(crate::time::parse_timestamp) {
+                    Some(t) => Ok(from_epoch(t.to_epoch_millis(), self.options.start_epoch_ms)),
+                    // AWS's words (recorded, ASL-SEMANTICS §6.2).
+                    None => Err(crate::query::query_error(
+                        "Timestamp",
+                        format!(
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                            v.as_str().map_or_else(|| v.to_json(), String::from)
+                        ),
+                    )),
+                }
+            }
             WaitFor::SecondsPath(path) | WaitFor::TimestampPath(path) => {
                 let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
                 let is_seconds = matches!(wait, WaitFor::SecondsPath(_));
@@ -346,6 +435,9 @@ impl Execution {
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[visit.state];
         let scope = self.threads[tid].scope.clone();
+        if state.jsonata {
+            return self.complete_jsonata(tid, visit, result, context);
+        }
         let is_wait = matches!(state.kind, StateKind::Wait(_));
         let merged =
             if is_wait { Ok(result) } else { dataflow::merge(&state.result_path, &visit.raw_input, result) };
@@ -377,13 +469,49 @@ impl Execution {
     pub(super) fn assign(
         &mut self,
         tid: usize,
-        assign: Option<&crate::template::Template>,
+        assign: Option<&Block>,
         input: &Value,
         context: &Value,
     ) -> Result<Option<Assigned>, EvalError> {
-        let Some(assign) = assign else { return Ok(None) };
         let scope = self.threads[tid].scope.clone();
-        let values = self.eval_template(Some(assign), input, context, &scope)?;
+        let values = self.eval_assign(&scope, assign, input, StatesVars::new(input, context))?;
+        Ok(self.store_assigned(tid, values))
+    }
+
+    /// A Choice state's assignments: the state's Assign applies whichever way the state goes, and
+    /// the matching rule's Assign on top of it, its values winning for the same name (AWS's
+    /// Choice documentation; the winning rule's value is recorded,
+    /// test_assign_in_choice[CONDITION_TRUE]).
+    fn choice_assign(
+        &mut self,
+        scope: &Rc<Scope>,
+        state_assign: Option<&Block>,
+        rule_assign: Option<&Block>,
+        input: &Value,
+        states: StatesVars,
+    ) -> Result<Option<Map>, EvalError> {
+        let state_values = self.eval_assign(scope, state_assign, input, states)?;
+        let rule_values = self.eval_assign(scope, rule_assign, input, states)?;
+        Ok(match (state_values, rule_values) {
+            (Some(mut values), Some(rule_values)) => {
+                values.extend(rule_values);
+                Some(values)
+            }
+            (values, None) | (None, values) => values,
+        })
+    }
+
+    /// Evaluates an Assign block with the variables as they are (the state's entry values), and
+    /// checks AWS's limits; stores nothing yet. `None` for no Assign or an empty one.
+    pub(super) fn eval_assign(
+        &mut self,
+        scope: &Rc<Scope>,
+        assign: Option<&Block>,
+        path_input: &Value,
+        states: StatesVars,
+    ) -> Result<Option<Map>, EvalError> {
+        let Some(assign) = assign else { return Ok(None) };
+        let values = self.eval_block(scope, Some(assign), "Assign", path_input, states)?;
         // AWS writes no assignedVariables for an empty Assign (recorded, test_base_cases[BASE_EMPTY]).
         let Some(values) = values.as_object().filter(|v| !v.is_empty()) else { return Ok(None) };
         // AWS's limits (ASL-SEMANTICS §6.3): 256 KiB per variable and per Assign block.
@@ -395,6 +523,7 @@ impl Execution {
                 return Err(EvalError {
                     error: ErrorName::DataLimitExceeded,
                     cause: format!("The value assigned to the variable '{name}' is {size} bytes; a variable can hold at most {MAX_PAYLOAD_BYTES} bytes."),
+                    location: None,
                 });
             }
         }
@@ -402,15 +531,23 @@ impl Execution {
             return Err(EvalError {
                 error: ErrorName::DataLimitExceeded,
                 cause: format!("The Assign block's values total {block} bytes; one Assign can hold at most {MAX_PAYLOAD_BYTES} bytes."),
+                location: None,
             });
         }
+        Ok(Some(values.clone()))
+    }
+
+    /// Stores evaluated Assign values in the thread's scope, all at once.
+    pub(super) fn store_assigned(&mut self, tid: usize, values: Option<Map>) -> Option<Assigned> {
+        let values = values?;
+        let scope = self.threads[tid].scope.clone();
         let mut vars = scope.vars.borrow_mut();
         let mut assigned = Vec::with_capacity(values.len());
-        for (k, v) in values.iter() {
+        for (k, v) in values {
             vars.insert(k.clone(), v.clone());
-            assigned.push((k.clone(), v.clone()));
+            assigned.push((k, v));
         }
-        Ok(Some(assigned))
+        Some(assigned)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Task states: scheduling an integration, task tokens, and the three ways a task ends.
 
+use super::query::{unexpected_type, StatesVars};
 use super::*;
 
 impl Execution {
@@ -31,6 +32,17 @@ impl Execution {
         match s {
             Seconds::None => Ok(None),
             Seconds::Literal(n) => Ok(Some(*n)),
+            Seconds::Query(query) => {
+                let field = field.strip_suffix("Path").unwrap_or(field);
+                let v = self.eval_query(scope, query, field, StatesVars::new(input, context))?;
+                match v.as_u64() {
+                    Some(n) if n > 0 => Ok(Some(n)),
+                    _ => {
+                        let text = query.expressions().first().map_or_else(String::new, |t| t.to_string());
+                        Err(unexpected_type(&text, field, "positive integer", &v))
+                    }
+                }
+            }
             Seconds::Path(path) => {
                 let env = Env { input, context, variables: &**scope, rng: &mut self.rng };
                 let v = env.resolve(path).map_err(|miss| {
@@ -70,10 +82,12 @@ impl Execution {
             Ok(t) => t,
             Err(e) => return self.fail_state(tid, visit, e),
         };
-        let parameters = match self.eval_template(state.parameters.as_ref(), &effective, &context, &scope) {
-            Ok(p) => p,
-            Err(e) => return self.fail_state(tid, visit, e),
-        };
+        let states = StatesVars::new(&effective, &context);
+        let parameters =
+            match self.eval_block(&scope, state.parameters.as_ref(), "Arguments", &effective, states) {
+                Ok(p) => p,
+                Err(e) => return self.fail_state(tid, visit, e),
+            };
         // AWS fails a task whose effective input (after Parameters) is over 256 KiB (ASL-SEMANTICS
         // §10, documented); its cause text is not recorded, so this one is Baton's.
         if let Some(max) = self.oversized(&parameters) {
@@ -86,12 +100,14 @@ impl Execution {
         // The role goes into the history (taskCredentials); the simulated world ignores it.
         let role_arn = match &task.credentials {
             None => None,
-            Some(credentials) => match self.eval_template(Some(credentials), &effective, &context, &scope) {
-                Ok(c) => {
-                    c.get("RoleArn").map(|r| Rc::from(r.as_str().map_or_else(|| r.to_json(), String::from)))
+            Some(credentials) => {
+                match self.eval_block(&scope, Some(credentials), "Credentials", &effective, states) {
+                    Ok(c) => c
+                        .get("RoleArn")
+                        .map(|r| Rc::from(r.as_str().map_or_else(|| r.to_json(), String::from))),
+                    Err(e) => return self.fail_state(tid, visit, e),
                 }
-                Err(e) => return self.fail_state(tid, visit, e),
-            },
+            }
         };
         let flavour = match task.resource.kind {
             ResourceKind::LambdaFunction => Flavour::Lambda,

@@ -56,7 +56,7 @@ fn structural_hash(v: &Value) -> u64 {
 }
 
 fn failure(cause: String) -> EvalError {
-    EvalError { error: ErrorName::IntrinsicFailure, cause }
+    EvalError { error: ErrorName::IntrinsicFailure, cause, location: None }
 }
 
 fn eval_arg(arg: &Arg, env: &mut Env, field: Option<&str>) -> Result<Value, EvalError> {
@@ -440,7 +440,7 @@ mod tests {
         match expected.strip_prefix('!') {
             Some(cause) => assert_eq!(
                 got,
-                Err(EvalError { error: ErrorName::IntrinsicFailure, cause: cause.into() }),
+                Err(EvalError { error: ErrorName::IntrinsicFailure, cause: cause.into(), location: None }),
                 "{expr}"
             ),
             None => {

@@ -12,6 +12,7 @@ use crate::choice::Condition;
 use crate::diagnostic::Diagnostic;
 use crate::error_name::ErrorName;
 use crate::path::Path;
+use crate::query::Query;
 use crate::template::Template;
 use crate::value::Value;
 
@@ -46,12 +47,17 @@ pub struct State {
     /// RFC 6901 pointer to the state's object in the definition.
     pub pointer: String,
     pub kind: StateKind,
+    /// `QueryLanguage` is JSONata for this state (its own or the machine's).
+    pub jsonata: bool,
     pub input_path: PathField,
     pub output_path: PathField,
-    pub parameters: Option<Template>,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata): what a Task, Parallel or Pass works on.
+    pub parameters: Option<Block>,
     pub result_selector: Option<Template>,
     pub result_path: ResultPath,
-    pub assign: Option<Template>,
+    pub assign: Option<Block>,
+    /// JSONata `Output`; absent, the output is the result (Task, Map, Parallel) or the input.
+    pub output: Option<Query>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     /// Index of the next state, or `None` for `End: true` (and for Choice, Succeed, Fail).
@@ -72,6 +78,32 @@ impl State {
             StateKind::Fail { .. } => "Fail",
             StateKind::Parallel { .. } => "Parallel",
             StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+/// A value computed from a state's data: a JSONPath payload template (`Parameters`, `Assign`,
+/// `ItemSelector`...) or, in a JSONata state, a value with `{% %}` expressions.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Template(Template),
+    Query(Query),
+}
+
+impl Block {
+    /// The JSONata value, for a JSONata state's block.
+    pub fn query(&self) -> Option<&Query> {
+        match self {
+            Block::Query(q) => Some(q),
+            Block::Template(_) => None,
+        }
+    }
+
+    /// The payload template, for a JSONPath state's block.
+    pub fn template(&self) -> Option<&Template> {
+        match self {
+            Block::Template(t) => Some(t),
+            Block::Query(_) => None,
         }
     }
 }
@@ -106,9 +138,18 @@ pub enum StateKind {
 
 #[derive(Debug)]
 pub struct ChoiceBranch {
-    pub condition: Condition,
+    pub condition: Rule,
     pub next: usize,
-    pub assign: Option<Template>,
+    pub assign: Option<Block>,
+    /// JSONata: the rule's `Output`, taken instead of the state's when the rule matches.
+    pub output: Option<Query>,
+}
+
+/// A Choice rule's test: JSONPath's `Variable` and comparisons, or JSONata's `Condition`.
+#[derive(Debug)]
+pub enum Rule {
+    Path(Condition),
+    Query(Query),
 }
 
 /// A Fail state's `Error`/`Cause`: given literally, or read through `ErrorPath`/`CausePath`.
@@ -118,6 +159,8 @@ pub enum Source {
     Literal(Rc<str>),
     /// A one-member payload template `{"<field>.$": ...}` and the field's name.
     Dynamic(Template, &'static str),
+    /// JSONata: an expression, and the field's name (`Error` or `Cause`).
+    Query(Query, &'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +170,10 @@ pub enum WaitFor {
     Timestamp(i64),
     SecondsPath(Path),
     TimestampPath(Path),
+    /// JSONata: `Seconds` given as an expression.
+    SecondsQuery(Query),
+    /// JSONata: `Timestamp` given as an expression.
+    TimestampQuery(Query),
 }
 
 /// A positive number of seconds given literally or through a path.
@@ -135,6 +182,8 @@ pub enum Seconds {
     None,
     Literal(u64),
     Path(Path),
+    /// JSONata: an expression.
+    Query(Query),
 }
 
 #[derive(Debug)]
@@ -142,8 +191,8 @@ pub struct Task {
     pub resource: Resource,
     pub timeout: Seconds,
     pub heartbeat: Seconds,
-    /// `Credentials`: `{"RoleArn": ...}`, the role the task runs as (a payload template).
-    pub credentials: Option<Template>,
+    /// `Credentials`: `{"RoleArn": ...}`, the role the task runs as.
+    pub credentials: Option<Block>,
 }
 
 /// How the execution talks to the integration (the Resource ARN's suffix).
@@ -232,7 +281,9 @@ impl Resource {
 #[derive(Debug)]
 pub struct MapState {
     pub items_path: Option<Path>,
-    pub item_selector: Option<Template>,
+    /// JSONata `Items`; absent, the state's input must be the array.
+    pub items: Option<Query>,
+    pub item_selector: Option<Block>,
     pub processor: Rc<Graph>,
     pub max_concurrency: Count,
     pub tolerated_failure_count: Count,
@@ -250,13 +301,15 @@ pub enum Count {
     None,
     Literal(f64),
     Path(Path),
+    /// JSONata: an expression.
+    Query(Query),
 }
 
 #[derive(Debug)]
 pub struct ItemBatcher {
     pub max_items: Count,
     pub max_bytes: Count,
-    pub batch_input: Option<Template>,
+    pub batch_input: Option<Block>,
 }
 
 #[derive(Debug)]
@@ -274,9 +327,12 @@ pub struct Catcher {
     pub errors: Vec<ErrorName>,
     pub next: usize,
     pub result_path: ResultPath,
-    pub assign: Option<Template>,
+    pub assign: Option<Block>,
+    /// JSONata `Output`; absent, the error output.
+    pub output: Option<Query>,
 }
 
 mod read;
+mod read_jsonata;
 
 pub use read::{article, read};

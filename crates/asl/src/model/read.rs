@@ -10,43 +10,47 @@ use crate::diagnostic::{abbreviate, pointer_join, Code, MAX_DIAGNOSTICS};
 /// Reads `definition` into a machine (as much of it as can be read) and its problems. The checks
 /// that need the whole machine are [`crate::validate`]'s; [`crate::load`] runs both.
 pub fn read(definition: &Value) -> (Option<StateMachine>, Vec<Diagnostic>) {
-    let mut reader = Reader { diags: Vec::new() };
+    let mut reader = Reader { diags: Vec::new(), machine_jsonata: false, jsonata: false };
     let machine = reader.machine(definition);
     (machine, reader.diags)
 }
 
 const STATE_TYPES: [&str; 8] = ["Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"];
 
-struct Reader {
-    diags: Vec<Diagnostic>,
+pub(super) struct Reader {
+    pub(super) diags: Vec<Diagnostic>,
+    /// The machine's `QueryLanguage` is JSONata: the default of every state, nested ones too.
+    pub(super) machine_jsonata: bool,
+    /// The state being read is a JSONata state.
+    pub(super) jsonata: bool,
 }
 
 /// An object being read: remembers which members were looked at, so the rest can be reported.
-struct Obj<'a> {
-    map: &'a crate::value::Map,
-    pointer: String,
-    seen: Vec<&'static str>,
+pub(super) struct Obj<'a> {
+    pub(super) map: &'a crate::value::Map,
+    pub(super) pointer: String,
+    pub(super) seen: Vec<&'static str>,
 }
 
 impl<'a> Obj<'a> {
-    fn get(&mut self, key: &'static str) -> Option<&'a Value> {
+    pub(super) fn get(&mut self, key: &'static str) -> Option<&'a Value> {
         self.seen.push(key);
         self.map.get(key)
     }
 
-    fn at(&self, key: &str) -> String {
+    pub(super) fn at(&self, key: &str) -> String {
         pointer_join(&self.pointer, key)
     }
 }
 
 impl Reader {
-    fn error(&mut self, code: Code, pointer: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn error(&mut self, code: Code, pointer: impl Into<String>, message: impl Into<String>) {
         if self.diags.len() < MAX_DIAGNOSTICS {
             self.diags.push(Diagnostic::error(code, pointer, message));
         }
     }
 
-    fn object<'a>(&mut self, v: &'a Value, pointer: &str, what: &str) -> Option<Obj<'a>> {
+    pub(super) fn object<'a>(&mut self, v: &'a Value, pointer: &str, what: &str) -> Option<Obj<'a>> {
         match v {
             Value::Object(map) => Some(Obj { map, pointer: pointer.to_string(), seen: Vec::new() }),
             other => {
@@ -61,7 +65,7 @@ impl Reader {
     }
 
     /// Reports members nobody asked for: AWS rejects unknown fields.
-    fn finish(&mut self, obj: Obj, what: &str) {
+    pub(super) fn finish(&mut self, obj: Obj, what: &str) {
         for key in obj.map.keys() {
             if !obj.seen.iter().any(|s| *s == &**key) {
                 let hint = obj
@@ -79,7 +83,7 @@ impl Reader {
         }
     }
 
-    fn string(&mut self, obj: &mut Obj, key: &'static str) -> Option<Rc<str>> {
+    pub(super) fn string(&mut self, obj: &mut Obj, key: &'static str) -> Option<Rc<str>> {
         match obj.get(key)? {
             Value::String(s) => Some(s.clone()),
             other => {
@@ -108,7 +112,7 @@ impl Reader {
     }
 
     /// A non-negative integer within `max`.
-    fn integer(&mut self, obj: &mut Obj, key: &'static str, min: u64, max: u64) -> Option<u64> {
+    pub(super) fn integer(&mut self, obj: &mut Obj, key: &'static str, min: u64, max: u64) -> Option<u64> {
         let v = obj.get(key)?;
         match v.as_u64() {
             Some(n) if n >= min && n <= max => Some(n),
@@ -123,7 +127,7 @@ impl Reader {
         }
     }
 
-    fn number(&mut self, obj: &mut Obj, key: &'static str) -> Option<f64> {
+    pub(super) fn number(&mut self, obj: &mut Obj, key: &'static str) -> Option<f64> {
         let v = obj.get(key)?;
         match v.as_f64() {
             Some(n) => Some(n),
@@ -138,7 +142,7 @@ impl Reader {
         }
     }
 
-    fn path(&mut self, obj: &mut Obj, key: &'static str, reference: bool) -> Option<Path> {
+    pub(super) fn path(&mut self, obj: &mut Obj, key: &'static str, reference: bool) -> Option<Path> {
         let at = obj.at(key);
         let text = self.string(obj, key)?;
         self.parse_path(&text, &at, key, reference)
@@ -210,13 +214,13 @@ impl Reader {
         }
     }
 
-    fn template(&mut self, obj: &mut Obj, key: &'static str) -> Option<Template> {
+    pub(super) fn template(&mut self, obj: &mut Obj, key: &'static str) -> Option<Template> {
         let v = obj.get(key)?;
         let at = obj.at(key);
         self.compile_template(v, &at)
     }
 
-    fn compile_template(&mut self, v: &Value, at: &str) -> Option<Template> {
+    pub(super) fn compile_template(&mut self, v: &Value, at: &str) -> Option<Template> {
         match Template::compile(v) {
             Ok(t) => Some(t),
             Err(errors) => {
@@ -255,7 +259,14 @@ impl Reader {
         }
     }
 
-    fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
+    pub(super) fn seconds(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Seconds {
+        if self.jsonata {
+            // A whole number or an expression; the `...Path` form was refused already.
+            return match obj.map.get(key) {
+                Some(Value::String(_)) => self.query(obj, key).map_or(Seconds::None, Seconds::Query),
+                _ => self.integer(obj, key, 1, 99_999_999).map_or(Seconds::None, Seconds::Literal),
+            };
+        }
         let literal = self.integer(obj, key, 1, 99_999_999);
         match self.literal_or_path(obj, key, path_key, literal) {
             Some(Ok(n)) => Seconds::Literal(n),
@@ -264,9 +275,19 @@ impl Reader {
         }
     }
 
-    fn count(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Count {
-        let literal = self.number(obj, key);
-        match self.literal_or_path(obj, key, path_key, literal) {
+    pub(super) fn count(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Count {
+        let literal = match obj.map.get(key) {
+            // An expression; the `...Path` form was refused already.
+            Some(Value::String(_)) if self.jsonata => {
+                return self.query(obj, key).map_or(Count::None, Count::Query);
+            }
+            _ => self.number(obj, key),
+        };
+        let given = match self.jsonata {
+            true => literal.map(Ok),
+            false => self.literal_or_path(obj, key, path_key, literal),
+        };
+        match given {
             Some(Ok(n)) if n < 0.0 => {
                 self.error(Code::WrongValue, obj.at(key), format!("'{key}' cannot be negative"));
                 Count::None
@@ -282,32 +303,31 @@ impl Reader {
         let comment = self.string(&mut obj, "Comment").map(|s| s.to_string());
         let _version = self.string(&mut obj, "Version");
         let timeout_seconds = self.integer(&mut obj, "TimeoutSeconds", 1, 99_999_999);
-        let jsonata = self.query_language(&mut obj);
-        if jsonata {
+        let jsonata = self.query_language(&mut obj) == Some(true);
+        if jsonata && !crate::jsonata::AVAILABLE {
             // One clear message rather than a complaint about every JSONata-only field.
-            self.error(
-                Code::JsonataUnsupported,
-                obj.at("QueryLanguage"),
-                "JSONata state machines are not supported yet: Baton runs JSONPath states only for now",
-            );
+            self.error(Code::JsonataUnsupported, obj.at("QueryLanguage"), JSONATA_UNAVAILABLE);
             return None;
         }
+        self.machine_jsonata = jsonata;
         let graph = self.graph(&mut obj, "the state machine");
         self.finish(obj, "a state machine");
         Some(StateMachine { graph: Rc::new(graph?), timeout_seconds, comment, definition: v.clone() })
     }
 
-    fn query_language(&mut self, obj: &mut Obj) -> bool {
+    /// `QueryLanguage`, when it is given and valid: whether it is JSONata.
+    fn query_language(&mut self, obj: &mut Obj) -> Option<bool> {
         match self.string(obj, "QueryLanguage").as_deref() {
-            None | Some("JSONPath") => false,
-            Some("JSONata") => true,
+            None => None,
+            Some("JSONPath") => Some(false),
+            Some("JSONata") => Some(true),
             Some(other) => {
                 self.error(
                     Code::WrongValue,
                     obj.at("QueryLanguage"),
                     format!("'QueryLanguage' must be \"JSONPath\" or \"JSONata\", not \"{other}\""),
                 );
-                false
+                None
             }
         }
     }
@@ -371,7 +391,13 @@ impl Reader {
         Some(Graph { start, states, index: names })
     }
 
-    fn target(&mut self, name: &str, at: &str, key: &str, names: &HashMap<Rc<str>, usize>) -> Option<usize> {
+    pub(super) fn target(
+        &mut self,
+        name: &str,
+        at: &str,
+        key: &str,
+        names: &HashMap<Rc<str>, usize>,
+    ) -> Option<usize> {
         match names.get(name) {
             Some(&i) => Some(i),
             None => {
@@ -418,7 +444,22 @@ impl Reader {
         }
     }
 
+    /// Reads one state, in its query language (which the states nested in it do not inherit:
+    /// theirs defaults to the machine's, ASL-SEMANTICS §6.1).
     fn state(
+        &mut self,
+        name: &Rc<str>,
+        v: &Value,
+        at: &str,
+        names: &HashMap<Rc<str>, usize>,
+    ) -> Option<State> {
+        let outer = self.jsonata;
+        let state = self.state_body(name, v, at, names);
+        self.jsonata = outer;
+        state
+    }
+
+    fn state_body(
         &mut self,
         name: &Rc<str>,
         v: &Value,
@@ -445,32 +486,64 @@ impl Reader {
             return None;
         }
         let _comment = self.string(&mut obj, "Comment");
-        if self.query_language(&mut obj) {
-            self.error(
-                Code::JsonataUnsupported,
-                obj.at("QueryLanguage"),
-                "JSONata states are not supported yet: Baton runs JSONPath states only for now",
-            );
-            return None;
-        }
+        let jsonata = match self.query_language(&mut obj) {
+            Some(false) if self.machine_jsonata => {
+                // AWS's words (recorded, ASL-SEMANTICS §6.1).
+                self.error(
+                    Code::QueryLanguageConflict,
+                    obj.at("QueryLanguage"),
+                    "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                );
+                false
+            }
+            Some(true) if !crate::jsonata::AVAILABLE => {
+                self.error(Code::JsonataUnsupported, obj.at("QueryLanguage"), JSONATA_UNAVAILABLE);
+                return None;
+            }
+            Some(own) => own,
+            None => self.machine_jsonata,
+        };
+        self.jsonata = jsonata;
         let t = &*type_name;
         let terminal = matches!(t, "Succeed" | "Fail");
-        let input_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "InputPath") };
-        let output_path =
-            if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "OutputPath") };
-        let takes_parameters = matches!(t, "Task" | "Pass" | "Parallel" | "Map");
-        let parameters = if takes_parameters { self.template(&mut obj, "Parameters") } else { None };
         let takes_result = matches!(t, "Task" | "Parallel" | "Map");
-        let result_selector = if takes_result { self.template(&mut obj, "ResultSelector") } else { None };
-        let result_path =
-            if takes_result || t == "Pass" { self.result_path(&mut obj) } else { ResultPath::Replace };
-        let assign = if terminal { None } else { self.template(&mut obj, "Assign") };
+        let mut output = None;
+        let (input_path, output_path, parameters, result_selector, result_path, assign);
+        if jsonata {
+            self.refuse_jsonpath_fields(&mut obj, t);
+            (input_path, output_path, result_selector, result_path) =
+                (PathField::Whole, PathField::Whole, None, ResultPath::Replace);
+            parameters = match t {
+                "Task" | "Parallel" => self.query_block(&mut obj, "Arguments"),
+                _ => None,
+            };
+            assign = if terminal { None } else { self.query_block(&mut obj, "Assign") };
+            if t != "Fail" {
+                output = self.query(&mut obj, "Output");
+            }
+        } else {
+            self.refuse_jsonata_fields(&mut obj, t);
+            input_path = if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "InputPath") };
+            output_path =
+                if t == "Fail" { PathField::Whole } else { self.path_field(&mut obj, "OutputPath") };
+            let takes_parameters = matches!(t, "Task" | "Pass" | "Parallel" | "Map");
+            parameters = if takes_parameters {
+                self.template(&mut obj, "Parameters").map(Block::Template)
+            } else {
+                None
+            };
+            result_selector = if takes_result { self.template(&mut obj, "ResultSelector") } else { None };
+            result_path =
+                if takes_result || t == "Pass" { self.result_path(&mut obj) } else { ResultPath::Replace };
+            assign = if terminal { None } else { self.template(&mut obj, "Assign").map(Block::Template) };
+        }
         let (retry, catch) = if takes_result {
             (self.retriers(&mut obj), self.catchers(&mut obj, names))
         } else {
             (Vec::new(), Vec::new())
         };
         let kind = match t {
+            "Pass" if jsonata => StateKind::Pass { result: None },
             "Pass" => StateKind::Pass { result: obj.get("Result").cloned() },
             "Task" => StateKind::Task(self.task(&mut obj)),
             "Choice" => self.choice(&mut obj, names),
@@ -484,18 +557,24 @@ impl Reader {
             _ => StateKind::Map(self.map_state(&mut obj)?),
         };
         let next = if terminal || t == "Choice" { None } else { self.next_or_end(&mut obj, names) };
-        let uses_context = mentions_context(v);
+        // A JSONata state may read `$states.context` (or hand `$states` to a function).
+        let uses_context = mentions_context(v) || (jsonata && mentions(v, "$states"));
+        if jsonata {
+            self.check_states_members(obj.map, &obj.pointer, takes_result);
+        }
         self.finish(obj, &format!("a {t} state"));
         Some(State {
             name: name.clone(),
             pointer: at.to_string(),
             kind,
+            jsonata,
             input_path,
             output_path,
             parameters,
             result_selector,
             result_path,
             assign,
+            output,
             retry,
             catch,
             next,
@@ -504,6 +583,26 @@ impl Reader {
     }
 
     fn source(&mut self, obj: &mut Obj, key: &'static str, path_key: &'static str) -> Source {
+        if self.jsonata {
+            return match self.query(obj, key) {
+                None => Source::None,
+                Some(q) => match q.literal() {
+                    Some(Value::String(s)) => Source::Literal(s.clone()),
+                    Some(other) => {
+                        self.error(
+                            Code::WrongType,
+                            obj.at(key),
+                            format!(
+                                "'{key}' must be a string or a {{% %}} expression, not {}",
+                                article(other)
+                            ),
+                        );
+                        Source::None
+                    }
+                    None => Source::Query(q, key),
+                },
+            };
+        }
         let literal = self.string(obj, key);
         let path_at = obj.at(path_key);
         let path = self.string(obj, path_key);
@@ -572,7 +671,10 @@ impl Reader {
                 Resource::parse("")
             }
         };
-        let credentials = self.template(obj, "Credentials");
+        let credentials = match self.jsonata {
+            true => self.query_block(obj, "Credentials"),
+            false => self.template(obj, "Credentials").map(Block::Template),
+        };
         let timeout = self.seconds(obj, "TimeoutSeconds", "TimeoutSecondsPath");
         let heartbeat = self.seconds(obj, "HeartbeatSeconds", "HeartbeatSecondsPath");
         if let (Seconds::Literal(t), Seconds::Literal(h)) = (&timeout, &heartbeat) {
@@ -594,12 +696,16 @@ impl Reader {
             Some(Value::Array(rules)) if !rules.is_empty() => {
                 for (i, rule) in rules.iter().enumerate() {
                     let rule_at = format!("{at}/{i}");
-                    let condition = choice::parse_condition(
-                        rule,
-                        &rule_at,
-                        &["Next", "Comment", "Assign"],
-                        &mut self.diags,
-                    );
+                    let (condition, output) = if self.jsonata {
+                        self.jsonata_rule(rule, &rule_at)
+                    } else {
+                        self.refuse_jsonata_rule_fields(rule, &rule_at);
+                        let extra = ["Next", "Comment", "Assign", "Condition", "Output"];
+                        (
+                            choice::parse_condition(rule, &rule_at, &extra, &mut self.diags).map(Rule::Path),
+                            None,
+                        )
+                    };
                     let next = match rule.get("Next") {
                         Some(Value::String(n)) => {
                             self.target(n, &pointer_join(&rule_at, "Next"), "Next", names)
@@ -617,11 +723,14 @@ impl Reader {
                             None
                         }
                     };
-                    let assign = rule
-                        .get("Assign")
-                        .and_then(|a| self.compile_template(a, &pointer_join(&rule_at, "Assign")));
+                    let assign_at = pointer_join(&rule_at, "Assign");
+                    let assign = match (rule.get("Assign"), self.jsonata) {
+                        (None, _) => None,
+                        (Some(a), true) => self.compile_query(a, &assign_at).map(Block::Query),
+                        (Some(a), false) => self.compile_template(a, &assign_at).map(Block::Template),
+                    };
                     if let (Some(condition), Some(next)) = (condition, next) {
-                        choices.push(ChoiceBranch { condition, next, assign });
+                        choices.push(ChoiceBranch { condition, next, assign, output });
                     }
                 }
             }
@@ -653,6 +762,9 @@ impl Reader {
     }
 
     fn wait(&mut self, obj: &mut Obj) -> Option<WaitFor> {
+        if self.jsonata {
+            return self.jsonata_wait(obj);
+        }
         let seconds = self.integer(obj, "Seconds", 0, 99_999_999);
         let timestamp = self.string(obj, "Timestamp");
         let seconds_path = self.path(obj, "SecondsPath", true);
@@ -737,9 +849,15 @@ impl Reader {
     }
 
     fn map_state(&mut self, obj: &mut Obj) -> Option<MapState> {
-        let items_path = self.path(obj, "ItemsPath", true);
-        let item_selector = self.template(obj, "ItemSelector");
-        let legacy_parameters = obj.map.contains_key("Parameters");
+        let (items_path, items, item_selector) = match self.jsonata {
+            true => (None, self.query(obj, "Items"), self.query_block(obj, "ItemSelector")),
+            false => {
+                let items_path = self.path(obj, "ItemsPath", true);
+                (items_path, None, self.template(obj, "ItemSelector").map(Block::Template))
+            }
+        };
+        // In a JSONata state `Parameters` was refused already.
+        let legacy_parameters = obj.map.contains_key("Parameters") && !self.jsonata;
         if item_selector.is_some() && legacy_parameters {
             self.error(
                 Code::ExclusiveFields,
@@ -802,7 +920,10 @@ impl Reader {
                 let mut b = self.object(v, &at, "'ItemBatcher'")?;
                 let max_items = self.count(&mut b, "MaxItemsPerBatch", "MaxItemsPerBatchPath");
                 let max_bytes = self.count(&mut b, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath");
-                let batch_input = self.template(&mut b, "BatchInput");
+                let batch_input = match self.jsonata {
+                    true => self.query_block(&mut b, "BatchInput"),
+                    false => self.template(&mut b, "BatchInput").map(Block::Template),
+                };
                 self.finish(b, "'ItemBatcher'");
                 Some(ItemBatcher { max_items, max_bytes, batch_input })
             }
@@ -818,12 +939,13 @@ impl Reader {
             }
         }
         let item_selector = if legacy_parameters && item_selector.is_none() {
-            self.template(obj, "Parameters")
+            self.template(obj, "Parameters").map(Block::Template)
         } else {
             item_selector
         };
         Some(MapState {
             items_path,
+            items,
             item_selector,
             processor: Rc::new(processor),
             max_concurrency,
@@ -991,10 +1113,28 @@ impl Reader {
                     None
                 }
             };
-            let result_path = this.result_path(c);
-            let assign = this.template(c, "Assign");
-            Some(Catcher { errors, next: next?, result_path, assign })
+            let (result_path, assign, output) = if this.jsonata {
+                this.refuse_jsonpath_catcher_fields(c);
+                (ResultPath::Replace, this.query_block(c, "Assign"), this.query(c, "Output"))
+            } else {
+                this.refuse_jsonata_catcher_fields(c);
+                (this.result_path(c), this.template(c, "Assign").map(Block::Template), None)
+            };
+            Some(Catcher { errors, next: next?, result_path, assign, output })
         })
+    }
+}
+
+/// The reader's answer to a JSONata definition in a build without the engine.
+const JSONATA_UNAVAILABLE: &str = "JSONata is not in this build of Baton: it runs JSONPath state machines only. The command-line `baton` runs JSONata.";
+
+/// Whether any string or key in `v` contains `needle`.
+fn mentions(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::String(s) => s.contains(needle),
+        Value::Array(a) => a.iter().any(|v| mentions(v, needle)),
+        Value::Object(o) => o.iter().any(|(k, v)| k.contains(needle) || mentions(v, needle)),
+        _ => false,
     }
 }
 
