@@ -202,10 +202,20 @@ fn print_suite_comparison(runs: usize, baton: &SuiteReport, js: &SuiteReport) {
     heaviest.sort_by(|a, b| (b.1 + b.2).total_cmp(&(a.1 + a.2)));
     println!();
     println!("  heaviest cases (median ms)      Baton  jsonata-js");
-    for (name, b, j) in heaviest.iter().take(6) {
+    for (name, b, j) in heaviest.iter().take(HEAVIEST) {
         println!("    {name:<28} {b:>9.1} {j:>11.1}");
     }
+    let rest: Vec<&String> = heaviest.iter().skip(HEAVIEST).map(|(n, _, _)| *n).collect();
+    let (baton_rest, js_rest) = (median(baton.totals(&rest, runs)), median(js.totals(&rest, runs)));
+    let ratio = if baton_rest > 0.0 { format!("{:.1}x", js_rest / baton_rest) } else { "-".into() };
+    println!(
+        "  the other {} cases: Baton {baton_rest:.1} ms, jsonata-js {js_rest:.1} ms ({ratio})",
+        thousands(rest.len() as u64)
+    );
 }
+
+/// How many of the heaviest cases are shown apart: a handful of cases hold most of the time.
+const HEAVIEST: usize = 6;
 
 /// Runs an engine's timing script and reads the JSON it prints.
 fn report(c: &mut std::process::Command) -> Result<Json, String> {
