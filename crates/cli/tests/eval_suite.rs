@@ -6,16 +6,18 @@
 //!
 //! The suite lives outside the repository (default `../shared/jsonata-suite` from the workspace
 //! root, or `$BATON_JSONATA_SUITE`). Cases the engine does not pass are in the engine's
-//! `known-failures.txt`; `eval-known-failures.txt` adds those that differ only because `baton eval`
-//! is Step Functions' JSONata (no `$eval`, the engine's default bounds), each with its reason. A
-//! listed case that passes fails the run, so both lists stay true.
+//! `known-failures.txt`: through `baton eval` they must fail as they do in the engine (the same
+//! value or error code, evaluated here in the same environment). `eval-known-failures.txt` adds
+//! those that differ only because `baton eval` is Step Functions' JSONata (no `$eval`, the
+//! engine's default bounds), each with its reason. A listed case that passes fails the run, so
+//! both lists stay true.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use baton_jsonata::{Environment, Expression, Json, Map};
 use libtest_mimic::{Arguments, Failed, Trial};
-use serde_json::Value as Json;
 
 fn suite_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("BATON_JSONATA_SUITE") {
@@ -36,10 +38,19 @@ fn listed(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn known_failures() -> HashMap<String, String> {
-    let mut known = listed(include_str!("../../jsonata/tests/known-failures.txt"));
-    known.extend(listed(include_str!("eval-known-failures.txt")));
-    known
+/// Why a case is listed as failing, and whether the engine's own list says so (the case must
+/// then fail through `baton eval` as it fails in the engine) or `eval-known-failures.txt`.
+#[derive(Clone)]
+struct Listed {
+    reason: String,
+    by_engine: bool,
+}
+
+fn known_failures() -> HashMap<String, Listed> {
+    let engine = listed(include_str!("../../jsonata/tests/known-failures.txt"));
+    let eval = listed(include_str!("eval-known-failures.txt"));
+    let listing = |by_engine| move |(name, reason)| (name, Listed { reason, by_engine });
+    engine.into_iter().map(listing(true)).chain(eval.into_iter().map(listing(false))).collect()
 }
 
 struct Case {
@@ -96,36 +107,64 @@ fn same(a: &Json, b: &Json) -> bool {
     }
 }
 
-/// What `baton eval` said: a result (`None`: undefined) or an error code.
+/// What an evaluation gave: a result (`None`: undefined) or an error code.
 type Outcome = Result<Option<Json>, String>;
 
-/// `baton eval [--input-file F] [--bindings B] -- EXPR`, run directly (no shell).
-fn eval_through_baton(root: &Path, case: &Case) -> Result<Outcome, String> {
+/// A case's expression, input and bindings, ready for either evaluation.
+struct Prepared {
+    expr: String,
+    input: Input,
+    bindings: Option<Map<String, Json>>,
+}
+
+enum Input {
+    Undefined,
+    Inline(Json),
+    Dataset(PathBuf),
+}
+
+fn prepare(root: &Path, case: &Case) -> Result<Prepared, String> {
     let spec = &case.spec;
     let expr = match (spec.get("expr"), spec.get("expr-file")) {
         (Some(Json::String(e)), _) => e.clone(),
         (_, Some(Json::String(f))) => std::fs::read_to_string(case.dir.join(f)).map_err(|e| e.to_string())?,
         _ => return Err("case has no expression".into()),
     };
+    let input = match (spec.get("data"), spec.get("dataset")) {
+        (Some(data), _) => Input::Inline(data.clone()),
+        (None, Some(Json::String(name))) => {
+            Input::Dataset(root.join("datasets").join(format!("{name}.json")))
+        }
+        _ => Input::Undefined,
+    };
+    let bindings = match spec.get("bindings") {
+        Some(Json::Object(b)) => Some(b.clone()),
+        _ => None,
+    };
+    Ok(Prepared { expr, input, bindings })
+}
+
+/// `baton eval [--input-file F] [--bindings B] -- EXPR`, run directly (no shell).
+fn eval_through_baton(name: &str, case: &Prepared) -> Result<Outcome, String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_baton"));
     command.arg("eval").stdin(Stdio::null());
-    match (spec.get("data"), spec.get("dataset")) {
-        (Some(data), _) => {
+    match &case.input {
+        Input::Undefined => {}
+        Input::Inline(data) => {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("eval-suite");
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-            let file = dir.join(format!("{}.json", case.name.replace(['/', '[', ']'], "-")));
+            let file = dir.join(format!("{}.json", name.replace(['/', '[', ']'], "-")));
             std::fs::write(&file, data.to_string()).map_err(|e| e.to_string())?;
             command.arg("--input-file").arg(file);
         }
-        (None, Some(Json::String(name))) => {
-            command.arg("--input-file").arg(root.join("datasets").join(format!("{name}.json")));
+        Input::Dataset(file) => {
+            command.arg("--input-file").arg(file);
         }
-        _ => {}
     }
-    if let Some(bindings @ Json::Object(_)) = spec.get("bindings") {
-        command.arg("--bindings").arg(bindings.to_string());
+    if let Some(bindings) = &case.bindings {
+        command.arg("--bindings").arg(Json::Object(bindings.clone()).to_string());
     }
-    let out = command.arg("--").arg(expr).output().map_err(|e| format!("cannot run baton: {e}"))?;
+    let out = command.arg("--").arg(&case.expr).output().map_err(|e| format!("cannot run baton: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
@@ -141,9 +180,38 @@ fn eval_through_baton(root: &Path, case: &Case) -> Result<Outcome, String> {
     }
 }
 
-fn run_case(root: &Path, case: &Case) -> Result<(), String> {
-    let spec = &case.spec;
-    let outcome = eval_through_baton(root, case)?;
+/// The engine in this process, in `baton eval`'s environment (Step Functions' defaults, and a
+/// stack as big as the command gives its evaluation thread).
+fn eval_in_process(case: &Prepared) -> Result<Outcome, String> {
+    let input = match &case.input {
+        Input::Undefined => None,
+        Input::Inline(data) => Some(data.clone()),
+        Input::Dataset(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+            Some(serde_json::from_str(&text).map_err(|e| e.to_string())?)
+        }
+    };
+    let bindings = case.bindings.clone().unwrap_or_default();
+    let env = Environment { max_stack_bytes: 48 << 20, ..Environment::default() };
+    let expr = case.expr.clone();
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || Expression::parse(&expr).and_then(|e| e.evaluate(input.as_ref(), &bindings, &env)))
+        .map_err(|e| e.to_string())?
+        .join()
+        .map_err(|_| "the engine panicked".to_string())
+        .map(|outcome| outcome.map_err(|e| e.code.to_string()))
+}
+
+fn same_outcome(a: &Outcome, b: &Outcome) -> bool {
+    match (a, b) {
+        (Ok(Some(x)), Ok(Some(y))) => same(x, y),
+        _ => a == b,
+    }
+}
+
+/// Whether an outcome is what the case expects.
+fn judge(spec: &Json, outcome: Outcome) -> Result<(), String> {
     let code = spec.get("code").or_else(|| spec.get("error").and_then(|e| e.get("code")));
     if let Some(Json::String(code)) = code {
         return match outcome {
@@ -164,6 +232,28 @@ fn run_case(root: &Path, case: &Case) -> Result<(), String> {
         Some(v) if same(&v, expected) => Ok(()),
         Some(v) => Err(format!("expected {expected}\n     got {v}")),
         None => Err(format!("expected {expected}, got undefined")),
+    }
+}
+
+/// One trial: the case through `baton eval`, judged, and set against the lists.
+fn run_case(root: &Path, case: &Case, listed: Option<&Listed>) -> Result<(), String> {
+    let prepared = prepare(root, case)?;
+    let outcome = eval_through_baton(&case.name, &prepared)?;
+    match (judge(&case.spec, outcome.clone()), listed) {
+        (Ok(()), None) => Ok(()),
+        (Err(e), None) => Err(e),
+        (Ok(()), Some(listed)) => Err(format!("passes, but is listed as failing ({})", listed.reason)),
+        (Err(_), Some(Listed { by_engine: false, .. })) => Ok(()),
+        (Err(_), Some(Listed { by_engine: true, .. })) => {
+            let engine = eval_in_process(&prepared)?;
+            match same_outcome(&outcome, &engine) {
+                true => Ok(()),
+                false => Err(format!(
+                    "fails, as the engine's list says, but not as the engine does: baton eval gave \
+                     {outcome:?}, the engine {engine:?}"
+                )),
+            }
+        }
     }
 }
 
@@ -195,12 +285,8 @@ fn main() {
         .map(|case| {
             let root = root.clone();
             let listed = known.get(&case.name).cloned();
-            Trial::test(case.name.clone(), move || match (run_case(&root, &case), listed) {
-                (Ok(()), None) | (Err(_), Some(_)) => Ok(()),
-                (Err(e), None) => Err(Failed::from(e)),
-                (Ok(()), Some(reason)) => {
-                    Err(Failed::from(format!("passes, but is listed as failing ({reason})")))
-                }
+            Trial::test(case.name.clone(), move || {
+                run_case(&root, &case, listed.as_ref()).map_err(Failed::from)
             })
         })
         .collect();
