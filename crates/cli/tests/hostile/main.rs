@@ -1,6 +1,6 @@
 //! The hostile-input catalogue: broken JSON, hostile structures, paths and intrinsics, runtime
-//! bombs, scenarios, inputs, command lines and JSONata expressions (`baton eval`), each run through the real `baton` binary as a
-//! subprocess under limits, with what must happen checked.
+//! bombs, scenarios, inputs, command lines and JSONata expressions (`baton eval`), each run
+//! through the real `baton` binary as a subprocess under limits, with what must happen checked.
 //!
 //! Every case must end by itself within [`CPU_SECONDS`] of CPU time and [`MEMORY_BYTES`] of
 //! address space, without a panic or a signal, and say what happened: a located
