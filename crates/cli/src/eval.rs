@@ -139,8 +139,8 @@ fn evaluate(
     input: Option<&Json>,
     bindings: &Map<String, Json>,
 ) -> Result<Result<Option<Json>, Error>, Failure> {
-    // The engine stops at three quarters of the stack: the rest holds the frames between two of
-    // its checks, and the parser's.
+    // The engine stops at three quarters of the stack: the rest is margin for the frames between
+    // two of its checks.
     let env = Environment { max_stack_bytes: EVAL_STACK_BYTES / 4 * 3, ..environment() };
     std::thread::scope(|scope| {
         let evaluation = std::thread::Builder::new()
