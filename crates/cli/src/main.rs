@@ -1,6 +1,8 @@
-//! `baton`: validate and run Step Functions state machines on a virtual clock, from a terminal or CI.
+//! `baton`: validate and run Step Functions state machines on a virtual clock, and evaluate JSONata
+//! expressions, from a terminal or CI.
 #![forbid(unsafe_code)]
 
+mod eval;
 mod files;
 mod out;
 
@@ -28,7 +30,13 @@ usage:
       --history-file writes the history alone as {\"events\": [...]}, as
       `aws stepfunctions get-execution-history` prints it.
       Exit 0 whenever the execution ran; 2 for usage errors, a file that cannot be read or
-      written, and an invalid definition, scenario or input (located as FILE:LINE:COL).";
+      written, and an invalid definition, scenario or input (located as FILE:LINE:COL).
+  baton eval EXPR [--input-file PATH] [--bindings JSON]
+      Evaluates one JSONata expression as Step Functions does ($eval disabled, AWS's extra
+      functions) on the input (undefined without --input-file); --bindings '{\"x\": 1}' sets $x.
+      Prints the result as JSON (nothing when it is undefined), exit 0. A JSONata error exits 1:
+      CODE: MESSAGE (at character N). An expression that starts with '-' goes after `--`.
+      Usage errors and a file that cannot be read exit 2.";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -56,6 +64,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(|a| a.to_string_lossy()) {
         Some(command) if command == "validate" => validate(&args[1..], &mut stdout),
         Some(command) if command == "run" => run(&args[1..], &mut stdout),
+        Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }

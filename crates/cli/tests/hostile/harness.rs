@@ -60,6 +60,9 @@ pub enum Expect {
     Quiet(i32),
     /// This exit code; nothing more can be seen (standard error is `/dev/full`).
     Exit(i32),
+    /// `eval`'s JSONata error: exit 1, nothing on standard output, and standard error starts with
+    /// `CODE: ` (no `baton:`, no usage text).
+    Jsonata(&'static str),
     /// One of these.
     OneOf(Vec<Expect>),
     /// Any outcome a hostile input may fairly have, for limits whose exact answer is the
@@ -344,6 +347,16 @@ impl Run {
                 }
             }
             Expect::Exit(expected) => expect_code(code, *expected),
+            Expect::Jsonata(error_code) => {
+                expect_code(code, 1)?;
+                match self.stdout.is_empty() && self.stderr.starts_with(&format!("{error_code}: ")) && !usage
+                {
+                    true => Ok(()),
+                    false => {
+                        Err(format!("expected nothing on stdout and a stderr starting with '{error_code}: '"))
+                    }
+                }
+            }
             Expect::OneOf(expectations) => {
                 let mut problems = Vec::new();
                 for expect in expectations {

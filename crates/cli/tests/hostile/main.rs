@@ -1,6 +1,6 @@
 //! The hostile-input catalogue: broken JSON, hostile structures, paths and intrinsics, runtime
-//! bombs, scenarios, inputs and command lines, each run through the real `baton` binary as a
-//! subprocess under limits, with what must happen checked.
+//! bombs, scenarios, inputs, command lines and JSONata expressions (`baton eval`), each run
+//! through the real `baton` binary as a subprocess under limits, with what must happen checked.
 //!
 //! Every case must end by itself within [`CPU_SECONDS`] of CPU time and [`MEMORY_BYTES`] of
 //! address space, without a panic or a signal, and say what happened: a located
@@ -17,6 +17,7 @@
 //! [`DEBUG_SLOWDOWN`].
 
 mod bombs;
+mod eval;
 mod harness;
 mod inputs;
 mod json;
@@ -48,6 +49,7 @@ fn main() {
         scenarios::cases(),
         inputs::cases(),
         usage::cases(),
+        eval::cases(),
     ] {
         cases.extend(category);
     }
