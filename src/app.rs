@@ -242,6 +242,7 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     use_resume(state.run.as_ref(), &on_action);
+    crate::jsonata::use_engine(state.needs_jsonata(), on_action.reform(Action::JsonataEngine));
     // The first dock panel shows the token inbox or the participants; a new execution shows the
     // inbox, where its tokens land.
     let dock_tab = use_state_eq(|| DockTab::Inbox);

@@ -90,6 +90,7 @@ pub fn EmbedApp(props: &EmbedProps) -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     use_resume(state.run.as_ref(), &on_action);
+    crate::jsonata::use_engine(state.needs_jsonata(), on_action.reform(Action::JsonataEngine));
     let play = props.options.play;
     // "Play on load": start once the frame is drawn, then move the clock on, one deadline per step,
     // while the execution waits for one.

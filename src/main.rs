@@ -15,6 +15,7 @@ mod editor;
 mod embed;
 mod examples;
 mod format;
+mod jsonata;
 mod participants;
 mod run;
 mod share;

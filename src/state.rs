@@ -60,9 +60,16 @@ fn parse_input(text: &str) -> Result<asl::Value, Problem> {
 /// The definition's problems, errors first, then by position.
 fn problems_of(compiled: &asl::Compiled) -> Vec<Problem> {
     let mut problems: Vec<Problem> = compiled.diagnostics().iter().map(Problem::from_diagnostic).collect();
+    // The app loads the engine as soon as it sees this (src/jsonata.rs): say so, not "not in this build".
+    for p in problems.iter_mut().filter(|p| p.code == asl::Code::JsonataUnsupported.as_str()) {
+        p.message = LOADING_JSONATA.into();
+    }
     asl::sort::by_key(&mut problems, |p| (!p.is_error, p.start, p.end));
     problems
 }
+
+/// What a JSONata definition says until the engine is there (and blocks Start with).
+const LOADING_JSONATA: &str = "Loading the JSONata engine…";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -139,6 +146,9 @@ pub enum Action {
     RestoreBranch,
     /// Open (or close) the details panel of a state.
     ShowState(Option<String>),
+    /// The JSONata engine was loaded and lent to the engine (check the definition again), or why
+    /// it could not be.
+    JsonataEngine(Result<(), String>),
 }
 
 /// The participants' settings when nobody set any: every token is left to the user.
@@ -289,6 +299,9 @@ impl AppState {
 
     /// Why "Start execution" is disabled, if it is.
     pub fn start_blocker(&self) -> Option<String> {
+        if self.needs_jsonata() {
+            return Some(LOADING_JSONATA.into());
+        }
         match (self.error_count(), self.input_problems.is_empty()) {
             (0, true) if self.scenario_problem.is_some() => {
                 Some("Fix the participants' scenario JSON to start".into())
@@ -343,10 +356,21 @@ impl AppState {
     }
 
     /// Compiles the editor's text unless it is compiled already; false when it was.
+    /// Whether the definition waits for the JSONata engine (see `jsonata.rs`).
+    pub fn needs_jsonata(&self) -> bool {
+        self.definition_problems.iter().any(|p| p.code == asl::Code::JsonataUnsupported.as_str())
+    }
+
     fn compile_definition(&mut self) -> bool {
         if *self.compiled.text() == self.definition {
             return false;
         }
+        self.recompile();
+        true
+    }
+
+    /// Compiles the definition, even if its text has not changed (the JSONata engine arrived).
+    fn recompile(&mut self) {
         let compiled = asl::compile(&self.definition);
         self.definition_problems = Rc::new(problems_of(&compiled));
         let tasks = tasks_of(&compiled);
@@ -357,7 +381,6 @@ impl AppState {
         // One allocation for both, so that later checks compare pointers.
         self.definition = compiled.text().clone();
         self.compiled = Rc::new(compiled);
-        true
     }
 
     /// Applies `action`; false when nothing changed, so that the reducer can skip the re-render.
@@ -377,6 +400,17 @@ impl AppState {
                 self.definition = text.into();
             }
             Action::CheckDefinition => return self.compile_definition(),
+            Action::JsonataEngine(Ok(())) => self.recompile(),
+            Action::JsonataEngine(Err(why)) => {
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!(
+                        "The JSONata engine could not be loaded ({why}): JSONata definitions cannot run until \
+                         the page is reloaded."
+                    ),
+                    can_undo: false,
+                });
+            }
             Action::EditInput(text) => {
                 if *self.input == *text {
                     return false;

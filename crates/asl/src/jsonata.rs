@@ -1,17 +1,73 @@
-//! The one door to the JSONata engine (`baton-jsonata`): parse an expression, evaluate it.
+//! The one door to the JSONata engine: parse an expression, evaluate it.
 //!
 //! Everything else in this crate talks to JSONata through this module only, with this crate's
-//! [`Value`]s, so that the engine can stay out of a build (the web app's first load: the cargo
-//! feature `jsonata` is off there) and later come from a separately loaded wasm module without
-//! touching the rest. Without the feature, [`AVAILABLE`] is false, the reader refuses JSONata
-//! definitions with one diagnostic, and nothing here is ever called with an expression.
+//! [`Value`]s. The engine comes from one of two places:
+//! - the cargo feature `jsonata` links `baton-jsonata` in (the CLI, sim's tests);
+//! - without it, a host may lend one at run time ([`lend`]): the web app keeps the engine out of its
+//!   first load and lends it once it has loaded it as a separate wasm module, when a definition
+//!   first needs it. Values cross that boundary as JSON text.
+//!
+//! Before either, [`available`] is false, the reader refuses JSONata definitions with one
+//! diagnostic, and nothing here is ever called with an expression.
 
 use std::rc::Rc;
 
 use crate::value::Value;
 
-/// Whether this build can evaluate JSONata.
-pub const AVAILABLE: bool = cfg!(feature = "jsonata");
+/// Whether JSONata can be read and evaluated now.
+pub fn available() -> bool {
+    cfg!(feature = "jsonata") || LENT.with(|lent| lent.borrow().is_some())
+}
+
+/// An engine a host lends, used when this build links none: it parses expressions into handles,
+/// evaluates a handle on bindings given as a JSON object's text, and forgets a handle once its
+/// expression is dropped.
+pub trait Engine {
+    fn parse(&self, text: &str) -> Result<u32, JsonataError>;
+    fn evaluate(&self, handle: u32, bindings: &str, host: Host) -> Result<Outcome, JsonataError>;
+    fn release(&self, handle: u32);
+}
+
+thread_local! {
+    /// The engine the host lent, if any (one per thread: wasm has one).
+    static LENT: std::cell::RefCell<Option<Rc<dyn Engine>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Lends this crate an engine, from now on. Definitions compiled before still carry the
+/// diagnostic that refused them: compile them again.
+pub fn lend(engine: Rc<dyn Engine>) {
+    LENT.with(|lent| *lent.borrow_mut() = Some(engine));
+}
+
+/// An expression parsed by a lent engine; dropping the last clone frees it there.
+#[cfg(not(feature = "jsonata"))]
+#[derive(Debug)]
+struct LentExpression {
+    handle: u32,
+}
+
+#[cfg(not(feature = "jsonata"))]
+impl Drop for LentExpression {
+    fn drop(&mut self) {
+        if let Some(engine) = LENT.with(|lent| lent.borrow().clone()) {
+            engine.release(self.handle);
+        }
+    }
+}
+
+#[cfg(not(feature = "jsonata"))]
+fn lent() -> Option<Rc<dyn Engine>> {
+    LENT.with(|lent| lent.borrow().clone())
+}
+
+#[cfg(not(feature = "jsonata"))]
+fn unavailable(what: &str) -> JsonataError {
+    JsonataError {
+        code: "unavailable".into(),
+        message: format!("JSONata is not in this build of Baton, so {what} cannot be read"),
+        offset: None,
+    }
+}
 
 /// A JSONata error: the engine's code (`S0202`, `T1006`...), its message and, for syntax errors,
 /// the character offset in the expression where it was noticed.
@@ -40,6 +96,8 @@ pub struct Expression {
     text: Rc<str>,
     #[cfg(feature = "jsonata")]
     parsed: baton_jsonata::Expression,
+    #[cfg(not(feature = "jsonata"))]
+    lent: Rc<LentExpression>,
 }
 
 /// What an evaluation may read besides its bindings: the execution's virtual clock and a seed
@@ -70,11 +128,9 @@ impl Expression {
         }
         #[cfg(not(feature = "jsonata"))]
         {
-            Err(JsonataError {
-                code: "unavailable".into(),
-                message: format!("JSONata is not in this build of Baton, so '{text}' cannot be read"),
-                offset: None,
-            })
+            let engine = lent().ok_or_else(|| unavailable(&format!("'{text}'")))?;
+            let handle = engine.parse(text)?;
+            Ok(Expression { text: text.into(), lent: Rc::new(LentExpression { handle }) })
         }
     }
 
@@ -123,12 +179,12 @@ impl Expression {
         }
         #[cfg(not(feature = "jsonata"))]
         {
-            let _ = (bindings, host);
-            Err(JsonataError {
-                code: "unavailable".into(),
-                message: "JSONata is not in this build of Baton".into(),
-                offset: None,
-            })
+            let engine = lent().ok_or_else(|| unavailable("an expression"))?;
+            let bindings: serde_json::Map<String, serde_json::Value> = bindings
+                .iter()
+                .map(|(name, value)| (name.to_string(), serde_json::Value::from(*value)))
+                .collect();
+            engine.evaluate(self.lent.handle, &serde_json::Value::Object(bindings).to_string(), host)
         }
     }
 }

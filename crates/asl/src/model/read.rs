@@ -304,7 +304,7 @@ impl Reader {
         let _version = self.string(&mut obj, "Version");
         let timeout_seconds = self.integer(&mut obj, "TimeoutSeconds", 1, 99_999_999);
         let jsonata = self.query_language(&mut obj) == Some(true);
-        if jsonata && !crate::jsonata::AVAILABLE {
+        if jsonata && !crate::jsonata::available() {
             // One clear message rather than a complaint about every JSONata-only field.
             self.error(Code::JsonataUnsupported, obj.at("QueryLanguage"), JSONATA_UNAVAILABLE);
             return None;
@@ -496,7 +496,7 @@ impl Reader {
                 );
                 false
             }
-            Some(true) if !crate::jsonata::AVAILABLE => {
+            Some(true) if !crate::jsonata::available() => {
                 self.error(Code::JsonataUnsupported, obj.at("QueryLanguage"), JSONATA_UNAVAILABLE);
                 return None;
             }
