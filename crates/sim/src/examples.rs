@@ -93,6 +93,31 @@ pub const ALL: &[Example] = &[
         explanation: file!("activity-worker", "README.md"),
         scenarios: &[("worker-prints", file!("activity-worker", "worker-prints.scenario.json"))],
     },
+    Example {
+        slug: "human-approval-jsonata",
+        title: "Human approval (JSONata)",
+        definition: file!("human-approval-jsonata", "definition.asl.json"),
+        input: file!("human-approval-jsonata", "input.json"),
+        explanation: file!("human-approval-jsonata", "README.md"),
+        scenarios: &[
+            ("approve", file!("human-approval-jsonata", "approve.scenario.json")),
+            ("duplicate", file!("human-approval-jsonata", "duplicate.scenario.json")),
+            ("reject", file!("human-approval-jsonata", "reject.scenario.json")),
+            ("timeout", file!("human-approval-jsonata", "timeout.scenario.json")),
+        ],
+    },
+    Example {
+        slug: "map-per-item-jsonata",
+        title: "Map: a token per item (JSONata)",
+        definition: file!("map-per-item-jsonata", "definition.asl.json"),
+        input: file!("map-per-item-jsonata", "input.json"),
+        explanation: file!("map-per-item-jsonata", "README.md"),
+        scenarios: &[
+            ("all-picked", file!("map-per-item-jsonata", "all-picked.scenario.json")),
+            ("out-of-stock", file!("map-per-item-jsonata", "out-of-stock.scenario.json")),
+            ("worker-silent", file!("map-per-item-jsonata", "worker-silent.scenario.json")),
+        ],
+    },
 ];
 
 /// The example named `slug`.
