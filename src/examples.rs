@@ -124,6 +124,8 @@ mod tests {
 
     #[test]
     fn every_example_loads_without_errors() {
+        // As the app does when a JSONata example is opened.
+        crate::jsonata::lend_native();
         assert_eq!(MENU.len(), at_hand().len());
         for entry in MENU {
             let e = by_id(entry.slug).expect("natively every example is at hand");

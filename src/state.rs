@@ -927,6 +927,8 @@ mod tests {
 
     #[test]
     fn every_example_scenario_keeps_its_promise_by_clicks_alone() {
+        // As the app does when a JSONata example is opened.
+        crate::jsonata::lend_native();
         for example in examples::at_hand() {
             for (name, _) in example.scenarios {
                 let state = Rc::new(AppState::with_example(example))
