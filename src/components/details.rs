@@ -106,9 +106,22 @@ fn pipeline(flow: &DataFlow, state: Option<&Value>) -> Html {
     });
     let variables =
         flow.variables.as_object().filter(|o| !o.is_empty()).map(|_| flow.variables.to_json_pretty());
-    html! {
-        <>
-            <ol class="flow" aria-label="Data flow">
+    let steps = if flow.jsonata {
+        // JSONata's pipeline: Arguments from $states.input, the result, then Output from both.
+        html! {
+            <>
+                { step("State input ($states.input)", None, Some(&flow.input), "") }
+                if has("Arguments") {
+                    { step("Arguments", field(state, "Arguments"), flow.after_parameters.as_ref(), "—") }
+                }
+                { step(&format!("{result_title}, $states.result"), None, flow.result.as_ref(), "no result") }
+                { step("Output", field(state, "Output"), flow.output.as_ref(),
+                    if flow.failure.is_some() { "none: the visit failed" } else { "not yet: the state has not finished" }) }
+            </>
+        }
+    } else {
+        html! {
+            <>
                 { step("State input", None, Some(&flow.input), "") }
                 { step("After InputPath", field(state, "InputPath"),
                     unless_unchanged(flow.after_input_path.as_ref(), Some(&flow.input), has("InputPath")),
@@ -123,6 +136,13 @@ fn pipeline(flow: &DataFlow, state: Option<&Value>) -> Html {
                 { step("After ResultPath", field(state, "ResultPath"), flow.after_result_path.as_ref(), "—") }
                 { step("Output (after OutputPath)", field(state, "OutputPath"), flow.output.as_ref(),
                     if flow.failure.is_some() { "none: the visit failed" } else { "not yet: the state has not finished" }) }
+            </>
+        }
+    };
+    html! {
+        <>
+            <ol class="flow" aria-label="Data flow">
+                { steps }
                 { for assigned }
             </ol>
             if let Some((error, cause)) = &flow.failure {

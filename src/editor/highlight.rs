@@ -1,6 +1,6 @@
 //! Syntax highlighting for the code editors: a tokenizer for one line of JSON that also knows the
 //! small languages ASL writes inside strings (JSONPath `$.a`, `$$.Task.Token`, intrinsic calls
-//! `States.Format(...)`) and ASL's own field names; bracket matching; and the cutting of a line
+//! `States.Format(...)`, JSONata `"{% $states.input.n * 2 %}"`) and ASL's own field names; bracket matching; and the cutting of a line
 //! into the runs the editor paints (token colour, problem underline, matched bracket).
 //!
 //! Everything works a line at a time, with nothing carried from one line to the next: a JSON
@@ -35,6 +35,8 @@ pub enum Kind {
     Bracket,
     /// What JSON does not allow (a comment, a single quote, a bare word).
     Invalid,
+    /// The plain parts of a JSONata expression (names, operators): code, not string.
+    Code,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Punct => "tk-punct",
             Kind::Bracket => "tk-bracket",
             Kind::Invalid => "tk-bad",
+            Kind::Code => "tk-code",
         }
     }
 }
@@ -223,13 +226,81 @@ pub fn tokenize_line(line: &str) -> Vec<Token> {
 /// intrinsic call when it starts with `States.Name(`, otherwise a plain string.
 fn string_parts(line: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let content = &line[start + 1..end];
-    if content.starts_with('$') {
+    if end - start >= 6 && content.starts_with("{%") && content.ends_with("%}\"") {
+        jsonata_parts(line, start, end, out);
+    } else if content.starts_with('$') {
         out.push(Token { start, end, kind: Kind::Path });
     } else if intrinsic_name(content) > 0 {
         intrinsic_parts(line, start, end, out);
     } else {
         out.push(Token { start, end, kind: Kind::Str });
     }
+}
+
+/// The parts of a JSONata expression `"{% … %}"`: its `$variable.paths` and `$functions(`,
+/// numbers, quoted strings and keywords; the delimiters as punctuation and the rest as code.
+fn jsonata_parts(line: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+    let b = line.as_bytes();
+    let close = end - 3;
+    out.push(Token { start, end: start + 3, kind: Kind::Punct });
+    let mut plain = start + 3;
+    let mut i = plain;
+    let push = |out: &mut Vec<Token>, from: usize, to: usize, kind: Kind, plain: &mut usize| {
+        if *plain < from {
+            out.push(Token { start: *plain, end: from, kind: Kind::Code });
+        }
+        out.push(Token { start: from, end: to, kind });
+        *plain = to;
+    };
+    let word_end = |mut i: usize| {
+        while i < close && is_word_byte(b[i]) {
+            i += 1;
+        }
+        i
+    };
+    while i < close {
+        let from = i;
+        match b[i] {
+            b'$' => {
+                i = word_end(i + 1);
+                if b.get(i) == Some(&b'(') {
+                    push(out, from, i, Kind::Intrinsic, &mut plain);
+                } else {
+                    while i + 1 < close && b[i] == b'.' && is_word_byte(b[i + 1]) {
+                        i = word_end(i + 1);
+                    }
+                    push(out, from, i, Kind::Path, &mut plain);
+                }
+            }
+            // 'single' or \"double\" quoted (escaped, inside the JSON string).
+            b'\'' | b'\\' if b[i] == b'\'' || b.get(i + 1) == Some(&b'"') => {
+                let quote: &[u8] = if b[i] == b'\'' { b"'" } else { b"\\\"" };
+                i += quote.len();
+                while i < close && !b[i..].starts_with(quote) {
+                    i += if b[i] == b'\\' && quote == b"'" { 2 } else { 1 };
+                }
+                i = (i + quote.len()).min(close);
+                push(out, from, i, Kind::Str, &mut plain);
+            }
+            c if c.is_ascii_digit() && (from == 0 || !is_word_byte(b[from - 1])) => {
+                while i < close && (b[i].is_ascii_digit() || b[i] == b'.') {
+                    i += 1;
+                }
+                push(out, from, i, Kind::Number, &mut plain);
+            }
+            c if is_word_byte(c) => {
+                i = word_end(i);
+                if matches!(&line[from..i], "and" | "or" | "in" | "true" | "false" | "null" | "function") {
+                    push(out, from, i, Kind::Literal, &mut plain);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if plain < close {
+        out.push(Token { start: plain, end: close, kind: Kind::Code });
+    }
+    out.push(Token { start: close, end, kind: Kind::Punct });
 }
 
 /// The length of `States.Name` when `s` starts with it followed by `(`; 0 otherwise.
@@ -545,6 +616,7 @@ mod tests {
                     Kind::Punct => "p",
                     Kind::Bracket => "b",
                     Kind::Invalid => "bad",
+                    Kind::Code => "code",
                 };
                 format!("[{k}:{}]", &line[t.start..t.end])
             })
@@ -587,6 +659,20 @@ mod tests {
         );
         // An error name is not a call.
         assert_eq!(show(r#""States.Timeout""#), r#"[str:"States.Timeout"]"#);
+    }
+
+    #[test]
+    fn jsonata_inside_its_delimiters() {
+        assert_eq!(
+            show(r#""Output": "{% $states.result.n * 2 & $string($x) %}""#),
+            r#"[asl:"Output"][p::][p:"{%][code: ][path:$states.result.n][code: * ][num:2][code: & ][fn:$string][code:(][path:$x][code:) ][p:%}"]"#
+        );
+        assert_eq!(
+            show(r#""{% 'it''s' & \"q\" and true %}""#),
+            r#"[p:"{%][code: ][str:'it'][str:'s'][code: & ][str:\"q\"][code: ][lit:and][code: ][lit:true][code: ][p:%}"]"#
+        );
+        // Not quite an expression: a plain string.
+        assert_eq!(show(r#""{% x""#), r#"[str:"{% x"]"#);
     }
 
     #[test]

@@ -70,3 +70,19 @@ fn variables_over_256_kib_are_refused() {
     );
     assert_eq!(both.failure().unwrap().error, Some(ErrorName::DataLimitExceeded));
 }
+
+/// A JSONata state's visit says so, and records what its Arguments made, its result and Output.
+#[cfg(feature = "jsonata")]
+#[test]
+fn a_jsonata_visit_records_its_arguments_result_and_output() {
+    let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                 "Arguments": {"FunctionName": "f", "Payload": {"n": "{% $states.input.n + 1 %}"}},
+                 "Output": "{% $states.result.StatusCode %}", "End": true}}}"#;
+    let exec = run(definition, r#"{"n": 1}"#, true);
+    let call = &exec.data_flow()[0];
+    assert!(call.jsonata);
+    let json = |v: &Option<Value>| v.as_ref().map(Value::to_json);
+    assert_eq!(json(&call.after_parameters).as_deref(), Some(r#"{"FunctionName":"f","Payload":{"n":2}}"#));
+    assert!(run(DEFINITION, r#"{"order": {"id": 7}}"#, true).data_flow().iter().all(|f| !f.jsonata));
+}

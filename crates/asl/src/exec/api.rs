@@ -217,6 +217,8 @@ pub struct DataFlow {
     pub exited_event: Option<u64>,
     pub state: Rc<str>,
     pub state_type: &'static str,
+    /// Whether the state is in JSONata (Arguments -> result -> Output) rather than JSONPath.
+    pub jsonata: bool,
     /// The raw state input.
     pub input: Value,
     pub after_input_path: Option<Value>,

@@ -22,6 +22,7 @@ impl Execution {
                 exited_event: None,
                 state: state.name.clone(),
                 state_type: state.type_name(),
+                jsonata: state.jsonata,
                 input: input.clone(),
                 after_input_path: None,
                 after_parameters: None,
