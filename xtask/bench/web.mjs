@@ -6,7 +6,7 @@
 //
 // What it measures (a benchmark: it reports, it never fails on a figure):
 //   1. size: every first-load asset in DIST_DIR (wasm, js, css, html), gzip -9, and the total.
-//      Budget 400 kB, 1 kB = 1,000 bytes (the stricter reading). Reported apart: the JSONata
+//      Budget 450 kB, 1 kB = 1,000 bytes (the stricter reading). Reported apart: the JSONata
 //      engine (DIST_DIR/jsonata/), which the app fetches only when a definition needs it.
 //   2. load: N page loads, each in a fresh Chromium profile (launched exactly as
 //      tests/browser/harness.mjs does, so nothing is cached), after one unrecorded warm-up. The
@@ -54,7 +54,8 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
-const BUDGET = { size_bytes: 400_000, load_ms: 500, cold_ms: 500, click_ms: 50, rewind_ms: 100, click_at_limit_ms: 100 };
+// The first load: 400 kB before JSONata; issue 11 allows 450 kB with it (the engine itself loads on demand).
+const BUDGET = { size_bytes: 450_000, load_ms: 500, cold_ms: 500, click_ms: 50, rewind_ms: 100, click_at_limit_ms: 100 };
 // A first visit (cold) should take at most 300 ms: a goal, reported as met or not.
 const COLD_GOAL_MS = 300;
 const COLD_RUNS = 3;
@@ -128,12 +129,21 @@ async function sizes(dist) {
     const kind = KINDS[extname(name)];
     // The embed demo is a page of its own, not part of the app's first load.
     if (!kind || NOT_FIRST_LOAD.includes(name)) {
+      if (name === 'snippets') continue;
       ignored.push(name);
       continue;
     }
     const body = await readFile(join(dist, name));
     const gzip = gzipSync(body, { level: zlib.Z_BEST_COMPRESSION }).length;
     assets.push({ kind, file: name, raw_bytes: body.length, gzip_bytes: gzip });
+  }
+  // wasm-bindgen's inline JS snippets (snippets/CRATE/inlineN.js) are imported by the glue: first load.
+  for (const crate of (await readdir(join(dist, 'snippets')).catch(() => [])).sort()) {
+    for (const name of (await readdir(join(dist, 'snippets', crate))).sort()) {
+      const body = await readFile(join(dist, 'snippets', crate, name));
+      const gzip = gzipSync(body, { level: zlib.Z_BEST_COMPRESSION }).length;
+      assets.push({ kind: 'js', file: `snippets/${crate}/${name}`, raw_bytes: body.length, gzip_bytes: gzip });
+    }
   }
   const order = ['wasm', 'js', 'css', 'html'];
   assets.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
