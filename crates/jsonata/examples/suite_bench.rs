@@ -13,18 +13,19 @@
 //! (`$eval` included), the case's `depth` bound, and bounds on work and stack wide enough for
 //! the suite's largest cases, so that both engines do the same work.
 
-use std::path::{Path, PathBuf};
+#[path = "../tests/support/suite.rs"]
+mod suite;
+
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use baton_jsonata::{Environment, Expression, Json, Map};
+use baton_jsonata::{Expression, Json};
 
 struct Case {
     name: String,
-    expr: String,
+    prepared: suite::Prepared,
     input: Option<Json>,
-    bindings: Map<String, Json>,
-    depth: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -69,16 +70,10 @@ fn time_cases(cases: &[Case], runs: usize) -> Json {
     let mut times = vec![Vec::with_capacity(runs); cases.len()];
     for run in 0..=runs {
         for (i, case) in cases.iter().enumerate() {
-            let env = Environment {
-                max_depth: case.depth.unwrap_or(2000),
-                max_stack_bytes: 200 << 20,
-                fuel: 50_000_000,
-                eval_enabled: true,
-                ..Environment::default()
-            };
+            let env = suite::suite_environment(case.prepared.depth);
             let t0 = Instant::now();
-            let outcome = Expression::parse(&case.expr)
-                .and_then(|e| e.evaluate(case.input.as_ref(), &case.bindings, &env));
+            let outcome = Expression::parse(&case.prepared.expr)
+                .and_then(|e| e.evaluate(case.input.as_ref(), &case.prepared.bindings, &env));
             let ms = t0.elapsed().as_secs_f64() * 1000.0;
             if run == 0 {
                 // The warm-up run says what each case does; the timed runs do the same.
@@ -102,58 +97,14 @@ fn time_cases(cases: &[Case], runs: usize) -> Json {
     serde_json::json!({ "engine": "baton-jsonata", "runs": runs, "cases": cases })
 }
 
-/// Every `*.json` under `groups/` (a file holds one case or an array of them), with its input
-/// and bindings read once.
+/// Every case, with its input and bindings read once.
 fn load_cases(root: &Path) -> Result<Vec<Case>, String> {
-    let sorted_entries = |dir: &Path| -> Result<Vec<PathBuf>, String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        Ok(paths)
-    };
-    let read_json = |path: &Path| -> Result<Json, String> {
-        // Two cases hold a lone UTF-16 surrogate, which no Rust string can: they read as U+FFFD.
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_json::from_str(&text.replace("\\uD800", "\\uFFFD"))
-            .map_err(|e| format!("{}: {e}", path.display()))
-    };
-    let mut cases = Vec::new();
-    for group in sorted_entries(&root.join("groups"))? {
-        let group_name = group.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        for file in sorted_entries(&group)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json"))
-        {
-            let stem = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let specs = match read_json(&file)? {
-                Json::Array(items) => items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, spec)| (format!("{group_name}/{stem}[{i}]"), spec))
-                    .collect(),
-                spec => vec![(format!("{group_name}/{stem}"), spec)],
-            };
-            for (name, spec) in specs {
-                let expr = match (spec.get("expr"), spec.get("expr-file")) {
-                    (Some(Json::String(e)), _) => e.clone(),
-                    (_, Some(Json::String(f))) => {
-                        std::fs::read_to_string(group.join(f)).map_err(|e| format!("{name}: {e}"))?
-                    }
-                    _ => return Err(format!("{name}: no expression")),
-                };
-                let input = match (spec.get("data"), spec.get("dataset")) {
-                    (Some(data), _) => Some(data.clone()),
-                    (None, Some(Json::String(set))) => {
-                        Some(read_json(&root.join("datasets").join(format!("{set}.json")))?)
-                    }
-                    _ => None,
-                };
-                let bindings = match spec.get("bindings") {
-                    Some(Json::Object(b)) => b.clone(),
-                    _ => Map::new(),
-                };
-                let depth = spec.get("depth").and_then(Json::as_u64).map(|d| d as usize);
-                cases.push(Case { name, expr, input, bindings, depth });
-            }
-        }
-    }
-    Ok(cases)
+    suite::load_cases(root)?
+        .iter()
+        .map(|case| {
+            let prepared = suite::prepare(root, case).map_err(|e| format!("{}: {e}", case.name))?;
+            let input = prepared.input.read().map_err(|e| format!("{}: {e}", case.name))?;
+            Ok(Case { name: case.name.clone(), prepared, input })
+        })
+        .collect()
 }
