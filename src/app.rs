@@ -75,6 +75,18 @@ fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>
     }
 }
 
+/// The view of the work the app opens with: the share link's (as this browser last saved it), or
+/// the user's own saved work's.
+fn first_view(restored: &Restored, shared: Option<&share::Opened>) -> Option<String> {
+    match shared {
+        Some(share::Opened { data, work: Ok(work) }) => storage::restore_shared(data).unwrap_or_else(|| work.clone()).view,
+        _ => match restored {
+            Restored::Workspace(work) => work.view.clone(),
+            _ => None,
+        },
+    }
+}
+
 /// The state that shows `work`.
 pub fn state_of_work(work: &Workspace) -> AppState {
     AppState::new(&work.definition, &work.input, None)
@@ -203,11 +215,16 @@ pub fn App(props: &AppProps) -> Html {
         _ => Slot::Own,
     };
     let shared = matches!(slot, Slot::Shared(_));
+    let dock_tab = use_state_eq({
+        let (restored, opened) = (restored.clone(), props.shared.clone());
+        move || DockTab::of_view(first_view(&restored, opened.as_deref()).as_deref())
+    });
     let workspace_now = Workspace {
         definition: state.definition.to_string(),
         input: state.input.to_string(),
         scenario: state.scenario.to_string(),
         example: state.example.map(str::to_string),
+        view: dock_tab.view().map(str::to_string),
     };
     let save_status = storage::use_autosave(workspace_now.clone(), slot);
     let share_open = use_state_eq(|| false);
@@ -243,9 +260,8 @@ pub fn App(props: &AppProps) -> Html {
     }
     use_resume(state.run.as_ref(), &on_action);
     crate::jsonata::use_engine(state.needs_jsonata(), on_action.reform(Action::JsonataEngine));
-    // The first dock panel shows the token inbox or the participants; a new execution shows the
-    // inbox, where its tokens land.
-    let dock_tab = use_state_eq(|| DockTab::Inbox);
+    // The first dock panel shows the token inbox or the participants (as the work was saved or
+    // shared); a new execution shows the inbox, where its tokens land.
     {
         let dock_tab = dock_tab.clone();
         let execution = state.run.as_ref().map(|r| r.execution_number());
@@ -707,6 +723,22 @@ impl DockTab {
     /// In the order of the tab list.
     const ALL: [DockTab; 2] = [DockTab::Inbox, DockTab::Participants];
 
+    /// The tab a saved or shared work's `view` names; the inbox when it names none.
+    fn of_view(view: Option<&str>) -> DockTab {
+        match view {
+            Some("participants") => DockTab::Participants,
+            _ => DockTab::Inbox,
+        }
+    }
+
+    /// What a workspace records of it: nothing for the usual view, the inbox.
+    fn view(self) -> Option<&'static str> {
+        match self {
+            DockTab::Inbox => None,
+            DockTab::Participants => Some("participants"),
+        }
+    }
+
     /// The id of the tab's element.
     fn id(self) -> &'static str {
         match self {
@@ -747,6 +779,7 @@ mod tests {
             input: "{\"theirs\": true}".into(),
             scenario: "{}".into(),
             example: None,
+            view: None,
         };
         let mine = Restored::Workspace(Workspace { input: "{\"mine\": true}".into(), ..theirs.clone() });
         let state = initial_state(&mine, Some(&Ok(theirs)));
@@ -784,6 +817,7 @@ mod tests {
             input: "[]".into(),
             scenario: scenario.into(),
             example: None,
+            view: None,
         };
         let state = initial_state(&Restored::Workspace(w), None);
         assert_eq!(&*state.definition, "{}");

@@ -259,6 +259,7 @@ mod tests {
             input: "{}".into(),
             scenario: "{}".into(),
             example: None,
+            view: None,
         };
         let state = embed_state(Some(&opened(Ok(work.clone()))), &[]);
         assert_eq!((&*state.definition, state.notice), (work.definition.as_str(), None));

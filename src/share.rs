@@ -176,6 +176,7 @@ fn workspace_of_files(fetched: Result<Vec<(&'static str, String)>, String>) -> R
             input: file("input").unwrap_or_else(|| "{}".into()),
             scenario: file("scenario").unwrap_or_else(|| crate::state::EMPTY_SCENARIO.into()),
             example: None,
+            view: None,
         },
         // Only an input or a scenario: for the example the app opens with.
         None => Workspace {
@@ -183,6 +184,7 @@ fn workspace_of_files(fetched: Result<Vec<(&'static str, String)>, String>) -> R
             input: file("input").unwrap_or_else(|| example.input.into()),
             scenario: file("scenario").unwrap_or_else(|| crate::state::EMPTY_SCENARIO.into()),
             example: Some(example.slug.into()),
+            view: None,
         },
     })
 }

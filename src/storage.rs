@@ -30,6 +30,9 @@ pub struct Workspace {
     pub scenario: String,
     /// The slug of the example the work came from, if any (absent in workspaces saved before it).
     pub example: Option<String>,
+    /// What the dock showed: `"participants"` when the participants panel was open (a share link
+    /// about a scenario opens on it); `None` for the token inbox, the usual view.
+    pub view: Option<String>,
 }
 
 /// What was found in storage when the app started.
@@ -54,6 +57,7 @@ pub fn encode(workspace: &Workspace) -> String {
         "input": workspace.input,
         "scenario": workspace.scenario,
         "example": workspace.example,
+        "view": workspace.view,
     })
     .to_string()
 }
@@ -76,7 +80,9 @@ pub fn decode(raw: &str) -> Result<Workspace, String> {
         None | Some(Value::Null) => None,
         Some(_) => Some(text("example")?),
     };
-    Ok(Workspace { definition: text("definition")?, input: text("input")?, scenario, example })
+    // Saved before views were: the usual one.
+    let view = value.get("view").and_then(Value::as_str).map(str::to_owned);
+    Ok(Workspace { definition: text("definition")?, input: text("input")?, scenario, example, view })
 }
 
 fn local_storage() -> Result<web_sys::Storage, String> {
@@ -206,13 +212,14 @@ mod tests {
             input: "{}".into(),
             scenario: "{\"responders\": {}}".into(),
             example: Some("sqs-worker".into()),
+            view: Some("participants".into()),
         };
         assert_eq!(decode(&encode(&w)), Ok(w.clone()));
         let own = Workspace { example: None, ..decode(&encode(&w)).unwrap() };
         assert_eq!(decode(&encode(&own)), Ok(own));
         // Saved before participants existed: no scenario, none set.
         let old = decode("{\"version\": 1, \"definition\": \"{}\", \"input\": \"[]\"}").unwrap();
-        assert_eq!((old.scenario.as_str(), old.example), ("{}", None));
+        assert_eq!((old.scenario.as_str(), old.example, old.view), ("{}", None, None));
     }
 
     #[test]

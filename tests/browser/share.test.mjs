@@ -103,3 +103,14 @@ test('a damaged share link is explained and the app still starts', async (t) => 
     await opened.page.getByRole('button', { name: 'Start execution' }).waitFor();
   }
 });
+
+test('a shared link opens on the view it was shared from: the participants panel', async (t) => {
+  const { page } = await openApp(t);
+  await page.getByRole('tab', { name: /Participants/ }).click();
+  await page.getByRole('button', { name: 'Play scenario: timeout' }).click();
+  const { link } = await shareLink(page);
+  const fresh = await openApp(t, { path: link.slice(link.indexOf('#')) });
+  const tab = fresh.page.getByRole('tab', { name: /Participants/ });
+  assert.equal(await tab.getAttribute('aria-selected'), 'true');
+  await fresh.page.getByRole('region', { name: 'Participants' }).waitFor();
+});
