@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::components::about::about_dialog;
 use crate::components::clock::ClockPanel;
 use crate::components::confirm::confirm_dialog;
+use crate::components::deploy::DeployDialog;
 use crate::components::details::StateDetails;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
@@ -79,7 +80,9 @@ fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>
 /// the user's own saved work's.
 fn first_view(restored: &Restored, shared: Option<&share::Opened>) -> Option<String> {
     match shared {
-        Some(share::Opened { data, work: Ok(work) }) => storage::restore_shared(data).unwrap_or_else(|| work.clone()).view,
+        Some(share::Opened { data, work: Ok(work) }) => {
+            storage::restore_shared(data).unwrap_or_else(|| work.clone()).view
+        }
         _ => match restored {
             Restored::Workspace(work) => work.view.clone(),
             _ => None,
@@ -228,6 +231,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     let save_status = storage::use_autosave(workspace_now.clone(), slot);
     let share_open = use_state_eq(|| false);
+    let deploy_open = use_state_eq(|| false);
     // Asked before shared work replaces the user's own saved work.
     let confirm_keep = use_state_eq(|| false);
     let about_open = use_state_eq(|| false);
@@ -432,6 +436,19 @@ pub fn App(props: &AppProps) -> Html {
         let on_close = Callback::from(move |()| share_open.set(false));
         html! { <ShareDialog workspace={workspace_now.clone()} {on_close} /> }
     });
+    let deploy_dialog = deploy_open.then(|| {
+        let deploy_open = deploy_open.clone();
+        let on_close = Callback::from(move |()| deploy_open.set(false));
+        let name = state.example.unwrap_or("state-machine");
+        html! {
+            <DeployDialog compiled={state.compiled.clone()} input={state.input.clone()} scenario={state.scenario.clone()}
+                name={name} {on_close} />
+        }
+    });
+    let open_deploy = {
+        let deploy_open = deploy_open.clone();
+        Callback::from(move |_: MouseEvent| deploy_open.set(true))
+    };
     let open_share = {
         let share_open = share_open.clone();
         Callback::from(move |_: MouseEvent| share_open.set(true))
@@ -592,6 +609,10 @@ pub fn App(props: &AppProps) -> Html {
                             title="A link that holds this definition, input and participants">
                             { "Share" }
                         </button>
+                        <button type="button" class="btn btn-quiet" onclick={open_deploy}
+                            title="The AWS CLI commands, or a CloudFormation or SAM template, for this work">
+                            { "Deploy" }
+                        </button>
                         <button
                             type="button"
                             class="btn btn-primary"
@@ -615,6 +636,7 @@ pub fn App(props: &AppProps) -> Html {
 
             { about.unwrap_or_default() }
             { share_dialog.unwrap_or_default() }
+            { deploy_dialog.unwrap_or_default() }
             { keep_dialog.unwrap_or_default() }
             { confirm_example.unwrap_or_default() }
             { notice_toast(state.notice.as_ref(), &on_action) }

@@ -30,10 +30,7 @@ pub struct TokenInboxProps {
     pub on_action: Callback<Action>,
 }
 
-/// Quotes `text` for a POSIX shell: `'it'\''s'`.
-pub fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
+pub use sim::export::shell_quote;
 
 /// The AWS CLI command that makes the same call as a button of the token card.
 pub fn cli_command(action: &str, token: &str, output: &str, error: &str, cause: &str) -> String {

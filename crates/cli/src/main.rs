@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod eval;
+mod export;
 mod files;
 mod out;
 
@@ -36,7 +37,12 @@ usage:
       functions) on the input (undefined without --input-file); --bindings '{\"x\": 1}' sets $x.
       Prints the result as JSON (nothing when it is undefined), exit 0. A JSONata error exits 1:
       CODE: MESSAGE (at character N). An expression that starts with '-' goes after `--`.
-      Usage errors and a file that cannot be read exit 2.";
+      Usage errors and a file that cannot be read exit 2.
+  baton export FILE --to cli|cloudformation|sam [--name NAME] [--input-file PATH] [--scenario PATH]
+      Prints the work as it goes to AWS: the aws stepfunctions commands that create the state
+      machine, start an execution and answer its tokens as the scenario's participants do
+      (cli), or a template with the definition inlined (cloudformation, sam). NAME defaults to
+      the file's name (or its folder's, for definition.asl.json).";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -65,6 +71,7 @@ fn main() -> ExitCode {
         Some(command) if command == "validate" => validate(&args[1..], &mut stdout),
         Some(command) if command == "run" => run(&args[1..], &mut stdout),
         Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
+        Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }

@@ -10,6 +10,7 @@
 pub mod call;
 pub mod examples;
 pub mod excerpt;
+pub mod export;
 pub mod integrations;
 pub mod report;
 pub mod scenario;
