@@ -25,11 +25,12 @@
 //! - invocation numbers stop at 24,999: an execution records at most 25,000 history events, and
 //!   every invocation records several.
 
+use asl::history::EventKind;
 use asl::model::{Graph, Pattern, Source, StateKind, StateMachine};
 use asl::Value;
 use serde_json::{Map, Value as Json};
 
-use crate::excerpt::excerpt;
+use crate::excerpt::{excerpt, excerpt_of};
 use crate::report::Report;
 use crate::scenario::{Answer, Response, Scenario, ScenarioError};
 
@@ -472,8 +473,8 @@ fn fail_state<'a>(graph: &'a Graph, name: &str) -> Option<&'a Source> {
 /// outcome, so Baton judges by what the definition says: a run passes when it succeeds, or when it
 /// fails through one of the definition's Fail states (a failure path the author wrote, such as a
 /// rejection). Anything else fails the test case: an error no Fail state raises (a task error
-/// nobody caught, `States.Runtime`, `Baton.NoResponse` when the mocked responses ran out), a
-/// timeout, an abort, or a run that never ends (a callback nobody answers).
+/// nobody caught, `States.Runtime`), a timeout, an abort, a run that never ends (a callback nobody
+/// answers), and a mocked state that ran out of responses (`Baton.NoResponse`), caught or not.
 pub fn judge_test_case(report: &Report, definition: &StateMachine) -> Result<String, String> {
     let status = report.status.as_aws();
     let error = report.error.as_deref();
@@ -482,6 +483,20 @@ pub fn judge_test_case(report: &Report, definition: &StateMachine) -> Result<Str
         (Some(e), None) => format!("{status} ({e})"),
         (None, _) => status.to_string(),
     };
+    // A mocked state that ran out of responses is a broken test case, even when a catch-all
+    // Retry or Catch hides it.
+    let ran_out = report.events.iter().find_map(|e| match &e.kind {
+        EventKind::TaskFailed { error: Some(error), cause, .. }
+        | EventKind::LambdaFunctionFailed { error: Some(error), cause }
+            if error.to_string() == "Baton.NoResponse" =>
+        {
+            Some(cause.as_deref().unwrap_or_default().to_string())
+        }
+        _ => None,
+    });
+    if let Some(cause) = ran_out {
+        return Err(format!("a mocked state ran out of responses: {}", excerpt_of(&cause, 200)));
+    }
     match status {
         "SUCCEEDED" => return Ok(status.into()),
         "FAILED" => {}
@@ -494,7 +509,7 @@ pub fn judge_test_case(report: &Report, definition: &StateMachine) -> Result<Str
     }
     // The Fail states entered, latest first: the one whose error the execution ended with.
     let entered = report.events.iter().rev().filter_map(|e| match &e.kind {
-        asl::history::EventKind::StateEntered { state_type: "Fail", name, .. } => Some(name),
+        EventKind::StateEntered { state_type: "Fail", name, .. } => Some(name),
         _ => None,
     });
     for name in entered {
@@ -506,7 +521,8 @@ pub fn judge_test_case(report: &Report, definition: &StateMachine) -> Result<Str
             None => false,
         };
         if raised_here {
-            return Ok(format!("{} at Fail state '{}'", with_error(), excerpt(name)));
+            let error = error.map(|e| format!(": {e}")).unwrap_or_default();
+            return Ok(format!("{status} at Fail state '{}'{error}", excerpt(name)));
         }
     }
     Err(format!("the execution ended {}, not at a Fail state of the definition", with_error()))
@@ -841,13 +857,21 @@ mod tests {
         assert_eq!(judge(r#"[{"return": 1}]"#), Ok("SUCCEEDED".into()));
         assert_eq!(
             judge(r#"[{"throw": {"error": "Rejected"}}]"#),
-            Ok("FAILED (Refused) at Fail state 'Refuse'".into())
+            Ok("FAILED at Fail state 'Refuse': Refused".into())
         );
         assert_eq!(
             judge(r#"[{"throw": {"error": "Boom", "cause": "bad"}}]"#),
             Err("the execution ended FAILED (Boom: bad), not at a Fail state of the definition".into())
         );
-        assert!(judge("[]").unwrap_err().contains("Baton.NoResponse"));
+        assert_eq!(
+            judge(r#"[{"throw": {"error": "Rejected"}}, {"return": 1}]"#),
+            Ok("FAILED at Fail state 'Refuse': Refused".into())
+        );
+        let e = judge("[]").unwrap_err();
+        assert_eq!(
+            e,
+            "a mocked state ran out of responses: the scenario has no response for invocation 1 of state 'Call'"
+        );
     }
 
     #[test]
