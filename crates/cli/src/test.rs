@@ -74,8 +74,8 @@ impl TestArgs {
 
 /// One case, ready to run.
 struct Case {
-    /// The file it comes from, as shown: the JUnit suite.
-    file: String,
+    /// The JUnit suite: a MockConfigFile, or a scenario's directory (an example's folder).
+    suite: String,
     /// `FILE` for a scenario, `FILE#TestCase` for a test case.
     name: String,
     /// The JUnit test case's name: the file's name, or the test case's.
@@ -274,7 +274,7 @@ fn read_cases(
         for case in &mocked.test_cases {
             let scenario = mock::test_case_scenario((file, &text), &config, (mocked, case), &machine)?;
             cases.push(Case {
-                file: shown.clone(),
+                suite: shown.clone(),
                 name: format!("{shown}#{}", excerpt_of(&case.name, 200)),
                 short: case.name.clone(),
                 machine: machine.clone(),
@@ -302,10 +302,12 @@ fn read_cases(
         None => input_beside(file)?,
     };
     let short = file.file_name().map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-    Ok(vec![Case { file: shown.clone(), name: shown, short, machine, input, scenario }])
+    let suite = files::shown(file.parent().unwrap_or(Path::new("")));
+    Ok(vec![Case { suite, name: shown, short, machine, input, scenario }])
 }
 
-/// The JUnit XML report: one suite per file, one test case per case.
+/// The JUnit XML report: one suite per MockConfigFile or scenario directory, one test case per
+/// case.
 fn write_junit(path: &Path, cases: &[Case], results: &[Outcome]) -> Result<(), Failure> {
     let failed = results.iter().filter(|o| !o.passed).count();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -315,18 +317,18 @@ fn write_junit(path: &Path, cases: &[Case], results: &[Outcome]) -> Result<(), F
     ));
     let mut i = 0;
     while i < cases.len() {
-        let file = &cases[i].file;
-        let end = i + cases[i..].iter().take_while(|c| &c.file == file).count();
+        let suite = &cases[i].suite;
+        let end = i + cases[i..].iter().take_while(|c| &c.suite == suite).count();
         let suite_failed = results[i..end].iter().filter(|o| !o.passed).count();
         xml.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failed}\">\n",
-            xml_escape(file),
+            xml_escape(suite),
             end - i
         ));
         for (case, outcome) in cases[i..end].iter().zip(&results[i..end]) {
             let open = format!(
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                xml_escape(file),
+                xml_escape(suite),
                 xml_escape(&case.short)
             );
             match (outcome.passed, &outcome.note) {
