@@ -139,6 +139,7 @@ impl MockConfig {
             }
         }
         let mut config = MockConfig::default();
+        // Mocked responses first, whatever the file's order: test cases are checked against them.
         if let Some(responses) = top.get("MockedResponses") {
             let responses = responses.as_object().ok_or_else(|| {
                 err("/MockedResponses", "'MockedResponses' must map names to mocked responses")
@@ -266,6 +267,7 @@ impl MockConfig {
         let mut total: usize = 0;
         let mut scenario = Scenario::default();
         for (state, name) in &case.states {
+            // A file read by this module names only mocked responses it has.
             let Some(mocked) = self.mocked_response(name) else { continue };
             let count = mocked.invocations.last().map_or(0, |i| i.last as usize + 1);
             total += count;
