@@ -45,6 +45,8 @@ pub enum Kind {
     Definition,
     Input,
     Scenario,
+    /// Step Functions Local's `MockConfigFile.json`.
+    MockConfig,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             Kind::Definition => "definition",
             Kind::Input => "input",
             Kind::Scenario => "scenario",
+            Kind::MockConfig => "mock configuration file",
         }
     }
 

@@ -5,7 +5,9 @@
 mod eval;
 mod export;
 mod files;
+mod mock;
 mod out;
+mod test;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -24,12 +26,15 @@ usage:
       line and a caret under each problem.
   baton run FILE [--input JSON] [--input-file PATH] [--scenario PATH] [--history]
                  [--history-file PATH] [--until EVENT_ID]
+                 [--mock-config PATH --test-case NAME [--state-machine NAME]]
       Runs an execution to its end on the virtual clock and prints one JSON object:
       {\"status\", \"output\" | \"error\", \"cause\", \"clock\", \"calls\", \"open\" (tokens still
       out, if any), \"history\" (with --history)}.
       --until stops at the instant of event EVENT_ID and prints the state there.
       --history-file writes the history alone as {\"events\": [...]}, as
       `aws stepfunctions get-execution-history` prints it.
+      --mock-config runs a test case of Step Functions Local's MockConfigFile instead of a
+      scenario (--state-machine: which one of the file's, when it has several).
       Exit 0 whenever the execution ran; 2 for usage errors, a file that cannot be read or
       written, and an invalid definition, scenario or input (located as FILE:LINE:COL).
   baton eval EXPR [--input-file PATH] [--bindings JSON]
@@ -38,6 +43,13 @@ usage:
       Prints the result as JSON (nothing when it is undefined), exit 0. A JSONata error exits 1:
       CODE: MESSAGE (at character N). An expression that starts with '-' goes after `--`.
       Usage errors and a file that cannot be read exit 2.
+  baton test [--definition FILE] [--state-machine NAME] [--junit FILE] PATH...
+      Runs scenario files that promise an outcome (\"expect\") and every test case of a
+      MockConfigFile; a directory means every *.scenario.json under it. A scenario's definition
+      is --definition or the definition.asl.json next to it; its input, its own \"input\" or the
+      input.json next to it. A test case passes when its execution succeeds or ends at one of
+      the definition's Fail states. Prints `ok` or `FAILED` per case, then `N passed, N failed`;
+      --junit writes a JUnit XML report. Exit 1 when a case fails, 2 for usage and file errors.
   baton export FILE --to cli|cloudformation|sam [--name NAME] [--input-file PATH] [--scenario PATH]
       Prints the work as it goes to AWS: the aws stepfunctions commands that create the state
       machine, start an execution and answer its tokens as the scenario's participants do
@@ -72,6 +84,7 @@ fn main() -> ExitCode {
         Some(command) if command == "run" => run(&args[1..], &mut stdout),
         Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
         Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
+        Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }
@@ -175,6 +188,9 @@ struct RunArgs {
     history_file: Option<PathBuf>,
     history: bool,
     until: Option<u64>,
+    mock_config: Option<PathBuf>,
+    test_case: Option<String>,
+    state_machine: Option<String>,
 }
 
 impl RunArgs {
@@ -193,7 +209,17 @@ impl RunArgs {
                 }
                 Arg::Option(option) => option,
             };
-            if !matches!(&*option, "--input" | "--input-file" | "--scenario" | "--history-file" | "--until") {
+            if !matches!(
+                &*option,
+                "--input"
+                    | "--input-file"
+                    | "--scenario"
+                    | "--history-file"
+                    | "--until"
+                    | "--mock-config"
+                    | "--test-case"
+                    | "--state-machine"
+            ) {
                 return Err(unknown_option(&option));
             }
             let value = it.next().ok_or_else(|| usage(format!("{option} needs a value")))?;
@@ -202,6 +228,11 @@ impl RunArgs {
                 "--input-file" => once(&mut run.input_file, "--input-file", PathBuf::from(value))?,
                 "--scenario" => once(&mut run.scenario_file, "--scenario", PathBuf::from(value))?,
                 "--history-file" => once(&mut run.history_file, "--history-file", PathBuf::from(value))?,
+                "--mock-config" => once(&mut run.mock_config, "--mock-config", PathBuf::from(value))?,
+                "--test-case" => once(&mut run.test_case, "--test-case", name_of(&option, value)?)?,
+                "--state-machine" => {
+                    once(&mut run.state_machine, "--state-machine", name_of(&option, value)?)?
+                }
                 _ => {
                     let id = value.to_str().and_then(|v| v.parse::<u64>().ok()).filter(|&id| id > 0);
                     let id = id.ok_or_else(|| usage("--until needs an event id (1, 2, ...)"))?;
@@ -212,24 +243,45 @@ impl RunArgs {
         if run.input.is_some() && run.input_file.is_some() {
             return Err(usage("give --input or --input-file, not both"));
         }
+        match (&run.mock_config, &run.test_case) {
+            (Some(_), _) if run.scenario_file.is_some() => {
+                return Err(usage("give --scenario or --mock-config, not both"))
+            }
+            (Some(_), None) => return Err(usage("--mock-config needs --test-case NAME")),
+            (None, Some(_)) => return Err(usage("--test-case needs --mock-config PATH")),
+            (None, None) if run.state_machine.is_some() => {
+                return Err(usage("--state-machine needs --mock-config PATH"))
+            }
+            _ => {}
+        }
         Ok(run)
     }
 }
 
+/// An option's value that names something (a test case, a state machine): text.
+fn name_of(option: &str, value: &OsStr) -> Result<String, Failure> {
+    value.to_str().map(String::from).ok_or_else(|| usage(format!("{option} is not UTF-8 text")))
+}
+
 fn run(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
-    let RunArgs { file, input, input_file, scenario_file, history_file, history, until } =
-        RunArgs::parse(args)?;
+    let RunArgs {
+        file,
+        input,
+        input_file,
+        scenario_file,
+        history_file,
+        history,
+        until,
+        mock_config,
+        test_case,
+        state_machine,
+    } = RunArgs::parse(args)?;
     let file = file.ok_or_else(|| usage("run needs a FILE"))?;
-    let text = read_text(&file, Kind::Definition).map_err(|e| unreadable(Kind::Definition, e))?;
-    let compiled = asl::compile(&text);
-    let Some(machine) = compiled.machine().cloned() else {
-        let errors = compiled.diagnostics().iter().filter(|d| d.is_error());
-        let lines: Vec<String> = errors.map(|d| files::diagnostic_line(&file, d)).collect();
-        return Err(Failure::Error(format!("the definition is not valid:\n{}", lines.join("\n"))));
-    };
-    let mut scenario = match &scenario_file {
-        Some(path) => read_scenario(path, &machine)?,
-        None => Scenario::default(),
+    let machine = load_definition(&file)?;
+    let mut scenario = match (&scenario_file, &mock_config, &test_case) {
+        (Some(path), _, _) => read_scenario(path, &machine)?,
+        (None, Some(path), Some(case)) => mock::run_scenario(path, state_machine.as_deref(), case, &machine)?,
+        _ => Scenario::default(),
     };
     if let Some(text) = input {
         let text = text.to_str().ok_or("--input is not UTF-8 text".to_string())?;
@@ -262,6 +314,18 @@ fn run(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads and compiles a definition; its errors are located lines.
+fn load_definition(file: &Path) -> Result<std::rc::Rc<StateMachine>, Failure> {
+    let text = read_text(file, Kind::Definition).map_err(|e| unreadable(Kind::Definition, e))?;
+    let compiled = asl::compile(&text);
+    let Some(machine) = compiled.machine().cloned() else {
+        let errors = compiled.diagnostics().iter().filter(|d| d.is_error());
+        let lines: Vec<String> = errors.map(|d| files::diagnostic_line(file, d)).collect();
+        return Err(Failure::Error(format!("the definition is not valid:\n{}", lines.join("\n"))));
+    };
+    Ok(machine)
+}
+
 fn unreadable(kind: Kind, e: Unreadable) -> Failure {
     match e {
         Unreadable::Io(message) => Failure::Error(message),
@@ -271,13 +335,21 @@ fn unreadable(kind: Kind, e: Unreadable) -> Failure {
 
 /// Reads a scenario and checks it against the machine it will drive; problems are located.
 fn read_scenario(path: &Path, machine: &StateMachine) -> Result<Scenario, Failure> {
-    let text = read_text(path, Kind::Scenario).map_err(|e| unreadable(Kind::Scenario, e))?;
+    let (text, json) = mock::read_json(path, Kind::Scenario)?;
+    scenario_of(path, &text, &json, machine)
+}
+
+/// The scenario of JSON already read, checked against the machine it will drive.
+fn scenario_of(
+    path: &Path,
+    text: &str,
+    json: &serde_json::Value,
+    machine: &StateMachine,
+) -> Result<Scenario, Failure> {
     let invalid = |line: String| Failure::Error(format!("the scenario is not valid:\n{line}"));
-    let json: serde_json::Value =
-        serde_json::from_str(json_text(&text)).map_err(|e| invalid(files::syntax_error(path, &text, &e)))?;
-    let scenario = Scenario::from_json_value(&json)
+    let scenario = Scenario::from_json_value(json)
         .and_then(|scenario| scenario.check_states(machine).map(|()| scenario))
-        .map_err(|e| invalid(files::locate_pointer(path, &text, &e.pointer, &e.message)))?;
+        .map_err(|e| invalid(files::locate_pointer(path, text, &e.pointer, &e.message)))?;
     Ok(scenario)
 }
 

@@ -21,6 +21,7 @@ mod eval;
 mod harness;
 mod inputs;
 mod json;
+mod mocks;
 mod paths;
 mod scenarios;
 mod structure;
@@ -47,6 +48,7 @@ fn main() {
         paths::cases(),
         bombs::cases(),
         scenarios::cases(),
+        mocks::cases(),
         inputs::cases(),
         usage::cases(),
         eval::cases(),
