@@ -723,6 +723,8 @@ pub fn App(props: &AppProps) -> Html {
                             played: state.played.clone(),
                             run: run.clone(),
                             head: tabs,
+                            mock_config: state.mock_config.clone(),
+                            name: state.example.unwrap_or("StateMachine"),
                             on_action: on_action.clone(),
                         }) }
                     }
