@@ -315,7 +315,7 @@ impl Evaluator<'_> {
             Kind::Descendants => Ok(descendants(input)),
             Kind::Parent(label) => Ok(frame.lookup(label).flatten()),
             Kind::Variable(name) => Ok(self.variable(name, input, frame)),
-            Kind::Binary(op, l, r) => self.binary(op, l, r, input, frame),
+            Kind::Binary(..) => self.operator_chain(node, input, frame),
             Kind::Negate(x) => match self.eval(x, input, frame)? {
                 None => Ok(None),
                 Some(Value::Number(n)) => Ok(Some(Value::Number(-n))),
@@ -832,16 +832,55 @@ impl Evaluator<'_> {
 
     // ---- operators ----
 
-    fn binary(&mut self, op: &str, l: &Node, r: &Node, input: &Option<Value>, frame: &Rc<Frame>) -> Out {
+    /// An operator and the operators down its left side (`1+2+3...`, a tree as deep as the chain
+    /// is long), evaluated from the bottom up in a loop: each still costs a step of fuel.
+    #[inline(never)]
+    fn operator_chain(&mut self, node: &Node, input: &Option<Value>, frame: &Rc<Frame>) -> Out {
+        let Kind::Binary(op, left, right) = &node.kind else { unreachable!("an operator") };
+        if !matches!(left.kind, Kind::Binary(..)) {
+            let left = self.eval(left, input, frame)?;
+            return self.binary(op, left, right, input, frame);
+        }
+        let mut spine = vec![node];
+        let mut bottom = node;
+        while let Kind::Binary(_, left, _) = &bottom.kind {
+            bottom = left;
+            if matches!(bottom.kind, Kind::Binary(..)) {
+                spine.push(bottom);
+            }
+        }
+        let mut value = self.eval(bottom, input, frame)?;
+        for (level, parent) in spine.into_iter().enumerate().rev() {
+            let Kind::Binary(op, _, right) = &parent.kind else { unreachable!("the spine holds operators") };
+            // The top operator is `node`, which `eval` counts and finishes.
+            let top = level == 0;
+            if !top {
+                self.spend(1).map_err(|e| e.at(parent.pos))?;
+            }
+            value = self.binary(op, value, right, input, frame).map_err(|e| e.at(parent.pos))?;
+            if !top {
+                value = self.finish(parent, value, frame)?;
+            }
+        }
+        Ok(value)
+    }
+
+    fn binary(
+        &mut self,
+        op: &str,
+        left: Option<Value>,
+        r: &Node,
+        input: &Option<Value>,
+        frame: &Rc<Frame>,
+    ) -> Out {
         if op == "and" || op == "or" {
-            let left = truthy(&self.eval(l, input, frame)?).unwrap_or(false);
+            let left = truthy(&left).unwrap_or(false);
             if (op == "and" && !left) || (op == "or" && left) {
                 return Ok(Some(Value::Bool(left)));
             }
             let right = truthy(&self.eval(r, input, frame)?).unwrap_or(false);
             return Ok(Some(Value::Bool(right)));
         }
-        let left = self.eval(l, input, frame)?;
         let right = self.eval(r, input, frame)?;
         self.operate(op, left, right)
     }

@@ -1,0 +1,110 @@
+//! Bounds on long and deep expressions and on the size of what they build: each input below
+//! ends with a value or a clean `U1001`, never a stack overflow or an aborted allocation (either
+//! kills the browser page). The recursive ones run on a deliberately small thread stack, so a
+//! pass that recursed without a bound would overflow it and fail the test.
+
+use baton_jsonata::{Environment, Error, Expression, Json};
+use serde_json::json;
+
+/// The thread stack the deep cases run on: half a browser's (1 MiB for wasm32), an eighth of a
+/// native main thread's, and far below what a recursion a hundred thousand levels deep needs. The
+/// parser may use 256 KiB of it, evaluation (in these tests) 96 KiB.
+const SMALL_STACK: usize = 512 * 1024;
+
+/// Evaluation may use half of the small stack; the rest is the test's and the parser's.
+fn small_env() -> Environment {
+    Environment { max_stack_bytes: 96 * 1024, ..Environment::default() }
+}
+
+/// Parses and evaluates `text` on `input` in a thread with [`SMALL_STACK`], dropping everything
+/// there too (a recursive drop of a deep tree overflows as surely as a recursive walk).
+fn run_small(text: String, input: Option<Json>) -> Result<Option<Json>, Error> {
+    std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(move || {
+            let expr = Expression::parse(&text)?;
+            expr.evaluate(input.as_ref(), &Default::default(), &small_env())
+        })
+        .expect("spawn")
+        .join()
+        .expect("no panic, no overflow")
+}
+
+fn chain(first: &str, link: &str, count: usize, last: &str) -> String {
+    let mut text = String::from(first);
+    for _ in 0..count {
+        text.push_str(link);
+    }
+    text.push_str(last);
+    text
+}
+
+#[test]
+fn a_path_of_a_hundred_thousand_steps_is_a_loop() {
+    // The step `$` keeps the context, so every step has work to do.
+    let text = chain("a", ".$", 100_000, ".b");
+    let got = run_small(text, Some(json!({"a": {"b": 7}}))).unwrap();
+    assert_eq!(got, Some(json!(7)));
+    let text = chain("a", ".a", 100_000, ".b");
+    assert_eq!(run_small(text, Some(json!({"a": 1}))).unwrap(), None);
+}
+
+#[test]
+fn long_chains_of_postfix_forms_are_loops_too() {
+    for (link, input) in [
+        ("[0]", json!({"a": [1]})),
+        ("[]", json!({"a": [1]})),
+        ("^($)", json!({"a": [2, 1]})),
+        ("#$i", json!({"a": [1]})),
+        ("@$v", json!({"a": [1]})),
+    ] {
+        let text = chain("a", link, 20_000, "");
+        let outcome = run_small(text, Some(input));
+        // Some of these are errors in JSONata (a focus after a focus); none is a crash.
+        if let Err(e) = &outcome {
+            assert!(e.code.starts_with('S') || e.code == "U1001", "{link}: {e}");
+        }
+    }
+}
+
+#[test]
+fn long_operator_chains_are_bounded_by_the_parser() {
+    for (first, link) in [
+        ("1", "+1"),
+        ("1", "&1"),
+        ("true", " and true"),
+        ("false", " or false"),
+        ("1", " ~> $string"),
+        ("$f", "()"),
+        ("1", " = 1"),
+    ] {
+        let e = run_small(chain(first, link, 100_000, ""), None).unwrap_err();
+        assert_eq!(e.code, "U1001", "{first}{link}...");
+        assert_eq!(e.message, "Expression nested too deeply");
+        assert!(e.position.is_some());
+    }
+}
+
+#[test]
+fn operator_chains_of_reasonable_length_still_evaluate() {
+    // Evaluated in a loop, whatever the stack: only the parser's bound on height applies.
+    let sum = run_small(chain("1", "+1", 899, ""), None).unwrap();
+    assert_eq!(sum, Some(json!(900)));
+    let all = run_small(chain("true", " and true", 899, ""), None).unwrap();
+    assert_eq!(all, Some(json!(true)));
+    let any = run_small(chain("false", " or false", 898, " or 1 = 1"), None).unwrap();
+    assert_eq!(any, Some(json!(true)));
+    let text = run_small(chain("$length('a'", " & 'a'", 899, ")"), None).unwrap();
+    assert_eq!(text, Some(json!(900)));
+    let e = run_small(chain("1", "+1", 899, " + 'a'"), None).unwrap_err();
+    assert_eq!((e.code, e.position), ("T2002", Some(1801)));
+}
+
+#[test]
+fn deep_nesting_is_bounded_by_the_parser() {
+    for (open, close) in [("[", "]"), ("(", ")"), ("{'a':", "}"), ("-", ""), ("$x := ", "")] {
+        let text = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+        let e = run_small(text, None).unwrap_err();
+        assert_eq!(e.code, "U1001", "{open}...");
+    }
+}
