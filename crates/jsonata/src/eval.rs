@@ -176,6 +176,28 @@ fn err(code: &'static str, message: impl Into<String>) -> Fail {
     Error::new(code, message)
 }
 
+/// The most items (an array) or bytes (a string) one value may hold, whatever the fuel: more is
+/// `U1001`. Above the ten million items the range operator may make, far below what a browser
+/// tab can allocate.
+pub(crate) const MAX_VALUE_SIZE: usize = 1 << 24;
+
+fn too_large() -> Fail {
+    err(
+        "U1001",
+        format!("Evaluation exceeded its work bound: a value of more than {MAX_VALUE_SIZE} items or bytes"),
+    )
+}
+
+/// What a value holds, for the fuel its making costs: items, entries or bytes.
+pub(crate) fn size_of(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.items.len(),
+        Value::Object(m) => m.len(),
+        Value::String(s) => s.len(),
+        _ => 0,
+    }
+}
+
 fn out_of_range(n: f64) -> Fail {
     err("D1001", format!("Number out of range: {}", crate::value::format_number(n)))
 }
@@ -207,10 +229,15 @@ fn items_of(v: Option<Value>) -> Vec<Value> {
     }
 }
 
-/// Pushes `v` into `out`, flattening arrays one level as path steps do.
+/// Pushes `v` into `out`, flattening arrays one level as path steps do. An array no one else
+/// holds gives up its items instead of copying them (`[1..10000000]` is one array, not two).
 fn push_flat(out: &mut Vec<Value>, v: Value) {
     match v {
-        Value::Array(a) => out.extend(a.items.iter().cloned()),
+        Value::Array(a) => match Rc::try_unwrap(a) {
+            Ok(owned) if out.is_empty() => *out = owned.items,
+            Ok(owned) => out.extend(owned.items),
+            Err(shared) => out.extend(shared.items.iter().cloned()),
+        },
         v => out.push(v),
     }
 }
@@ -325,12 +352,14 @@ impl Evaluator<'_> {
                 let mut out = Vec::new();
                 for item in items {
                     let v = self.eval(item, input, frame)?;
+                    let before = out.len();
                     match v {
                         None => {}
                         // A nested constructor stays an element; other arrays are spliced in.
                         Some(v) if matches!(item.kind, Kind::ArrayCons(_)) => out.push(v),
                         Some(v) => push_flat(&mut out, v),
                     }
+                    self.spend_built(out.len() - before, out.len())?;
                 }
                 let cons = Array { items: out, cons: node.ann.cons_array, ..Array::default() };
                 Ok(Some(Value::Array(Rc::new(cons))))
@@ -499,6 +528,7 @@ impl Evaluator<'_> {
             return Ok(values.unwrap_or(Value::sequence(vec![])));
         }
         let mut results = Vec::new();
+        let mut made = 0;
         for item in input {
             let mut v = self.eval(step, item, frame)?;
             for stage in &step.ann.stages {
@@ -507,6 +537,13 @@ impl Evaluator<'_> {
                 }
             }
             if let Some(v) = v {
+                // Each item a step maps to is made: `$a.$a` is |$a|² items, not |$a| steps.
+                let items = match &v {
+                    Value::Array(a) if !a.cons => a.items.len(),
+                    _ => 1,
+                };
+                made += items;
+                self.spend_built(items, made)?;
                 results.push(v);
             }
         }
@@ -549,6 +586,7 @@ impl Evaluator<'_> {
                     Some(Value::Array(a)) => a.items.clone(),
                     Some(v) => vec![v],
                 };
+                self.spend_built(items.len(), result.len() + items.len())?;
                 // A nested path's bindings carry on, item by item.
                 let nested = nested.filter(|n| step.ann.tuple && n.len() == items.len());
                 for (i, item) in items.into_iter().enumerate() {
@@ -969,10 +1007,10 @@ impl Evaluator<'_> {
             "&" => {
                 let mut s = String::new();
                 for v in [&left, &right].into_iter().flatten() {
-                    s.push_str(&functions::to_string(v)?);
+                    s.push_str(&functions::to_string(v, self.size_budget())?);
                 }
                 // Memory is work too: a loop that doubles a string must run out of fuel.
-                self.spend(s.len() as u64)?;
+                self.spend_built(s.len(), s.len())?;
                 Ok(Some(Value::string(s)))
             }
             "in" => {
@@ -1011,6 +1049,23 @@ impl Evaluator<'_> {
             }
             _ => Err(err("S0204", format!("Unknown operator: {op}")).with_token(op)),
         }
+    }
+
+    /// Memory is work too: `added` more items or bytes in a value being built cost as many steps,
+    /// and a value of `total` beyond [`MAX_VALUE_SIZE`] is `U1001` whatever the fuel.
+    pub(crate) fn spend_built(&mut self, added: usize, total: usize) -> Result<(), Fail> {
+        if total > MAX_VALUE_SIZE {
+            self.fuel = 0;
+            return Err(too_large());
+        }
+        self.spend(added as u64)
+    }
+
+    /// The most items or bytes a value being built may still reach: what the fuel left pays for,
+    /// within [`MAX_VALUE_SIZE`]. Builders that can outgrow their inputs (text of a value that
+    /// shares one long string many times) stop there.
+    pub(crate) fn size_budget(&self) -> usize {
+        self.fuel.min(MAX_VALUE_SIZE as u64) as usize
     }
 
     pub(crate) fn spend(&mut self, work: u64) -> Result<(), Fail> {
@@ -1172,7 +1227,11 @@ impl Evaluator<'_> {
             }
             Function::Builtin(b) => {
                 let args = b.signature().validate(args, input, b.name)?;
-                (b.run)(self, args, input)
+                let result = (b.run)(self, args, input)?;
+                // What a built-in makes is work: `$a.$string($a)` makes |$a| texts of |$a| items.
+                let size = result.as_ref().map_or(0, size_of);
+                self.spend_built(size, size)?;
+                Ok(result)
             }
             Function::Partial { func, args: given } => {
                 let mut supplied = args.into_iter();
@@ -1256,21 +1315,33 @@ impl Evaluator<'_> {
             }
             updates.push((Rc::as_ptr(obj), copy));
         }
-        Ok(Some(rebuild(&target, &updates)))
+        let mut made = 0;
+        let rebuilt = rebuild(&target, &updates, &mut made);
+        self.spend_built(made, 0)?;
+        Ok(Some(rebuilt))
     }
 }
 
-fn rebuild(v: &Value, updates: &[(*const Map, Map)]) -> Value {
+/// `made` counts the arrays and objects copied.
+fn rebuild(v: &Value, updates: &[(*const Map, Map)], made: &mut usize) -> Value {
     match v {
         Value::Object(obj) => {
             let own = updates.iter().find(|(p, _)| std::ptr::eq(*p, Rc::as_ptr(obj)));
             let base = own.map(|(_, m)| m).unwrap_or(obj);
-            let rebuilt: Map = base.iter().map(|(k, v)| (k.clone(), rebuild(v, updates))).collect();
+            *made += 1;
+            let rebuilt: Map = base.iter().map(|(k, v)| (k.clone(), rebuild(v, updates, made))).collect();
             Value::Object(Rc::new(rebuilt))
         }
         Value::Array(a) => {
-            let mut arr = (**a).clone();
-            arr.items = a.items.iter().map(|i| rebuild(i, updates)).collect();
+            *made += 1;
+            let items = a.items.iter().map(|i| rebuild(i, updates, made)).collect();
+            let arr = Array {
+                items,
+                sequence: a.sequence,
+                keep_singleton: a.keep_singleton,
+                cons: a.cons,
+                outer_wrapper: a.outer_wrapper,
+            };
             Value::Array(Rc::new(arr))
         }
         other => other.clone(),

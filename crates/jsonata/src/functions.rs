@@ -65,7 +65,7 @@ builtins! {
     "contains" "<s-(sf):b>" contains;
     "replace" "<s-(sf)(sf)n?:s>" replace;
     "split" "<s-(sf)n?:a<s>>" split;
-    "join" "<a<s>s?:s>" |_, a, _| Ok(a[0].as_ref().map(|v| { let sep = str_arg(&a, 1).unwrap_or_default(); Value::string(v.as_array().map_or(Vec::new(), |a| a.items.iter().map(|i| if let Value::String(s) = i { s.to_string() } else { String::new() }).collect()).join(&sep)) }));
+    "join" "<a<s>s?:s>" join;
     "formatNumber" "<n-so?:s>" crate::numfmt::format_number;
     "formatBase" "<n-n?:s>" crate::numfmt::format_base;
     "formatInteger" "<n-s:s>" crate::numfmt::format_integer;
@@ -181,7 +181,7 @@ fn range(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let span = (end - start) / step;
     let count = if span < 0.0 { 0.0 } else { span.floor() + 1.0 };
     // Each item is work, as it is for `[a..b]`.
-    ev.spend(count as u64)?;
+    ev.spend_built(count as usize, count as usize)?;
     Ok(Some(Value::sequence((0..count as u64).map(|i| Value::Number(start + i as f64 * step)).collect())))
 }
 
@@ -265,8 +265,9 @@ pub(crate) fn bool_cast(v: &Option<Value>) -> bool {
     truthy(v).unwrap_or(false)
 }
 
-/// `$string` of a value: strings as they are, numbers to 15 digits, the rest as JSON.
-pub(crate) fn to_string(v: &Value) -> Result<String, Fail> {
+/// `$string` of a value: strings as they are, numbers to 15 digits, the rest as JSON of at most
+/// `limit` bytes (longer is `U1001`).
+pub(crate) fn to_string(v: &Value, limit: usize) -> Result<String, Fail> {
     match v {
         Value::String(s) => Ok(s.to_string()),
         Value::Function(_) => Ok(String::new()),
@@ -275,9 +276,13 @@ pub(crate) fn to_string(v: &Value) -> Result<String, Fail> {
         }
         other => {
             check_finite(other)?;
-            Ok(stringify(other, false))
+            stringify(other, false, limit).ok_or_else(text_too_long)
         }
     }
+}
+
+fn text_too_long() -> Fail {
+    err("U1001", "Evaluation exceeded its work bound: a text longer than the fuel left pays for")
 }
 
 /// Infinity and NaN have no JSON form.
@@ -292,7 +297,7 @@ fn check_finite(v: &Value) -> Result<(), Fail> {
     }
 }
 
-fn string(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn string(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(v) = &a[0] else { return Ok(None) };
     let pretty = matches!(a.get(1), Some(Some(Value::Bool(true))));
     if let Value::Number(n) = v {
@@ -302,9 +307,10 @@ fn string(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     if pretty && !matches!(v, Value::String(_)) {
         check_finite(v)?;
-        return Ok(Some(Value::string(stringify(v, true))));
+        let text = stringify(v, true, ev.size_budget()).ok_or_else(text_too_long)?;
+        return Ok(Some(Value::string(text)));
     }
-    Ok(Some(Value::string(to_string(v)?)))
+    Ok(Some(Value::string(to_string(v, ev.size_budget())?)))
 }
 
 /// Substrings count characters (code points), as JSONata 2 does.
@@ -338,6 +344,21 @@ fn pad(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     let padding: String = (0..want - have).map(|i| filler[i % filler.len()]).collect();
     Ok(Some(Value::string(if width > 0.0 { format!("{s}{padding}") } else { format!("{padding}{s}") })))
+}
+
+/// `$join(strings, separator)`. Its length is known before it is built: an array that holds one
+/// long string a million times is small, its join is not.
+fn join(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+    let Some(v) = &a[0] else { return Ok(None) };
+    let sep = str_arg(&a, 1).unwrap_or_default();
+    let parts: Vec<&str> = v.as_array().map_or(Vec::new(), |a| {
+        a.items.iter().map(|i| if let Value::String(s) = i { &**s } else { "" }).collect()
+    });
+    let length = parts.iter().map(|p| p.len()).sum::<usize>() + sep.len() * parts.len().saturating_sub(1);
+    if length > ev.size_budget() {
+        return Err(text_too_long());
+    }
+    Ok(Some(Value::string(parts.join(&sep))))
 }
 
 fn number(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
@@ -502,6 +523,7 @@ fn find_all(
         return Err(malformed());
     }
     while let Some(Value::Object(m)) = result {
+        let budget = ev.size_budget();
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
@@ -513,10 +535,9 @@ fn find_all(
             start: start_byte,
             end: start_byte + text.len(),
             text: text.to_string(),
-            groups: m
-                .get("groups")
-                .and_then(|g| g.as_array())
-                .map_or(vec![], |g| g.items.iter().map(|v| to_string(v).unwrap_or_default()).collect()),
+            groups: m.get("groups").and_then(|g| g.as_array()).map_or(vec![], |g| {
+                g.items.iter().map(|v| to_string(v, budget).unwrap_or_default()).collect()
+            }),
         });
         result = match m.get("next") {
             Some(next @ Value::Function(_)) => ev.apply(next, vec![], &None)?,
@@ -591,6 +612,10 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let mut out = String::new();
     let mut at = 0;
     for f in found {
+        // A short text with a long replacement for each of many matches is a long text.
+        if out.len() > ev.size_budget() {
+            return Err(text_too_long());
+        }
         out.push_str(&s[at..f.start]);
         match &a[2] {
             Some(Value::String(r)) => out.push_str(&expand_replacement(r, &f)),
@@ -617,6 +642,9 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
         at = f.end;
     }
     out.push_str(&s[at..]);
+    if out.len() > ev.size_budget() {
+        return Err(text_too_long());
+    }
     Ok(Some(Value::string(out)))
 }
 
@@ -879,6 +907,7 @@ fn sort(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                 return Err(err("D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"));
             }
             merge_sort(list, &mut |x, y| {
+                ev.spend(1)?;
                 Ok(match (x, y) {
                     (Value::Number(p), Value::Number(q)) => p > q,
                     (Value::String(p), Value::String(q)) => {
@@ -902,7 +931,7 @@ fn shuffle(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     Ok(Some(Value::array(list)))
 }
 
-fn distinct(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn distinct(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(v) = &a[0] else { return Ok(None) };
     let Value::Array(arr) = v else { return Ok(Some(v.clone())) };
     if arr.items.len() <= 1 {
@@ -910,6 +939,8 @@ fn distinct(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     let mut out: Vec<Value> = Vec::new();
     for item in &arr.items {
+        // Quadratic: each item is compared with those kept so far.
+        ev.spend(out.len() as u64)?;
         if !out.iter().any(|o| deep_equal(o, item)) {
             out.push(item.clone());
         }
@@ -951,12 +982,11 @@ fn lookup_key(v: &Option<Value>, key: &str) -> Option<Value> {
     }
 }
 
-fn append(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn append(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     match (&a[0], &a[1]) {
         (None, other) | (other, None) => Ok(other.clone()),
         (Some(x), Some(y)) => {
             let mut out = items(&Some(x.clone()));
-            ev.spend(out.len() as u64)?;
             out.extend(items(&Some(y.clone())));
             Ok(Some(Value::array(out)))
         }

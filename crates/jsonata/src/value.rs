@@ -86,12 +86,25 @@ impl Value {
     }
 }
 
+/// A number as JSON: a whole number as an integer, written as `JSON.stringify` writes it (no
+/// `.0`; beyond 2^53 the shortest digits that read back as the same float, then zeros), the
+/// rest as a float.
 pub(crate) fn number_to_json(n: f64) -> serde_json::Value {
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-        serde_json::Value::from(n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    const TWO_TO_53: f64 = 9_007_199_254_740_992.0;
+    if n.fract() == 0.0 && n.abs() <= TWO_TO_53 {
+        return serde_json::Value::from(n as i64);
     }
+    if n.fract() == 0.0 {
+        // Below 1e21 JavaScript writes all the digits: an integer, when it fits in 64 bits.
+        let text = format_number(n);
+        if let Ok(i) = text.parse::<i64>() {
+            return serde_json::Value::from(i);
+        }
+        if let Ok(u) = text.parse::<u64>() {
+            return serde_json::Value::from(u);
+        }
+    }
+    serde_json::Number::from_f64(n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
 }
 
 /// A number as JavaScript's `String(n)` writes it: shortest round-trip digits, exponent form
@@ -161,14 +174,16 @@ fn write_string(out: &mut String, s: &str) {
 }
 
 /// `JSON.stringify` as JSONata's `$string` uses it: numbers to 15 digits, functions as "",
-/// optionally indented by two spaces.
-pub(crate) fn stringify(v: &Value, pretty: bool) -> String {
+/// optionally indented by two spaces. `None` when the text would be longer than `limit` bytes:
+/// a value that shares one long string a million times is small, its text is not.
+pub(crate) fn stringify(v: &Value, pretty: bool, limit: usize) -> Option<String> {
     let mut out = String::new();
-    write_json(&mut out, v, pretty, 0);
-    out
+    write_json(&mut out, v, pretty, 0, limit).ok()?;
+    Some(out)
 }
 
-fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) {
+/// Stops (`Err`) as soon as `out` is longer than `limit`.
+fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize, limit: usize) -> Result<(), ()> {
     let newline = |out: &mut String, depth: usize| {
         if pretty {
             out.push('\n');
@@ -180,7 +195,12 @@ fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) if n.is_finite() => out.push_str(&format_number_15(*n)),
         Value::Number(_) => out.push_str("null"),
-        Value::String(s) => write_string(out, s),
+        Value::String(s) => {
+            if out.len() + s.len() > limit {
+                return Err(());
+            }
+            write_string(out, s)
+        }
         Value::Function(_) => out.push_str("\"\""),
         Value::Array(a) => {
             out.push('[');
@@ -189,7 +209,7 @@ fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) {
                     out.push(',');
                 }
                 newline(out, depth + 1);
-                write_json(out, item, pretty, depth + 1);
+                write_json(out, item, pretty, depth + 1, limit)?;
             }
             if !a.items.is_empty() {
                 newline(out, depth);
@@ -208,7 +228,7 @@ fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) {
                 if pretty {
                     out.push(' ');
                 }
-                write_json(out, item, pretty, depth + 1);
+                write_json(out, item, pretty, depth + 1, limit)?;
             }
             if !m.is_empty() {
                 newline(out, depth);
@@ -216,14 +236,28 @@ fn write_json(out: &mut String, v: &Value, pretty: bool, depth: usize) {
             out.push('}');
         }
     }
+    if out.len() > limit {
+        return Err(());
+    }
+    Ok(())
 }
 
-/// A value as JSON text for error messages.
+/// A value as JSON text for error messages, cut short after some thousands of characters.
 pub(crate) fn to_json_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.to_string(),
-        other => stringify(other, false),
+    const LIMIT: usize = 4096;
+    if let Value::String(s) = v {
+        return s.to_string();
     }
+    let mut out = String::new();
+    if write_json(&mut out, v, false, 0, LIMIT).is_err() {
+        let mut cut = LIMIT.min(out.len());
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
 }
 
 /// JSONata's `=`: deep equality on JSON values; functions are never equal.

@@ -108,3 +108,73 @@ fn deep_nesting_is_bounded_by_the_parser() {
         assert_eq!(e.code, "U1001", "{open}...");
     }
 }
+
+fn eval_with(text: &str, env: &Environment) -> Result<Option<Json>, Error> {
+    Expression::parse(text)?.evaluate(None, &Default::default(), env)
+}
+
+fn eval(text: &str) -> Result<Option<Json>, Error> {
+    eval_with(text, &Environment::default())
+}
+
+/// Each of these built hundreds of megabytes to gigabytes (400 million items, a 10 GB text)
+/// before the fuel counted what they made; the process aborted on a failed allocation.
+#[test]
+fn what_an_expression_makes_costs_fuel() {
+    for text in [
+        "($a := [1..20000]; $a.$a)",
+        "($a := [1..20000]; $a.($a))",
+        "($a := [1..20000]; $a@$x.$a)",
+        "($a := [1..2000]; [$a, $a].[$a, $a, $a])",
+        "$replace($pad('', 100000, 'a'), 'a', $pad('', 100000, 'b'))",
+        "($s := $pad('', 100000, 'x'); $string([1..1000].$s))",
+        "($s := $pad('', 100000, 'x'); $string([1..1000].$s, true))",
+        "($s := $pad('', 100000, 'x'); $join([1..1000].$s))",
+        "($s := $pad('', 100000, 'x'); [1..1000].$s & '')",
+        "($a := [1..20000]; $a.$string($a))",
+        "($a := [1..20000]; $a.$sort($a))",
+        "($a := [1..20000]; $a.$append($a, $a))",
+        "($a := [1..20000]; $a.$zip($a, $a))",
+        "($a := [1..2000]; $a.$split($join($a.'x'), ''))",
+        "$distinct([1..20000])",
+    ] {
+        let e = eval(text).unwrap_err();
+        assert_eq!(e.code, "U1001", "{text}: {e}");
+    }
+}
+
+#[test]
+fn one_value_is_bounded_whatever_the_fuel() {
+    let unbounded = Environment { fuel: u64::MAX, ..Environment::default() };
+    let e = eval_with("$replace($pad('', 100000, 'a'), 'a', $pad('', 1000, 'b'))", &unbounded).unwrap_err();
+    assert_eq!(e.code, "U1001");
+    let e = eval_with("$range(0, 1e9)", &unbounded).unwrap_err();
+    assert_eq!(e.code, "U1001");
+}
+
+#[test]
+fn what_the_fuel_pays_for_still_works() {
+    assert_eq!(eval("($a := [1..1000]; $count($a.$a))").unwrap(), Some(json!(1_000_000)));
+    let text = eval("$length($replace($pad('', 1000, 'a'), 'a', $pad('', 1000, 'b')))").unwrap();
+    assert_eq!(text, Some(json!(1_000_000)));
+    // The reference suite's largest: ten million items under its fuel of 50 million.
+    let suite = Environment { fuel: 50_000_000, ..Environment::default() };
+    assert_eq!(eval_with("[1..10000000] ~> $count()", &suite).unwrap(), Some(json!(10_000_000)));
+}
+
+/// `JSON.stringify(9007199254740993)` is `9007199254740992`: whole numbers have no `.0`, above
+/// 2^53 too.
+#[test]
+fn whole_numbers_are_integers_in_json() {
+    for (text, json) in [
+        ("9007199254740993", "9007199254740992"),
+        ("-9007199254740993", "-9007199254740992"),
+        ("1e18", "1000000000000000000"),
+        ("12345678901234567890", "12345678901234567000"),
+        ("0.5", "0.5"),
+        ("-0", "0"),
+    ] {
+        let got = eval(text).unwrap().unwrap();
+        assert_eq!(got.to_string(), json, "{text}");
+    }
+}
