@@ -2,11 +2,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::DerefMut;
 use std::rc::Rc;
 
 use crate::ast::{Group, Kind, LambdaDef, Node, Stage, TransformDef};
 use crate::functions::{self, Builtin};
-use crate::value::{deep_equal, truthy, Array, Map, Value};
+use crate::value::{deep_equal, for_each_leaf, truthy, Array, Map, Object, Value};
 use crate::{Environment, Error, Fail};
 
 pub(crate) type Out = Result<Option<Value>, Fail>;
@@ -22,6 +23,14 @@ pub(crate) struct Frame {
 impl std::fmt::Debug for Frame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Frame")
+    }
+}
+
+/// A frame's values may hold closures whose frames hold closures...: dropped flat.
+impl Drop for Frame {
+    fn drop(&mut self) {
+        let vars = std::mem::take(self.vars.get_mut());
+        crate::value::drop_flat(vars.into_values().flatten().collect());
     }
 }
 
@@ -77,7 +86,47 @@ pub(crate) enum Function {
     },
 }
 
+impl Drop for Function {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.give_values(&mut pending);
+        crate::value::drop_flat(pending);
+    }
+}
+
 impl Function {
+    /// Gives the values this function holds (and those of its scope, when no one else holds it)
+    /// to a flat drop, instead of dropping them recursively: `$f ~> $g` in a loop is a chain of
+    /// functions as long as the loop.
+    pub(crate) fn give_values(&mut self, pending: &mut Vec<Value>) {
+        let take = |v: &mut Value| std::mem::replace(v, Value::Null);
+        let give_frame = |frame: &Rc<Frame>, pending: &mut Vec<Value>| {
+            if Rc::strong_count(frame) == 1 {
+                if let Ok(mut vars) = frame.vars.try_borrow_mut() {
+                    pending.extend(std::mem::take(vars.deref_mut()).into_values().flatten());
+                }
+            }
+        };
+        match self {
+            Function::Lambda { frame, input, .. } => {
+                pending.extend(input.take());
+                give_frame(frame, pending);
+            }
+            Function::Transform { frame, .. } => give_frame(frame, pending),
+            Function::Partial { func, args } => {
+                pending.push(take(func));
+                pending.extend(std::mem::take(args).into_iter().flatten().flatten());
+            }
+            Function::Chain(first, second) => pending.extend([take(first), take(second)]),
+            Function::TailCall { func, args, input } => {
+                pending.push(take(func));
+                pending.extend(std::mem::take(args).into_iter().flatten());
+                pending.extend(input.take());
+            }
+            Function::Builtin(_) | Function::Regex(_) | Function::RegexNext { .. } => {}
+        }
+    }
+
     /// How many arguments a higher-order function passes it (value, index, array...).
     pub(crate) fn arity(&self) -> usize {
         match self {
@@ -165,7 +214,12 @@ pub(crate) fn evaluate(
         nested_tuples: None,
         function_scopes: Vec::new(),
     };
-    let result = ev.eval(root, &input, &frame).map(|r| r.and_then(|v| v.to_json()));
+    let result = ev.eval(root, &input, &frame).and_then(|r| match r {
+        None => Ok(None),
+        Some(v) => v.to_json().map_err(|_| {
+            err("U1001", format!("The result is nested more than {} deep", crate::value::MAX_WRITE_DEPTH))
+        }),
+    });
     for scope in ev.function_scopes.drain(..).filter_map(|w| w.upgrade()).chain([frame]) {
         scope.vars.borrow_mut().clear();
     }
@@ -224,7 +278,9 @@ fn collapse(v: Option<Value>) -> Option<Value> {
 fn items_of(v: Option<Value>) -> Vec<Value> {
     match v {
         None => Vec::new(),
-        Some(Value::Array(a)) => Rc::try_unwrap(a).map(|a| a.items).unwrap_or_else(|a| a.items.clone()),
+        Some(Value::Array(a)) => {
+            Rc::try_unwrap(a).map(|mut a| std::mem::take(&mut a.items)).unwrap_or_else(|a| a.items.clone())
+        }
         Some(v) => vec![v],
     }
 }
@@ -234,8 +290,8 @@ fn items_of(v: Option<Value>) -> Vec<Value> {
 fn push_flat(out: &mut Vec<Value>, v: Value) {
     match v {
         Value::Array(a) => match Rc::try_unwrap(a) {
-            Ok(owned) if out.is_empty() => *out = owned.items,
-            Ok(owned) => out.extend(owned.items),
+            Ok(mut owned) if out.is_empty() => *out = std::mem::take(&mut owned.items),
+            Ok(mut owned) => out.append(&mut owned.items),
             Err(shared) => out.extend(shared.items.iter().cloned()),
         },
         v => out.push(v),
@@ -243,10 +299,7 @@ fn push_flat(out: &mut Vec<Value>, v: Value) {
 }
 
 fn flatten_into(out: &mut Vec<Value>, v: &Value) {
-    match v {
-        Value::Array(a) => a.items.iter().for_each(|i| flatten_into(out, i)),
-        v => out.push(v.clone()),
-    }
+    for_each_leaf(v, |leaf| out.push(leaf.clone()));
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -821,7 +874,7 @@ impl Evaluator<'_> {
                 result.insert(key, v);
             }
         }
-        Ok(Some(Value::Object(Rc::new(result))))
+        Ok(Some(Value::object(result)))
     }
 
     /// A key of an object constructor or a grouping: a string, or nothing (the pair is left out).
@@ -865,7 +918,7 @@ impl Evaluator<'_> {
                 result.insert(key, value);
             }
         }
-        Ok(Some(Value::Object(Rc::new(result))))
+        Ok(Some(Value::object(result)))
     }
 
     // ---- operators ----
@@ -1274,10 +1327,10 @@ impl Evaluator<'_> {
         let matches = self.eval(&def.pattern, &Some(target.clone()), frame)?;
         // Objects are shared, so a match is known by its address; the tree is rebuilt with each
         // matched object replaced by its updated copy.
-        let mut updates: Vec<(*const Map, Map)> = Vec::new();
+        let mut updates: Vec<(*const Object, Map)> = Vec::new();
         for m in items_of(matches) {
             let Value::Object(obj) = &m else { continue };
-            let mut copy = (**obj).clone();
+            let mut copy = obj.0.clone();
             if let Some(update) = self.eval(&def.update, &Some(m.clone()), frame)? {
                 let Value::Object(fields) = update else {
                     return Err(err(
@@ -1316,25 +1369,46 @@ impl Evaluator<'_> {
             updates.push((Rc::as_ptr(obj), copy));
         }
         let mut made = 0;
-        let rebuilt = rebuild(&target, &updates, &mut made);
+        let rebuilt = rebuild(&target, &updates, &mut made, 0, crate::stack_position()).ok_or_else(|| {
+            err(
+                "U1001",
+                format!("The transformed value is nested more than {} deep", crate::value::MAX_WRITE_DEPTH),
+            )
+        })?;
         self.spend_built(made, 0)?;
         Ok(Some(rebuilt))
     }
 }
 
-/// `made` counts the arrays and objects copied.
-fn rebuild(v: &Value, updates: &[(*const Map, Map)], made: &mut usize) -> Value {
-    match v {
+/// `made` counts the arrays and objects copied; `None` when the value nests too deep (see
+/// [`crate::value::too_deep_to_write`]).
+fn rebuild(
+    v: &Value,
+    updates: &[(*const Object, Map)],
+    made: &mut usize,
+    depth: usize,
+    stack_base: usize,
+) -> Option<Value> {
+    if crate::value::too_deep_to_write(depth, stack_base) {
+        return None;
+    }
+    Some(match v {
         Value::Object(obj) => {
             let own = updates.iter().find(|(p, _)| std::ptr::eq(*p, Rc::as_ptr(obj)));
-            let base = own.map(|(_, m)| m).unwrap_or(obj);
+            let base = own.map_or(&obj.0, |(_, m)| m);
             *made += 1;
-            let rebuilt: Map = base.iter().map(|(k, v)| (k.clone(), rebuild(v, updates, made))).collect();
-            Value::Object(Rc::new(rebuilt))
+            let mut rebuilt = Map::with_capacity(base.len());
+            for (k, v) in base {
+                rebuilt.insert(k.clone(), rebuild(v, updates, made, depth + 1, stack_base)?);
+            }
+            Value::object(rebuilt)
         }
         Value::Array(a) => {
             *made += 1;
-            let items = a.items.iter().map(|i| rebuild(i, updates, made)).collect();
+            let mut items = Vec::with_capacity(a.items.len());
+            for i in &a.items {
+                items.push(rebuild(i, updates, made, depth + 1, stack_base)?);
+            }
             let arr = Array {
                 items,
                 sequence: a.sequence,
@@ -1345,7 +1419,7 @@ fn rebuild(v: &Value, updates: &[(*const Map, Map)], made: &mut usize) -> Value 
             Value::Array(Rc::new(arr))
         }
         other => other.clone(),
-    }
+    })
 }
 
 /// JavaScript compares strings by UTF-16 code units.
@@ -1379,15 +1453,18 @@ fn compare_keys(a: &Option<Value>, b: &Option<Value>) -> Result<std::cmp::Orderi
     }
 }
 
-fn lookup(input: &Option<Value>, key: &str) -> Option<Value> {
+/// A field of an object, or of each object in an array (however deeply nested), flattened.
+pub(crate) fn lookup(input: &Option<Value>, key: &str) -> Option<Value> {
     match input.as_ref()? {
-        Value::Array(a) => {
+        array @ Value::Array(_) => {
             let mut out = Vec::new();
-            for item in &a.items {
-                if let Some(v) = lookup(&Some(item.clone()), key) {
-                    push_flat(&mut out, v);
+            for_each_leaf(array, |leaf| {
+                if let Value::Object(m) = leaf {
+                    if let Some(v) = m.get(key) {
+                        push_flat(&mut out, v.clone());
+                    }
                 }
-            }
+            });
             Some(Value::sequence(out))
         }
         Value::Object(m) => m.get(key).cloned(),
@@ -1418,18 +1495,20 @@ fn wildcard(input: &Option<Value>) -> Option<Value> {
     Some(Value::sequence(out))
 }
 
+/// `**`: every value below, objects before what they hold, arrays flattened; a loop, since the
+/// input may nest deeper than the stack allows.
 fn descendants(input: &Option<Value>) -> Option<Value> {
-    fn walk(v: &Value, out: &mut Vec<Value>) {
+    let mut out = Vec::new();
+    let mut pending = vec![input.as_ref()?];
+    while let Some(v) = pending.pop() {
         match v {
-            Value::Array(a) => a.items.iter().for_each(|i| walk(i, out)),
+            Value::Array(a) => pending.extend(a.items.iter().rev()),
             Value::Object(m) => {
                 out.push(v.clone());
-                m.values().for_each(|i| walk(i, out));
+                pending.extend(m.values().rev());
             }
             v => out.push(v.clone()),
         }
     }
-    let mut out = Vec::new();
-    walk(input.as_ref()?, &mut out);
     Some(Value::sequence(out))
 }

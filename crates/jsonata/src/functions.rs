@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use crate::eval::{compare_strings, type_name, Evaluator, Function, Out};
 use crate::signature::Signature;
-use crate::value::{deep_equal, format_number_15, stringify, truthy, Map, Value};
+use crate::value::{deep_equal, format_number_15, stringify, truthy, Map, Value, WriteStop};
 use crate::{Error, Fail};
 
 type Args = Vec<Option<Value>>;
@@ -93,7 +93,7 @@ builtins! {
     "sift" "<o-f?:o>" sift;
     "each" "<o-f:a>" each;
     "keys" "<x-:a<s>>" keys;
-    "lookup" "<x-s:x>" |_, a, _| Ok(lookup_key(&a[0], &str_arg(&a, 1).unwrap_or_default()));
+    "lookup" "<x-s:x>" |_, a, _| Ok(crate::eval::lookup(&a[0], &str_arg(&a, 1).unwrap_or_default()));
     "append" "<xx:a>" append;
     "spread" "<x-:a<o>>" spread;
     "merge" "<a<o>:o>" merge;
@@ -276,7 +276,7 @@ pub(crate) fn to_string(v: &Value, limit: usize) -> Result<String, Fail> {
         }
         other => {
             check_finite(other)?;
-            stringify(other, false, limit).ok_or_else(text_too_long)
+            stringify(other, false, limit).map_err(not_written)
         }
     }
 }
@@ -285,16 +285,30 @@ fn text_too_long() -> Fail {
     err("U1001", "Evaluation exceeded its work bound: a text longer than the fuel left pays for")
 }
 
-/// Infinity and NaN have no JSON form.
-fn check_finite(v: &Value) -> Result<(), Fail> {
-    match v {
-        Value::Number(n) if !n.is_finite() => {
-            Err(err("D1001", format!("Number out of range: {}", crate::value::format_number(*n))))
-        }
-        Value::Array(a) => a.items.iter().try_for_each(check_finite),
-        Value::Object(m) => m.values().try_for_each(check_finite),
-        _ => Ok(()),
+fn not_written(stop: WriteStop) -> Fail {
+    match stop {
+        WriteStop::TooLong => text_too_long(),
+        WriteStop::TooDeep => err(
+            "U1001",
+            format!("The value is nested more than {} deep to be written", crate::value::MAX_WRITE_DEPTH),
+        ),
     }
+}
+
+/// Infinity and NaN have no JSON form. A loop: values may nest deeper than the stack allows.
+fn check_finite(v: &Value) -> Result<(), Fail> {
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Number(n) if !n.is_finite() => {
+                return Err(err("D1001", format!("Number out of range: {}", crate::value::format_number(*n))))
+            }
+            Value::Array(a) => pending.extend(a.items.iter().rev()),
+            Value::Object(m) => pending.extend(m.values().rev()),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn string(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
@@ -307,7 +321,7 @@ fn string(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     if pretty && !matches!(v, Value::String(_)) {
         check_finite(v)?;
-        let text = stringify(v, true, ev.size_budget()).ok_or_else(text_too_long)?;
+        let text = stringify(v, true, ev.size_budget()).map_err(not_written)?;
         return Ok(Some(Value::string(text)));
     }
     Ok(Some(Value::string(to_string(v, ev.size_budget())?)))
@@ -474,7 +488,7 @@ pub(crate) fn regex_match_object(re: &Rc<regex_lite::Regex>, text: &Rc<str>, fro
     if next_from <= text.len() {
         obj.insert("next".into(), Value::Function(Rc::new(next)));
     }
-    Some(Value::Object(Rc::new(obj)))
+    Some(Value::object(obj))
 }
 
 /// Matches of a pattern argument (a regex value or a custom matcher function), in order.
@@ -569,7 +583,7 @@ fn match_fn(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             m.insert("match".into(), Value::string(f.text));
             m.insert("index".into(), Value::Number(char_index(&s, f.start) as f64));
             m.insert("groups".into(), Value::array(f.groups.into_iter().map(Value::string).collect()));
-            Value::Object(Rc::new(m))
+            Value::object(m)
         })
         .collect();
     Ok(Some(Value::sequence(out)))
@@ -627,7 +641,7 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                     "groups".into(),
                     Value::array(f.groups.iter().map(|g| Value::string(g.as_str())).collect()),
                 );
-                match ev.apply(func, vec![Some(Value::Object(Rc::new(m)))], &None)? {
+                match ev.apply(func, vec![Some(Value::object(m))], &None)? {
                     Some(Value::String(r)) => out.push_str(&r),
                     _ => {
                         return Err(err(
@@ -846,7 +860,7 @@ fn sift(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             out.insert(k.clone(), v.clone());
         }
     }
-    Ok((!out.is_empty()).then(|| Value::Object(Rc::new(out))))
+    Ok((!out.is_empty()).then(|| Value::object(out)))
 }
 
 fn each(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
@@ -964,24 +978,6 @@ fn keys(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     Ok(Some(Value::sequence(out.into_iter().map(Value::String).collect())))
 }
 
-fn lookup_key(v: &Option<Value>, key: &str) -> Option<Value> {
-    match v.as_ref()? {
-        Value::Array(a) => {
-            let mut out = Vec::new();
-            for item in &a.items {
-                match lookup_key(&Some(item.clone()), key) {
-                    Some(Value::Array(inner)) => out.extend(inner.items.iter().cloned()),
-                    Some(v) => out.push(v),
-                    None => {}
-                }
-            }
-            Some(Value::sequence(out))
-        }
-        Value::Object(m) => m.get(key).cloned(),
-        _ => None,
-    }
-}
-
 fn append(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     match (&a[0], &a[1]) {
         (None, other) | (other, None) => Ok(other.clone()),
@@ -1002,7 +998,7 @@ fn spread(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                 for (k, v) in m.iter() {
                     let mut one = Map::new();
                     one.insert(k.clone(), v.clone());
-                    out.push(Value::Object(Rc::new(one)));
+                    out.push(Value::object(one));
                 }
             }
             other => out.push(other),
@@ -1024,7 +1020,7 @@ fn merge(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             }
         }
     }
-    Ok(Some(Value::Object(Rc::new(out))))
+    Ok(Some(Value::object(out)))
 }
 
 // ---- encodings ----

@@ -178,3 +178,50 @@ fn whole_numbers_are_integers_in_json() {
         assert_eq!(got.to_string(), json, "{text}");
     }
 }
+
+/// A loop can nest a value a hundred thousand deep in a few steps each. Every walk over values
+/// is a loop or stops at 1000 levels with `U1001`, and their drop is flat: recursively, each of
+/// these overflowed the stack.
+#[test]
+fn deeply_nested_values_end_cleanly() {
+    let deep_array = "$reduce([1..100000], function($a, $x){ [[$a]] }, [])";
+    let deep_object = "$reduce([1..100000], function($a, $x){ {'a': $a} }, {})";
+    for built in [deep_array, deep_object] {
+        let e = run_small(built.to_string(), None).unwrap_err();
+        assert_eq!(e.code, "U1001", "{built}");
+        // Used without being written out: compared, tested, walked, looked into, dropped.
+        let used = format!(
+            "($d := {built}; [$d = $d, $boolean($d), $exists($d.x), $count($d.**) > 0, \
+             $exists($lookup($d, 'b')), $type($d), $d in [$d]])"
+        );
+        let got = run_small(used, None).unwrap();
+        // `[[[...[]]]]` holds no value but arrays; `{'a': {'a': ...{}}}` holds objects.
+        let expected = match built == deep_array {
+            true => json!([true, false, false, false, false, "array", false]),
+            false => json!([true, true, false, true, false, "object", true]),
+        };
+        assert_eq!(got, Some(expected), "{built}");
+        for written in ["$string($d)", "$d ~> |$|{}|", "$d ~> |a|{'b': 1}|"] {
+            let text = format!("($d := {built}; {written})");
+            let e = run_small(text, None).unwrap_err();
+            assert_eq!(e.code, "U1001", "{built} {written}");
+        }
+    }
+}
+
+/// Closures that capture closures, `~>` chains and partial applications of partial
+/// applications: function values as deep as the loop that made them, dropped flat.
+#[test]
+fn deeply_nested_functions_are_dropped_flat() {
+    for text in [
+        "$reduce([1..100000], function($a, $x){ function(){ $a } }, 0) ~> $type()",
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $type($f(100000, $lowercase)))",
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a(?)) }; $type($f(100000, $string)))",
+    ] {
+        assert_eq!(run_small(text.to_string(), None).unwrap(), Some(json!("function")), "{text}");
+    }
+    // Calling the chain recurses, within the evaluator's bound.
+    let text =
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $f(100000, $lowercase)('x'))";
+    assert_eq!(run_small(text.to_string(), None).unwrap_err().code, "U1001");
+}
