@@ -774,7 +774,9 @@ impl Evaluator<'_> {
         }
         let mut order: Vec<usize> = (0..items.len()).collect();
         let mut failure = None;
+        let mut comparisons = 0;
         order.sort_by(|&a, &b| {
+            comparisons += 1;
             for (t, (_, descending)) in terms.iter().enumerate() {
                 let c = match compare_keys(&keys[a][t], &keys[b][t]) {
                     Ok(c) => c,
@@ -792,6 +794,8 @@ impl Evaluator<'_> {
         if let Some(e) = failure {
             return Err(e.at(step.pos));
         }
+        // Each comparison is a step of work, as for `$sort`.
+        self.spend(comparisons)?;
         let mut slots: Vec<Option<(Value, Option<Tuple>)>> = items.into_iter().map(Some).collect();
         Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
     }
@@ -808,6 +812,8 @@ impl Evaluator<'_> {
         let mut groups: indexmap::IndexMap<Rc<str>, (usize, Vec<Entry>)> = Default::default();
         let entries_or_undefined: Vec<Option<(Value, Option<Tuple>)>> =
             if entries.is_empty() { vec![None] } else { entries.into_iter().map(Some).collect() };
+        // Each item is copied into its group.
+        self.spend_built(entries_or_undefined.len(), entries_or_undefined.len())?;
         for entry in &entries_or_undefined {
             let (ctx, f) = match entry {
                 Some((_, Some(t))) => (t.value.clone(), t.frame(frame)),

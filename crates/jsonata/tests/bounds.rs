@@ -137,6 +137,8 @@ fn what_an_expression_makes_costs_fuel() {
         "($a := [1..20000]; $a.$zip($a, $a))",
         "($a := [1..2000]; $a.$split($join($a.'x'), ''))",
         "$distinct([1..20000])",
+        "($a := [1..20000]; $a.($a^(-$)))",
+        "($a := [1..20000]; $a.($a{'k': $}))",
     ] {
         let e = eval(text).unwrap_err();
         assert_eq!(e.code, "U1001", "{text}: {e}");
