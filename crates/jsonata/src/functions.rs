@@ -965,14 +965,11 @@ fn distinct(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
 // ---- objects ----
 
 fn keys(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
-    let mut out: Vec<Rc<str>> = Vec::new();
+    // A set in first-seen order: many objects of distinct keys are not quadratic.
+    let mut out: indexmap::IndexSet<Rc<str>> = Default::default();
     for v in items(&a[0]) {
         if let Value::Object(m) = v {
-            for k in m.keys() {
-                if !out.contains(k) {
-                    out.push(k.clone());
-                }
-            }
+            out.extend(m.keys().cloned());
         }
     }
     Ok(Some(Value::sequence(out.into_iter().map(Value::String).collect())))
