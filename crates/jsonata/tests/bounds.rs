@@ -181,13 +181,14 @@ fn whole_numbers_are_integers_in_json() {
     }
 }
 
-/// A loop can nest a value a hundred thousand deep in a few steps each. Every walk over values
+/// A loop can nest a value as deep as it turns, a few steps each (twenty thousand here: a
+/// recursive walk or drop that deep overflows the small stack several times over). Every walk over values
 /// is a loop or stops at 1000 levels with `U1001`, and their drop is flat: recursively, each of
 /// these overflowed the stack.
 #[test]
 fn deeply_nested_values_end_cleanly() {
-    let deep_array = "$reduce([1..100000], function($a, $x){ [[$a]] }, [])";
-    let deep_object = "$reduce([1..100000], function($a, $x){ {'a': $a} }, {})";
+    let deep_array = "$reduce([1..20000], function($a, $x){ [[$a]] }, [])";
+    let deep_object = "$reduce([1..20000], function($a, $x){ {'a': $a} }, {})";
     for built in [deep_array, deep_object] {
         let e = run_small(built.to_string(), None).unwrap_err();
         assert_eq!(e.code, "U1001", "{built}");
@@ -216,14 +217,14 @@ fn deeply_nested_values_end_cleanly() {
 #[test]
 fn deeply_nested_functions_are_dropped_flat() {
     for text in [
-        "$reduce([1..100000], function($a, $x){ function(){ $a } }, 0) ~> $type()",
-        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $type($f(100000, $lowercase)))",
-        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a(?)) }; $type($f(100000, $string)))",
+        "$reduce([1..20000], function($a, $x){ function(){ $a } }, 0) ~> $type()",
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $type($f(20000, $lowercase)))",
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a(?)) }; $type($f(20000, $string)))",
     ] {
         assert_eq!(run_small(text.to_string(), None).unwrap(), Some(json!("function")), "{text}");
     }
     // Calling the chain recurses, within the evaluator's bound.
     let text =
-        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $f(100000, $lowercase)('x'))";
+        "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $f(20000, $lowercase)('x'))";
     assert_eq!(run_small(text.to_string(), None).unwrap_err().code, "U1001");
 }
