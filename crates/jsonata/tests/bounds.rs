@@ -228,3 +228,19 @@ fn deeply_nested_functions_are_dropped_flat() {
         "($f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a ~> $uppercase) }; $f(20000, $lowercase)('x'))";
     assert_eq!(run_small(text.to_string(), None).unwrap_err().code, "U1001");
 }
+
+/// Matching arguments to a signature was a search that recursed once per parameter and, with
+/// many optional ones, took exponential time.
+#[test]
+fn signatures_match_in_bounded_time_and_stack() {
+    let many = format!("(function()<{}>{{1}})()", "n?".repeat(20_000));
+    assert_eq!(run_small(many, None).unwrap_err().code, "U1001");
+    let optional = format!("(function()<{}s>{{1}})({})", "x?".repeat(30), ["1"; 15].join(","));
+    let e = run_small(optional, None).unwrap_err();
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        ("T0410", "Argument 16 of function lambda does not match function signature")
+    );
+    let zipped = format!("$count($zip({}))", ["[1]"; 5000].join(","));
+    assert_eq!(run_small(zipped, None).unwrap(), Some(json!(1)));
+}
