@@ -349,7 +349,8 @@ fn substring(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
 fn pad(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(s) = str_arg(&a, 0) else { return Ok(None) };
     let width = num_arg(&a, 1).unwrap_or(0.0);
-    ev.spend(width.abs().min(1e15) as u64)?;
+    let wanted = width.abs().min(1e15) as usize;
+    ev.spend_built(wanted, wanted)?;
     let filler: Vec<char> = str_arg(&a, 2).filter(|f| !f.is_empty()).unwrap_or(" ".into()).chars().collect();
     let have = s.chars().count();
     let want = width.abs() as usize;
@@ -368,7 +369,9 @@ fn join(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let parts: Vec<&str> = v.as_array().map_or(Vec::new(), |a| {
         a.items.iter().map(|i| if let Value::String(s) = i { &**s } else { "" }).collect()
     });
-    let length = parts.iter().map(|p| p.len()).sum::<usize>() + sep.len() * parts.len().saturating_sub(1);
+    // Saturating: on wasm32 the sum of one long string's many uses overflows a usize.
+    let separators = sep.len().saturating_mul(parts.len().saturating_sub(1));
+    let length = parts.iter().fold(separators, |total, p| total.saturating_add(p.len()));
     if length > ev.size_budget() {
         return Err(text_too_long());
     }
