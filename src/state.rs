@@ -1192,7 +1192,8 @@ mod tests {
                 "No": {"0": {"Throw": {"Error": "Rejected", "Cause": "no"}}}
             }
         }"#;
-        let state = approval().reduce(Action::OpenMockConfig(Ok(("MockConfigFile.json".into(), file.into()))));
+        let state =
+            approval().reduce(Action::OpenMockConfig(Ok(("MockConfigFile.json".into(), file.into()))));
         let opened = state.mock_config.clone().expect("opened");
         assert_eq!(opened.config.state_machines[0].test_cases.len(), 2);
         let state = state.reduce(Action::PlayTestCase("Approval".into(), "Rejects".into()));
@@ -1201,7 +1202,8 @@ mod tests {
         assert_eq!(run(&state).status, RunStatus::Failed);
         assert_eq!(run(&state).error.as_deref(), Some("Rejected"));
 
-        let broken = approval().reduce(Action::OpenMockConfig(Ok(("x.json".into(), "{\"StateMachines\": 3}".into()))));
+        let broken =
+            approval().reduce(Action::OpenMockConfig(Ok(("x.json".into(), "{\"StateMachines\": 3}".into()))));
         assert!(broken.mock_config.is_none());
         assert!(broken.notice.as_ref().is_some_and(|n| n.text.starts_with("x.json is not a MockConfigFile")));
         let unknown = approval()
@@ -1209,5 +1211,4 @@ mod tests {
             .reduce(Action::PlayTestCase("Approval".into(), "Nope".into()));
         assert!(unknown.notice.as_ref().is_some_and(|n| n.text.contains("cannot be played")));
     }
-
 }

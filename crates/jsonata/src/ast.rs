@@ -12,6 +12,10 @@ pub(crate) struct Node {
     pub pos: usize,
     /// Boxed: most nodes have none, and a small node keeps the parser's stack frames small.
     pub ann: Box<Annotations>,
+    /// Levels of nodes below this one, counted as it was built: what the recursive passes over
+    /// the tree (the second parser pass, evaluation, drop) nest. A raw chain counts as one level
+    /// however long it is, since the second pass walks it in a loop.
+    pub height: u32,
 }
 
 /// What the second pass attaches to a node or step.
@@ -92,8 +96,8 @@ pub(crate) enum Kind {
     Apply(Box<Node>, Box<Node>),
     Transform(Rc<TransformDef>),
     Sort(Vec<(Node, bool)>),
-    /// A raw node that only exists between the two parser passes.
-    Raw(Box<RawOp>),
+    /// Postfix forms that only exist between the two parser passes.
+    Raw(Box<RawChain>),
 }
 
 #[derive(Debug)]
@@ -110,20 +114,101 @@ pub(crate) struct TransformDef {
     pub delete: Option<Node>,
 }
 
-/// Postfix and infix forms the second pass rewrites into steps.
+/// `base` followed by the forms the second pass rewrites into steps (`a.b[0]{...}^(c)`), in
+/// order, each with its position. Flat rather than a left-deep tree, so that a path of a hundred
+/// thousand steps is a loop, not a recursion as deep.
+#[derive(Debug)]
+pub(crate) struct RawChain {
+    pub base: Node,
+    pub ops: Vec<(RawOp, usize)>,
+}
+
 #[derive(Debug)]
 pub(crate) enum RawOp {
-    Dot(Node, Node),
-    Filter(Node, Node),
-    KeepArray(Node),
-    GroupBy(Node, Vec<(Node, Node)>),
-    SortBy(Node, Vec<(Node, bool)>),
-    Focus(Node, Rc<str>),
-    IndexBind(Node, Rc<str>),
+    Dot(Node),
+    Filter(Node),
+    KeepArray,
+    GroupBy(Vec<(Node, Node)>),
+    SortBy(Vec<(Node, bool)>),
+    Focus(Rc<str>),
+    IndexBind(Rc<str>),
+}
+
+impl RawOp {
+    /// The height of this form's highest operand (`left` aside): 0 when it has none.
+    pub(crate) fn operands_height(&self) -> u32 {
+        let mut most = 0;
+        let mut see = |n: &Node| most = most.max(n.height);
+        match self {
+            RawOp::Dot(n) | RawOp::Filter(n) => see(n),
+            RawOp::GroupBy(pairs) => pairs.iter().for_each(|(k, v)| {
+                see(k);
+                see(v);
+            }),
+            RawOp::SortBy(terms) => terms.iter().for_each(|(t, _)| see(t)),
+            RawOp::KeepArray | RawOp::Focus(_) | RawOp::IndexBind(_) => {}
+        }
+        most
+    }
 }
 
 impl Node {
     pub(crate) fn new(kind: Kind, pos: usize) -> Node {
-        Node { kind, pos, ann: Box::default() }
+        let height = kind.height();
+        Node { kind, pos, ann: Box::default(), height }
+    }
+}
+
+impl Kind {
+    /// The height of a node of this kind: one more than its highest child (see [`Node::height`]).
+    fn height(&self) -> u32 {
+        let mut below = 0;
+        let mut see = |n: &Node| below = below.max(n.height);
+        match self {
+            Kind::Path { steps, .. } => steps.iter().for_each(&mut see),
+            Kind::Binary(_, l, r) | Kind::Apply(l, r) => {
+                see(l);
+                see(r);
+            }
+            Kind::Negate(x) | Kind::Bind(_, x) => see(x),
+            Kind::ArrayCons(items) | Kind::Block(items) => items.iter().for_each(&mut see),
+            Kind::ObjectCons(pairs) => pairs.iter().for_each(|(k, v)| {
+                see(k);
+                see(v);
+            }),
+            Kind::Condition(c, t, e) => {
+                see(c);
+                see(t);
+                e.iter().for_each(|e| see(e));
+            }
+            Kind::Call { callee, args, .. } => {
+                see(callee);
+                args.iter().for_each(&mut see);
+            }
+            Kind::Lambda(def) => see(&def.body),
+            Kind::Transform(def) => {
+                see(&def.pattern);
+                see(&def.update);
+                def.delete.iter().for_each(&mut see);
+            }
+            Kind::Sort(terms) => terms.iter().for_each(|(t, _)| see(t)),
+            Kind::Raw(chain) => {
+                // The chain's own length does not count: the base is one level down, like the
+                // operands of any of its forms.
+                see(&chain.base);
+                for (op, _) in &chain.ops {
+                    below = below.max(op.operands_height());
+                }
+            }
+            Kind::Name(_)
+            | Kind::Literal(_)
+            | Kind::Regex(_)
+            | Kind::Wildcard
+            | Kind::Descendants
+            | Kind::Parent(_)
+            | Kind::Variable(_)
+            | Kind::Placeholder => {}
+        }
+        below.saturating_add(1)
     }
 }

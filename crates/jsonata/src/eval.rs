@@ -2,11 +2,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::DerefMut;
 use std::rc::Rc;
 
 use crate::ast::{Group, Kind, LambdaDef, Node, Stage, TransformDef};
 use crate::functions::{self, Builtin};
-use crate::value::{deep_equal, truthy, Array, Map, Value};
+use crate::value::{deep_equal, for_each_leaf, truthy, Array, Map, Object, Value};
 use crate::{Environment, Error, Fail};
 
 pub(crate) type Out = Result<Option<Value>, Fail>;
@@ -22,6 +23,14 @@ pub(crate) struct Frame {
 impl std::fmt::Debug for Frame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Frame")
+    }
+}
+
+/// A frame's values may hold closures whose frames hold closures...: dropped flat.
+impl Drop for Frame {
+    fn drop(&mut self) {
+        let vars = std::mem::take(self.vars.get_mut());
+        crate::value::drop_flat(vars.into_values().flatten().collect());
     }
 }
 
@@ -77,7 +86,47 @@ pub(crate) enum Function {
     },
 }
 
+impl Drop for Function {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.give_values(&mut pending);
+        crate::value::drop_flat(pending);
+    }
+}
+
 impl Function {
+    /// Gives the values this function holds (and those of its scope, when no one else holds it)
+    /// to a flat drop, instead of dropping them recursively: `$f ~> $g` in a loop is a chain of
+    /// functions as long as the loop.
+    pub(crate) fn give_values(&mut self, pending: &mut Vec<Value>) {
+        let take = |v: &mut Value| std::mem::replace(v, Value::Null);
+        let give_frame = |frame: &Rc<Frame>, pending: &mut Vec<Value>| {
+            if Rc::strong_count(frame) == 1 {
+                if let Ok(mut vars) = frame.vars.try_borrow_mut() {
+                    pending.extend(std::mem::take(vars.deref_mut()).into_values().flatten());
+                }
+            }
+        };
+        match self {
+            Function::Lambda { frame, input, .. } => {
+                pending.extend(input.take());
+                give_frame(frame, pending);
+            }
+            Function::Transform { frame, .. } => give_frame(frame, pending),
+            Function::Partial { func, args } => {
+                pending.push(take(func));
+                pending.extend(std::mem::take(args).into_iter().flatten().flatten());
+            }
+            Function::Chain(first, second) => pending.extend([take(first), take(second)]),
+            Function::TailCall { func, args, input } => {
+                pending.push(take(func));
+                pending.extend(std::mem::take(args).into_iter().flatten());
+                pending.extend(input.take());
+            }
+            Function::Builtin(_) | Function::Regex(_) | Function::RegexNext { .. } => {}
+        }
+    }
+
     /// How many arguments a higher-order function passes it (value, index, array...).
     pub(crate) fn arity(&self) -> usize {
         match self {
@@ -165,9 +214,15 @@ pub(crate) fn evaluate(
         nested_tuples: None,
         function_scopes: Vec::new(),
     };
-    let result = ev.eval(root, &input, &frame).map(|r| match r {
-        Some(Value::Function(_)) => crate::Outcome::Function,
-        other => other.and_then(|v| v.to_json()).map_or(crate::Outcome::Undefined, crate::Outcome::Value),
+    let result = ev.eval(root, &input, &frame).and_then(|r| match r {
+        None => Ok(crate::Outcome::Undefined),
+        Some(Value::Function(_)) => Ok(crate::Outcome::Function),
+        Some(v) => v
+            .to_json()
+            .map(|json| json.map_or(crate::Outcome::Undefined, crate::Outcome::Value))
+            .map_err(|_| {
+                err("U1001", format!("The result is nested more than {} deep", crate::value::MAX_WRITE_DEPTH))
+            }),
     });
     for scope in ev.function_scopes.drain(..).filter_map(|w| w.upgrade()).chain([frame]) {
         scope.vars.borrow_mut().clear();
@@ -177,6 +232,28 @@ pub(crate) fn evaluate(
 
 fn err(code: &'static str, message: impl Into<String>) -> Fail {
     Error::new(code, message)
+}
+
+/// The most items (an array) or bytes (a string) one value may hold, whatever the fuel: more is
+/// `U1001`. Above the ten million items the range operator may make, far below what a browser
+/// tab can allocate.
+pub(crate) const MAX_VALUE_SIZE: usize = 1 << 24;
+
+fn too_large() -> Fail {
+    err(
+        "U1001",
+        format!("Evaluation exceeded its work bound: a value of more than {MAX_VALUE_SIZE} items or bytes"),
+    )
+}
+
+/// What a value holds, for the fuel its making costs: items, entries or bytes.
+pub(crate) fn size_of(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.items.len(),
+        Value::Object(m) => m.len(),
+        Value::String(s) => s.len(),
+        _ => 0,
+    }
 }
 
 fn out_of_range(n: f64) -> Fail {
@@ -205,24 +282,28 @@ fn collapse(v: Option<Value>) -> Option<Value> {
 fn items_of(v: Option<Value>) -> Vec<Value> {
     match v {
         None => Vec::new(),
-        Some(Value::Array(a)) => Rc::try_unwrap(a).map(|a| a.items).unwrap_or_else(|a| a.items.clone()),
+        Some(Value::Array(a)) => {
+            Rc::try_unwrap(a).map(|mut a| std::mem::take(&mut a.items)).unwrap_or_else(|a| a.items.clone())
+        }
         Some(v) => vec![v],
     }
 }
 
-/// Pushes `v` into `out`, flattening arrays one level as path steps do.
+/// Pushes `v` into `out`, flattening arrays one level as path steps do. An array no one else
+/// holds gives up its items instead of copying them (`[1..10000000]` is one array, not two).
 fn push_flat(out: &mut Vec<Value>, v: Value) {
     match v {
-        Value::Array(a) => out.extend(a.items.iter().cloned()),
+        Value::Array(a) => match Rc::try_unwrap(a) {
+            Ok(mut owned) if out.is_empty() => *out = std::mem::take(&mut owned.items),
+            Ok(mut owned) => out.append(&mut owned.items),
+            Err(shared) => out.extend(shared.items.iter().cloned()),
+        },
         v => out.push(v),
     }
 }
 
 fn flatten_into(out: &mut Vec<Value>, v: &Value) {
-    match v {
-        Value::Array(a) => a.items.iter().for_each(|i| flatten_into(out, i)),
-        v => out.push(v.clone()),
-    }
+    for_each_leaf(v, |leaf| out.push(leaf.clone()));
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -318,7 +399,7 @@ impl Evaluator<'_> {
             Kind::Descendants => Ok(descendants(input)),
             Kind::Parent(label) => Ok(frame.lookup(label).flatten()),
             Kind::Variable(name) => Ok(self.variable(name, input, frame)),
-            Kind::Binary(op, l, r) => self.binary(op, l, r, input, frame),
+            Kind::Binary(..) => self.operator_chain(node, input, frame),
             Kind::Negate(x) => match self.eval(x, input, frame)? {
                 None => Ok(None),
                 Some(Value::Number(n)) => Ok(Some(Value::Number(-n))),
@@ -328,12 +409,14 @@ impl Evaluator<'_> {
                 let mut out = Vec::new();
                 for item in items {
                     let v = self.eval(item, input, frame)?;
+                    let before = out.len();
                     match v {
                         None => {}
                         // A nested constructor stays an element; other arrays are spliced in.
                         Some(v) if matches!(item.kind, Kind::ArrayCons(_)) => out.push(v),
                         Some(v) => push_flat(&mut out, v),
                     }
+                    self.spend_built(out.len() - before, out.len())?;
                 }
                 let cons = Array { items: out, cons: node.ann.cons_array, ..Array::default() };
                 Ok(Some(Value::Array(Rc::new(cons))))
@@ -506,6 +589,7 @@ impl Evaluator<'_> {
             return Ok(values.unwrap_or(Value::sequence(vec![])));
         }
         let mut results = Vec::new();
+        let mut made = 0;
         for item in input {
             let mut v = self.eval(step, item, frame)?;
             for stage in &step.ann.stages {
@@ -514,6 +598,13 @@ impl Evaluator<'_> {
                 }
             }
             if let Some(v) = v {
+                // Each item a step maps to is made: `$a.$a` is |$a|² items, not |$a| steps.
+                let items = match &v {
+                    Value::Array(a) if !a.cons => a.items.len(),
+                    _ => 1,
+                };
+                made += items;
+                self.spend_built(items, made)?;
                 results.push(v);
             }
         }
@@ -556,6 +647,7 @@ impl Evaluator<'_> {
                     Some(Value::Array(a)) => a.items.clone(),
                     Some(v) => vec![v],
                 };
+                self.spend_built(items.len(), result.len() + items.len())?;
                 // A nested path's bindings carry on, item by item.
                 let nested = nested.filter(|n| step.ann.tuple && n.len() == items.len());
                 for (i, item) in items.into_iter().enumerate() {
@@ -690,7 +782,9 @@ impl Evaluator<'_> {
         }
         let mut order: Vec<usize> = (0..items.len()).collect();
         let mut failure = None;
+        let mut comparisons = 0;
         order.sort_by(|&a, &b| {
+            comparisons += 1;
             for (t, (_, descending)) in terms.iter().enumerate() {
                 let c = match compare_keys(&keys[a][t], &keys[b][t]) {
                     Ok(c) => c,
@@ -708,6 +802,8 @@ impl Evaluator<'_> {
         if let Some(e) = failure {
             return Err(e.at(step.pos));
         }
+        // Each comparison is a step of work, as for `$sort`.
+        self.spend(comparisons)?;
         let mut slots: Vec<Option<(Value, Option<Tuple>)>> = items.into_iter().map(Some).collect();
         Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
     }
@@ -724,6 +820,8 @@ impl Evaluator<'_> {
         let mut groups: indexmap::IndexMap<Rc<str>, (usize, Vec<Entry>)> = Default::default();
         let entries_or_undefined: Vec<Option<(Value, Option<Tuple>)>> =
             if entries.is_empty() { vec![None] } else { entries.into_iter().map(Some).collect() };
+        // Each item is copied into its group.
+        self.spend_built(entries_or_undefined.len(), entries_or_undefined.len())?;
         for entry in &entries_or_undefined {
             let (ctx, f) = match entry {
                 Some((_, Some(t))) => (t.value.clone(), t.frame(frame)),
@@ -790,7 +888,7 @@ impl Evaluator<'_> {
                 result.insert(key, v);
             }
         }
-        Ok(Some(Value::Object(Rc::new(result))))
+        Ok(Some(Value::object(result)))
     }
 
     /// A key of an object constructor or a grouping: a string, or nothing (the pair is left out).
@@ -834,21 +932,60 @@ impl Evaluator<'_> {
                 result.insert(key, value);
             }
         }
-        Ok(Some(Value::Object(Rc::new(result))))
+        Ok(Some(Value::object(result)))
     }
 
     // ---- operators ----
 
-    fn binary(&mut self, op: &str, l: &Node, r: &Node, input: &Option<Value>, frame: &Rc<Frame>) -> Out {
+    /// An operator and the operators down its left side (`1+2+3...`, a tree as deep as the chain
+    /// is long), evaluated from the bottom up in a loop: each still costs a step of fuel.
+    #[inline(never)]
+    fn operator_chain(&mut self, node: &Node, input: &Option<Value>, frame: &Rc<Frame>) -> Out {
+        let Kind::Binary(op, left, right) = &node.kind else { unreachable!("an operator") };
+        if !matches!(left.kind, Kind::Binary(..)) {
+            let left = self.eval(left, input, frame)?;
+            return self.binary(op, left, right, input, frame);
+        }
+        let mut spine = vec![node];
+        let mut bottom = node;
+        while let Kind::Binary(_, left, _) = &bottom.kind {
+            bottom = left;
+            if matches!(bottom.kind, Kind::Binary(..)) {
+                spine.push(bottom);
+            }
+        }
+        let mut value = self.eval(bottom, input, frame)?;
+        for (level, parent) in spine.into_iter().enumerate().rev() {
+            let Kind::Binary(op, _, right) = &parent.kind else { unreachable!("the spine holds operators") };
+            // The top operator is `node`, which `eval` counts and finishes.
+            let top = level == 0;
+            if !top {
+                self.spend(1).map_err(|e| e.at(parent.pos))?;
+            }
+            value = self.binary(op, value, right, input, frame).map_err(|e| e.at(parent.pos))?;
+            if !top {
+                value = self.finish(parent, value, frame)?;
+            }
+        }
+        Ok(value)
+    }
+
+    fn binary(
+        &mut self,
+        op: &str,
+        left: Option<Value>,
+        r: &Node,
+        input: &Option<Value>,
+        frame: &Rc<Frame>,
+    ) -> Out {
         if op == "and" || op == "or" {
-            let left = truthy(&self.eval(l, input, frame)?).unwrap_or(false);
+            let left = truthy(&left).unwrap_or(false);
             if (op == "and" && !left) || (op == "or" && left) {
                 return Ok(Some(Value::Bool(left)));
             }
             let right = truthy(&self.eval(r, input, frame)?).unwrap_or(false);
             return Ok(Some(Value::Bool(right)));
         }
-        let left = self.eval(l, input, frame)?;
         let right = self.eval(r, input, frame)?;
         self.operate(op, left, right)
     }
@@ -937,10 +1074,10 @@ impl Evaluator<'_> {
             "&" => {
                 let mut s = String::new();
                 for v in [&left, &right].into_iter().flatten() {
-                    s.push_str(&functions::to_string(v)?);
+                    s.push_str(&functions::to_string(v, self.size_budget())?);
                 }
                 // Memory is work too: a loop that doubles a string must run out of fuel.
-                self.spend(s.len() as u64)?;
+                self.spend_built(s.len(), s.len())?;
                 Ok(Some(Value::string(s)))
             }
             "in" => {
@@ -979,6 +1116,23 @@ impl Evaluator<'_> {
             }
             _ => Err(err("S0204", format!("Unknown operator: {op}")).with_token(op)),
         }
+    }
+
+    /// Memory is work too: `added` more items or bytes in a value being built cost as many steps,
+    /// and a value of `total` beyond [`MAX_VALUE_SIZE`] is `U1001` whatever the fuel.
+    pub(crate) fn spend_built(&mut self, added: usize, total: usize) -> Result<(), Fail> {
+        if total > MAX_VALUE_SIZE {
+            self.fuel = 0;
+            return Err(too_large());
+        }
+        self.spend(added as u64)
+    }
+
+    /// The most items or bytes a value being built may still reach: what the fuel left pays for,
+    /// within [`MAX_VALUE_SIZE`]. Builders that can outgrow their inputs (text of a value that
+    /// shares one long string many times) stop there.
+    pub(crate) fn size_budget(&self) -> usize {
+        self.fuel.min(MAX_VALUE_SIZE as u64) as usize
     }
 
     pub(crate) fn spend(&mut self, work: u64) -> Result<(), Fail> {
@@ -1140,7 +1294,11 @@ impl Evaluator<'_> {
             }
             Function::Builtin(b) => {
                 let args = b.signature().validate(args, input, b.name)?;
-                (b.run)(self, args, input)
+                let result = (b.run)(self, args, input)?;
+                // What a built-in makes is work: `$a.$string($a)` makes |$a| texts of |$a| items.
+                let size = result.as_ref().map_or(0, size_of);
+                self.spend_built(size, size)?;
+                Ok(result)
             }
             Function::Partial { func, args: given } => {
                 let mut supplied = args.into_iter();
@@ -1183,10 +1341,10 @@ impl Evaluator<'_> {
         let matches = self.eval(&def.pattern, &Some(target.clone()), frame)?;
         // Objects are shared, so a match is known by its address; the tree is rebuilt with each
         // matched object replaced by its updated copy.
-        let mut updates: Vec<(*const Map, Map)> = Vec::new();
+        let mut updates: Vec<(*const Object, Map)> = Vec::new();
         for m in items_of(matches) {
             let Value::Object(obj) = &m else { continue };
-            let mut copy = (**obj).clone();
+            let mut copy = obj.0.clone();
             if let Some(update) = self.eval(&def.update, &Some(m.clone()), frame)? {
                 let Value::Object(fields) = update else {
                     return Err(err(
@@ -1224,25 +1382,58 @@ impl Evaluator<'_> {
             }
             updates.push((Rc::as_ptr(obj), copy));
         }
-        Ok(Some(rebuild(&target, &updates)))
+        let mut made = 0;
+        let rebuilt = rebuild(&target, &updates, &mut made, 0, crate::stack_position()).ok_or_else(|| {
+            err(
+                "U1001",
+                format!("The transformed value is nested more than {} deep", crate::value::MAX_WRITE_DEPTH),
+            )
+        })?;
+        self.spend_built(made, 0)?;
+        Ok(Some(rebuilt))
     }
 }
 
-fn rebuild(v: &Value, updates: &[(*const Map, Map)]) -> Value {
-    match v {
+/// `made` counts the arrays and objects copied; `None` when the value nests too deep (see
+/// [`crate::value::too_deep_to_write`]).
+fn rebuild(
+    v: &Value,
+    updates: &[(*const Object, Map)],
+    made: &mut usize,
+    depth: usize,
+    stack_base: usize,
+) -> Option<Value> {
+    if crate::value::too_deep_to_write(depth, stack_base) {
+        return None;
+    }
+    Some(match v {
         Value::Object(obj) => {
             let own = updates.iter().find(|(p, _)| std::ptr::eq(*p, Rc::as_ptr(obj)));
-            let base = own.map(|(_, m)| m).unwrap_or(obj);
-            let rebuilt: Map = base.iter().map(|(k, v)| (k.clone(), rebuild(v, updates))).collect();
-            Value::Object(Rc::new(rebuilt))
+            let base = own.map_or(&obj.0, |(_, m)| m);
+            *made += 1;
+            let mut rebuilt = Map::with_capacity(base.len());
+            for (k, v) in base {
+                rebuilt.insert(k.clone(), rebuild(v, updates, made, depth + 1, stack_base)?);
+            }
+            Value::object(rebuilt)
         }
         Value::Array(a) => {
-            let mut arr = (**a).clone();
-            arr.items = a.items.iter().map(|i| rebuild(i, updates)).collect();
+            *made += 1;
+            let mut items = Vec::with_capacity(a.items.len());
+            for i in &a.items {
+                items.push(rebuild(i, updates, made, depth + 1, stack_base)?);
+            }
+            let arr = Array {
+                items,
+                sequence: a.sequence,
+                keep_singleton: a.keep_singleton,
+                cons: a.cons,
+                outer_wrapper: a.outer_wrapper,
+            };
             Value::Array(Rc::new(arr))
         }
         other => other.clone(),
-    }
+    })
 }
 
 /// JavaScript compares strings by UTF-16 code units.
@@ -1276,15 +1467,18 @@ fn compare_keys(a: &Option<Value>, b: &Option<Value>) -> Result<std::cmp::Orderi
     }
 }
 
-fn lookup(input: &Option<Value>, key: &str) -> Option<Value> {
+/// A field of an object, or of each object in an array (however deeply nested), flattened.
+pub(crate) fn lookup(input: &Option<Value>, key: &str) -> Option<Value> {
     match input.as_ref()? {
-        Value::Array(a) => {
+        array @ Value::Array(_) => {
             let mut out = Vec::new();
-            for item in &a.items {
-                if let Some(v) = lookup(&Some(item.clone()), key) {
-                    push_flat(&mut out, v);
+            for_each_leaf(array, |leaf| {
+                if let Value::Object(m) = leaf {
+                    if let Some(v) = m.get(key) {
+                        push_flat(&mut out, v.clone());
+                    }
                 }
-            }
+            });
             Some(Value::sequence(out))
         }
         Value::Object(m) => m.get(key).cloned(),
@@ -1315,18 +1509,20 @@ fn wildcard(input: &Option<Value>) -> Option<Value> {
     Some(Value::sequence(out))
 }
 
+/// `**`: every value below, objects before what they hold, arrays flattened; a loop, since the
+/// input may nest deeper than the stack allows.
 fn descendants(input: &Option<Value>) -> Option<Value> {
-    fn walk(v: &Value, out: &mut Vec<Value>) {
+    let mut out = Vec::new();
+    let mut pending = vec![input.as_ref()?];
+    while let Some(v) = pending.pop() {
         match v {
-            Value::Array(a) => a.items.iter().for_each(|i| walk(i, out)),
+            Value::Array(a) => pending.extend(a.items.iter().rev()),
             Value::Object(m) => {
                 out.push(v.clone());
-                m.values().for_each(|i| walk(i, out));
+                pending.extend(m.values().rev());
             }
             v => out.push(v.clone()),
         }
     }
-    let mut out = Vec::new();
-    walk(input.as_ref()?, &mut out);
     Some(Value::sequence(out))
 }

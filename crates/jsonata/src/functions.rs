@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use crate::eval::{compare_strings, type_name, Evaluator, Function, Out};
 use crate::signature::Signature;
-use crate::value::{deep_equal, format_number_15, stringify, truthy, Map, Value};
+use crate::value::{deep_equal, format_number_15, stringify, truthy, Map, Value, WriteStop};
 use crate::{Error, Fail};
 
 type Args = Vec<Option<Value>>;
@@ -65,7 +65,7 @@ builtins! {
     "contains" "<s-(sf):b>" contains;
     "replace" "<s-(sf)(sf)n?:s>" replace;
     "split" "<s-(sf)n?:a<s>>" split;
-    "join" "<a<s>s?:s>" |_, a, _| Ok(a[0].as_ref().map(|v| { let sep = str_arg(&a, 1).unwrap_or_default(); Value::string(v.as_array().map_or(Vec::new(), |a| a.items.iter().map(|i| if let Value::String(s) = i { s.to_string() } else { String::new() }).collect()).join(&sep)) }));
+    "join" "<a<s>s?:s>" join;
     "formatNumber" "<n-so?:s>" crate::numfmt::format_number;
     "formatBase" "<n-n?:s>" crate::numfmt::format_base;
     "formatInteger" "<n-s:s>" crate::numfmt::format_integer;
@@ -93,7 +93,7 @@ builtins! {
     "sift" "<o-f?:o>" sift;
     "each" "<o-f:a>" each;
     "keys" "<x-:a<s>>" keys;
-    "lookup" "<x-s:x>" |_, a, _| Ok(lookup_key(&a[0], &str_arg(&a, 1).unwrap_or_default()));
+    "lookup" "<x-s:x>" |_, a, _| Ok(crate::eval::lookup(&a[0], &str_arg(&a, 1).unwrap_or_default()));
     "append" "<xx:a>" append;
     "spread" "<x-:a<o>>" spread;
     "merge" "<a<o>:o>" merge;
@@ -181,7 +181,7 @@ fn range(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let span = (end - start) / step;
     let count = if span < 0.0 { 0.0 } else { span.floor() + 1.0 };
     // Each item is work, as it is for `[a..b]`.
-    ev.spend(count as u64)?;
+    ev.spend_built(count as usize, count as usize)?;
     Ok(Some(Value::sequence((0..count as u64).map(|i| Value::Number(start + i as f64 * step)).collect())))
 }
 
@@ -265,8 +265,9 @@ pub(crate) fn bool_cast(v: &Option<Value>) -> bool {
     truthy(v).unwrap_or(false)
 }
 
-/// `$string` of a value: strings as they are, numbers to 15 digits, the rest as JSON.
-pub(crate) fn to_string(v: &Value) -> Result<String, Fail> {
+/// `$string` of a value: strings as they are, numbers to 15 digits, the rest as JSON of at most
+/// `limit` bytes (longer is `U1001`).
+pub(crate) fn to_string(v: &Value, limit: usize) -> Result<String, Fail> {
     match v {
         Value::String(s) => Ok(s.to_string()),
         Value::Function(_) => Ok(String::new()),
@@ -275,24 +276,42 @@ pub(crate) fn to_string(v: &Value) -> Result<String, Fail> {
         }
         other => {
             check_finite(other)?;
-            Ok(stringify(other, false))
+            stringify(other, false, limit).map_err(not_written)
         }
     }
 }
 
-/// Infinity and NaN have no JSON form.
+fn text_too_long() -> Fail {
+    err("U1001", "Evaluation exceeded its work bound: a text longer than the fuel left pays for")
+}
+
+fn not_written(stop: WriteStop) -> Fail {
+    match stop {
+        WriteStop::TooLong => text_too_long(),
+        WriteStop::TooDeep => err(
+            "U1001",
+            format!("The value is nested more than {} deep to be written", crate::value::MAX_WRITE_DEPTH),
+        ),
+    }
+}
+
+/// Infinity and NaN have no JSON form. A loop: values may nest deeper than the stack allows.
 fn check_finite(v: &Value) -> Result<(), Fail> {
-    match v {
-        Value::Number(n) if !n.is_finite() => {
-            Err(err("D1001", format!("Number out of range: {}", crate::value::format_number(*n))))
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Number(n) if !n.is_finite() => {
+                return Err(err("D1001", format!("Number out of range: {}", crate::value::format_number(*n))))
+            }
+            Value::Array(a) => pending.extend(a.items.iter().rev()),
+            Value::Object(m) => pending.extend(m.values().rev()),
+            _ => {}
         }
-        Value::Array(a) => a.items.iter().try_for_each(check_finite),
-        Value::Object(m) => m.values().try_for_each(check_finite),
-        _ => Ok(()),
     }
+    Ok(())
 }
 
-fn string(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn string(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(v) = &a[0] else { return Ok(None) };
     let pretty = matches!(a.get(1), Some(Some(Value::Bool(true))));
     if let Value::Number(n) = v {
@@ -302,9 +321,10 @@ fn string(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     if pretty && !matches!(v, Value::String(_)) {
         check_finite(v)?;
-        return Ok(Some(Value::string(stringify(v, true))));
+        let text = stringify(v, true, ev.size_budget()).map_err(not_written)?;
+        return Ok(Some(Value::string(text)));
     }
-    Ok(Some(Value::string(to_string(v)?)))
+    Ok(Some(Value::string(to_string(v, ev.size_budget())?)))
 }
 
 /// Substrings count characters (code points), as JSONata 2 does.
@@ -329,7 +349,8 @@ fn substring(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
 fn pad(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(s) = str_arg(&a, 0) else { return Ok(None) };
     let width = num_arg(&a, 1).unwrap_or(0.0);
-    ev.spend(width.abs().min(1e15) as u64)?;
+    let wanted = width.abs().min(1e15) as usize;
+    ev.spend_built(wanted, wanted)?;
     let filler: Vec<char> = str_arg(&a, 2).filter(|f| !f.is_empty()).unwrap_or(" ".into()).chars().collect();
     let have = s.chars().count();
     let want = width.abs() as usize;
@@ -338,6 +359,23 @@ fn pad(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     let padding: String = (0..want - have).map(|i| filler[i % filler.len()]).collect();
     Ok(Some(Value::string(if width > 0.0 { format!("{s}{padding}") } else { format!("{padding}{s}") })))
+}
+
+/// `$join(strings, separator)`. Its length is known before it is built: an array that holds one
+/// long string a million times is small, its join is not.
+fn join(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+    let Some(v) = &a[0] else { return Ok(None) };
+    let sep = str_arg(&a, 1).unwrap_or_default();
+    let parts: Vec<&str> = v.as_array().map_or(Vec::new(), |a| {
+        a.items.iter().map(|i| if let Value::String(s) = i { &**s } else { "" }).collect()
+    });
+    // Saturating: on wasm32 the sum of one long string's many uses overflows a usize.
+    let separators = sep.len().saturating_mul(parts.len().saturating_sub(1));
+    let length = parts.iter().fold(separators, |total, p| total.saturating_add(p.len()));
+    if length > ev.size_budget() {
+        return Err(text_too_long());
+    }
+    Ok(Some(Value::string(parts.join(&sep))))
 }
 
 fn number(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
@@ -453,7 +491,7 @@ pub(crate) fn regex_match_object(re: &Rc<regex_lite::Regex>, text: &Rc<str>, fro
     if next_from <= text.len() {
         obj.insert("next".into(), Value::Function(Rc::new(next)));
     }
-    Some(Value::Object(Rc::new(obj)))
+    Some(Value::object(obj))
 }
 
 /// Matches of a pattern argument (a regex value or a custom matcher function), in order.
@@ -502,6 +540,7 @@ fn find_all(
         return Err(malformed());
     }
     while let Some(Value::Object(m)) = result {
+        let budget = ev.size_budget();
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
@@ -513,10 +552,9 @@ fn find_all(
             start: start_byte,
             end: start_byte + text.len(),
             text: text.to_string(),
-            groups: m
-                .get("groups")
-                .and_then(|g| g.as_array())
-                .map_or(vec![], |g| g.items.iter().map(|v| to_string(v).unwrap_or_default()).collect()),
+            groups: m.get("groups").and_then(|g| g.as_array()).map_or(vec![], |g| {
+                g.items.iter().map(|v| to_string(v, budget).unwrap_or_default()).collect()
+            }),
         });
         result = match m.get("next") {
             Some(next @ Value::Function(_)) => ev.apply(next, vec![], &None)?,
@@ -548,7 +586,7 @@ fn match_fn(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             m.insert("match".into(), Value::string(f.text));
             m.insert("index".into(), Value::Number(char_index(&s, f.start) as f64));
             m.insert("groups".into(), Value::array(f.groups.into_iter().map(Value::string).collect()));
-            Value::Object(Rc::new(m))
+            Value::object(m)
         })
         .collect();
     Ok(Some(Value::sequence(out)))
@@ -591,6 +629,10 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let mut out = String::new();
     let mut at = 0;
     for f in found {
+        // A short text with a long replacement for each of many matches is a long text.
+        if out.len() > ev.size_budget() {
+            return Err(text_too_long());
+        }
         out.push_str(&s[at..f.start]);
         match &a[2] {
             Some(Value::String(r)) => out.push_str(&expand_replacement(r, &f)),
@@ -602,7 +644,7 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                     "groups".into(),
                     Value::array(f.groups.iter().map(|g| Value::string(g.as_str())).collect()),
                 );
-                match ev.apply(func, vec![Some(Value::Object(Rc::new(m)))], &None)? {
+                match ev.apply(func, vec![Some(Value::object(m))], &None)? {
                     Some(Value::String(r)) => out.push_str(&r),
                     _ => {
                         return Err(err(
@@ -617,6 +659,9 @@ fn replace(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
         at = f.end;
     }
     out.push_str(&s[at..]);
+    if out.len() > ev.size_budget() {
+        return Err(text_too_long());
+    }
     Ok(Some(Value::string(out)))
 }
 
@@ -818,7 +863,7 @@ fn sift(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             out.insert(k.clone(), v.clone());
         }
     }
-    Ok((!out.is_empty()).then(|| Value::Object(Rc::new(out))))
+    Ok((!out.is_empty()).then(|| Value::object(out)))
 }
 
 fn each(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
@@ -879,6 +924,7 @@ fn sort(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                 return Err(err("D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function"));
             }
             merge_sort(list, &mut |x, y| {
+                ev.spend(1)?;
                 Ok(match (x, y) {
                     (Value::Number(p), Value::Number(q)) => p > q,
                     (Value::String(p), Value::String(q)) => {
@@ -902,7 +948,7 @@ fn shuffle(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     Ok(Some(Value::array(list)))
 }
 
-fn distinct(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn distinct(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     let Some(v) = &a[0] else { return Ok(None) };
     let Value::Array(arr) = v else { return Ok(Some(v.clone())) };
     if arr.items.len() <= 1 {
@@ -910,6 +956,8 @@ fn distinct(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     }
     let mut out: Vec<Value> = Vec::new();
     for item in &arr.items {
+        // Quadratic: each item is compared with those kept so far.
+        ev.spend(out.len() as u64)?;
         if !out.iter().any(|o| deep_equal(o, item)) {
             out.push(item.clone());
         }
@@ -920,43 +968,21 @@ fn distinct(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
 // ---- objects ----
 
 fn keys(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
-    let mut out: Vec<Rc<str>> = Vec::new();
+    // A set in first-seen order: many objects of distinct keys are not quadratic.
+    let mut out: indexmap::IndexSet<Rc<str>> = Default::default();
     for v in items(&a[0]) {
         if let Value::Object(m) = v {
-            for k in m.keys() {
-                if !out.contains(k) {
-                    out.push(k.clone());
-                }
-            }
+            out.extend(m.keys().cloned());
         }
     }
     Ok(Some(Value::sequence(out.into_iter().map(Value::String).collect())))
 }
 
-fn lookup_key(v: &Option<Value>, key: &str) -> Option<Value> {
-    match v.as_ref()? {
-        Value::Array(a) => {
-            let mut out = Vec::new();
-            for item in &a.items {
-                match lookup_key(&Some(item.clone()), key) {
-                    Some(Value::Array(inner)) => out.extend(inner.items.iter().cloned()),
-                    Some(v) => out.push(v),
-                    None => {}
-                }
-            }
-            Some(Value::sequence(out))
-        }
-        Value::Object(m) => m.get(key).cloned(),
-        _ => None,
-    }
-}
-
-fn append(ev: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
+fn append(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
     match (&a[0], &a[1]) {
         (None, other) | (other, None) => Ok(other.clone()),
         (Some(x), Some(y)) => {
             let mut out = items(&Some(x.clone()));
-            ev.spend(out.len() as u64)?;
             out.extend(items(&Some(y.clone())));
             Ok(Some(Value::array(out)))
         }
@@ -972,7 +998,7 @@ fn spread(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
                 for (k, v) in m.iter() {
                     let mut one = Map::new();
                     one.insert(k.clone(), v.clone());
-                    out.push(Value::Object(Rc::new(one)));
+                    out.push(Value::object(one));
                 }
             }
             other => out.push(other),
@@ -994,7 +1020,7 @@ fn merge(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Out {
             }
         }
     }
-    Ok(Some(Value::Object(Rc::new(out))))
+    Ok(Some(Value::object(out)))
 }
 
 // ---- encodings ----

@@ -31,7 +31,11 @@
 //! Every evaluation ends: nesting deeper than [`Environment::max_depth`] or using more native stack
 //! than [`Environment::max_stack_bytes`] is `U1001` ("Stack overflow error..."), more steps than
 //! [`Environment::fuel`] is `U1001` too. Tail calls (`$f(...)` as a lambda's value) run in a loop,
-//! so tail recursion is bounded by fuel only. The parser bounds nesting as well.
+//! so tail recursion is bounded by fuel only. Fuel also counts the items and bytes an evaluation
+//! makes (path steps, constructors, every built-in's result, long strings), and no one value holds
+//! more than 2^24 items or bytes, so memory is bounded too. Results nest at most 1,000 deep; the
+//! parser bounds an expression's height at 1,000 and its nesting as well, and long paths and
+//! operator chains are read and evaluated in loops, not by recursion.
 //!
 //! # Differences from JSONata 2.0.6, on purpose
 //!

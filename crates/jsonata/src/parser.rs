@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::ast::{Group, Kind, LambdaDef, Node, RawOp, Stage, TransformDef};
+use crate::ast::{Group, Kind, LambdaDef, Node, RawChain, RawOp, Stage, TransformDef};
 use crate::lexer::{Lexer, Tok};
 use crate::value::Value;
 use crate::{Error, Fail};
@@ -39,8 +39,8 @@ pub(crate) fn parse(src: &str) -> Result<Node, Fail> {
             Error::syntax("S0201", format!("Syntax error: {}", show(&p.tok)), p.pos).with_token(show(&p.tok))
         );
     }
-    let mut labels = 0;
-    let root = process(raw, &mut labels)?;
+    let mut pass = Pass { labels: 0, stack_base: crate::stack_position() };
+    let root = process(raw, &mut pass)?;
     if !root.ann.seeking.is_empty() {
         return Err(parent_error(root.pos));
     }
@@ -78,6 +78,34 @@ const MAX_PARSER_STACK: usize = 256 * 1024;
 /// well inside a 512 KiB stack.
 const MAX_NESTING: usize = 200;
 
+/// The highest tree the parser builds (see [`Node::height`]): the second pass, evaluation and
+/// the tree's drop recurse this deep. Evaluation's own default bound (`max_depth`) is 1000.
+const MAX_HEIGHT: u32 = 1000;
+
+fn too_deep(pos: usize) -> Fail {
+    Error::syntax("U1001", "Expression nested too deeply", pos)
+}
+
+/// The second pass's state: `%` labels so far, and where the native stack was when it began.
+struct Pass {
+    labels: usize,
+    stack_base: usize,
+}
+
+/// Appends a postfix form to `left`'s chain of them, or starts a chain: `a.b.c` is one flat
+/// chain, not a tree as deep as the path is long.
+fn extend_chain(left: Node, op: RawOp, pos: usize) -> Node {
+    let mut node = match left.kind {
+        Kind::Raw(_) => left,
+        _ => Node::new(Kind::Raw(Box::new(RawChain { base: left, ops: Vec::new() })), pos),
+    };
+    node.height = node.height.max(op.operands_height().saturating_add(1));
+    node.pos = pos;
+    let Kind::Raw(chain) = &mut node.kind else { unreachable!("a chain was made above") };
+    chain.ops.push((op, pos));
+    node
+}
+
 impl Parser {
     fn advance(&mut self, operand_expected: bool) -> Result<(), Fail> {
         let (tok, pos) = self.lexer.next(operand_expected)?;
@@ -100,7 +128,7 @@ impl Parser {
 
     fn expression(&mut self, rbp: u8) -> Result<Node, Fail> {
         if self.depth >= MAX_NESTING || self.stack_base.abs_diff(crate::stack_position()) > MAX_PARSER_STACK {
-            return Err(Error::syntax("U1001", "Expression nested too deeply", self.pos));
+            return Err(too_deep(self.pos));
         }
         self.depth += 1;
         let result = self.expression_inner(rbp);
@@ -119,10 +147,16 @@ impl Parser {
             let pos = self.pos;
             self.advance(true)?;
             left = self.led(op, left, pos)?;
+            // `1+1+1...` grows a left-deep tree here, one level per operator, without nesting
+            // this parser's calls: bounded by its height.
+            if left.height > MAX_HEIGHT {
+                return Err(too_deep(pos));
+            }
         }
         Ok(left)
     }
 
+    #[inline(never)]
     fn nud(&mut self, tok: Tok, pos: usize) -> Result<Node, Fail> {
         let leaf = |kind| Ok(Node::new(kind, pos));
         match tok {
@@ -165,6 +199,7 @@ impl Parser {
         }
     }
 
+    #[inline(never)]
     fn prefix(&mut self, op: &'static str, pos: usize) -> Result<Node, Fail> {
         match op {
             "-" => {
@@ -230,6 +265,7 @@ impl Parser {
         }
     }
 
+    #[inline(never)]
     fn object_pairs(&mut self) -> Result<Vec<(Node, Node)>, Fail> {
         let mut pairs = Vec::new();
         if self.tok != Tok::Op("}") {
@@ -248,25 +284,25 @@ impl Parser {
         Ok(pairs)
     }
 
+    #[inline(never)]
     fn led(&mut self, op: &'static str, left: Node, pos: usize) -> Result<Node, Fail> {
-        let raw = |r: RawOp| Ok(Node::new(Kind::Raw(Box::new(r)), pos));
         match op {
             "." => {
                 let right = self.expression(binding_power("."))?;
-                raw(RawOp::Dot(left, right))
+                Ok(extend_chain(left, RawOp::Dot(right), pos))
             }
             "[" => {
                 if self.tok == Tok::Op("]") {
                     self.advance(false)?;
-                    return raw(RawOp::KeepArray(left));
+                    return Ok(extend_chain(left, RawOp::KeepArray, pos));
                 }
                 let predicate = self.expression(0)?;
                 self.expect("]", false)?;
-                raw(RawOp::Filter(left, predicate))
+                Ok(extend_chain(left, RawOp::Filter(predicate), pos))
             }
             "{" => {
                 let pairs = self.object_pairs()?;
-                raw(RawOp::GroupBy(left, pairs))
+                Ok(extend_chain(left, RawOp::GroupBy(pairs), pos))
             }
             "^" => {
                 self.expect("(", true)?;
@@ -286,7 +322,7 @@ impl Parser {
                     self.advance(true)?;
                 }
                 self.expect(")", false)?;
-                raw(RawOp::SortBy(left, terms))
+                Ok(extend_chain(left, RawOp::SortBy(terms), pos))
             }
             "@" | "#" => {
                 let Tok::Var(name) = std::mem::replace(&mut self.tok, Tok::End) else {
@@ -300,9 +336,9 @@ impl Parser {
                 self.advance(false)?;
                 let name: Rc<str> = name.into();
                 if op == "@" {
-                    raw(RawOp::Focus(left, name))
+                    Ok(extend_chain(left, RawOp::Focus(name), pos))
                 } else {
-                    raw(RawOp::IndexBind(left, name))
+                    Ok(extend_chain(left, RawOp::IndexBind(name), pos))
                 }
             }
             "(" => self.call(left, pos),
@@ -340,6 +376,7 @@ impl Parser {
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, callee: Node, pos: usize) -> Result<Node, Fail> {
         let mut args = Vec::new();
         if self.tok != Tok::Op(")") {
@@ -476,55 +513,56 @@ fn resolve_ancestry(path: &mut Node) -> Result<(), Fail> {
 }
 
 /// The second pass: paths, step annotations, tail calls, and `%` resolved to steps.
-fn process(node: Node, labels: &mut usize) -> Result<Node, Fail> {
-    let mut node = process_node(node, labels)?;
+fn process(node: Node, pass: &mut Pass) -> Result<Node, Fail> {
+    // The tree's height is bounded, but a debug build's frames are large: measure as well.
+    if pass.stack_base.abs_diff(crate::stack_position()) > MAX_PARSER_STACK {
+        return Err(too_deep(node.pos));
+    }
+    let mut node = process_node(node, pass)?;
     adopt_seeking(&mut node);
     Ok(node)
 }
 
-fn process_node(node: Node, labels: &mut usize) -> Result<Node, Fail> {
+fn process_node(node: Node, pass: &mut Pass) -> Result<Node, Fail> {
     let pos = node.pos;
     let mut node = node;
     node.kind = match node.kind {
-        Kind::Raw(raw) => return process_raw(*raw, pos, labels),
-        Kind::Binary(op, l, r) => {
-            Kind::Binary(op, Box::new(process(*l, labels)?), Box::new(process(*r, labels)?))
-        }
+        Kind::Raw(chain) => return process_chain(*chain, pass),
+        Kind::Binary(..) | Kind::Apply(..) => return process_operator_chain(node, pass),
         Kind::Negate(x) => {
-            let x = process(*x, labels)?;
+            let x = process(*x, pass)?;
             if let Kind::Literal(Value::Number(n)) = x.kind {
                 Kind::Literal(Value::Number(-n))
             } else {
                 Kind::Negate(Box::new(x))
             }
         }
-        Kind::ArrayCons(items) => Kind::ArrayCons(process_all(items, labels)?),
-        Kind::ObjectCons(pairs) => Kind::ObjectCons(process_pairs(pairs, labels)?),
+        Kind::ArrayCons(items) => Kind::ArrayCons(process_all(items, pass)?),
+        Kind::ObjectCons(pairs) => Kind::ObjectCons(process_pairs(pairs, pass)?),
         Kind::Condition(c, t, e) => Kind::Condition(
-            Box::new(process(*c, labels)?),
-            Box::new(process(*t, labels)?),
-            e.map(|e| process(*e, labels)).transpose()?.map(Box::new),
+            Box::new(process(*c, pass)?),
+            Box::new(process(*t, pass)?),
+            e.map(|e| process(*e, pass)).transpose()?.map(Box::new),
         ),
-        Kind::Block(items) => Kind::Block(process_all(items, labels)?),
-        Kind::Bind(name, v) => Kind::Bind(name, Box::new(process(*v, labels)?)),
+        Kind::Block(items) => Kind::Block(process_all(items, pass)?),
+        Kind::Bind(name, v) => Kind::Bind(name, Box::new(process(*v, pass)?)),
         Kind::Call { callee, args, partial, tail } => Kind::Call {
-            callee: Box::new(process(*callee, labels)?),
-            args: process_all(args, labels)?,
+            callee: Box::new(process(*callee, pass)?),
+            args: process_all(args, pass)?,
             partial,
             tail,
         },
         Kind::Lambda(def) => {
             let def = Rc::try_unwrap(def).unwrap_or_else(|_| unreachable!("a fresh lambda is not shared"));
-            let body = mark_tail_calls(process(def.body, labels)?);
+            let body = mark_tail_calls(process(def.body, pass)?);
             Kind::Lambda(Rc::new(LambdaDef { params: def.params, signature: def.signature, body }))
         }
-        Kind::Apply(l, r) => Kind::Apply(Box::new(process(*l, labels)?), Box::new(process(*r, labels)?)),
         Kind::Transform(def) => {
             let def = Rc::try_unwrap(def).unwrap_or_else(|_| unreachable!("a fresh transform is not shared"));
             Kind::Transform(Rc::new(TransformDef {
-                pattern: process(def.pattern, labels)?,
-                update: process(def.update, labels)?,
-                delete: def.delete.map(|d| process(d, labels)).transpose()?,
+                pattern: process(def.pattern, pass)?,
+                update: process(def.update, pass)?,
+                delete: def.delete.map(|d| process(d, pass)).transpose()?,
             }))
         }
         // A bare name is a one-step path, as in JSONata: `a[]`, `a[0]` and errors treat it so.
@@ -532,8 +570,8 @@ fn process_node(node: Node, labels: &mut usize) -> Result<Node, Fail> {
             return Ok(Node::new(Kind::Path { steps: vec![node], keep_singleton: false }, pos));
         }
         Kind::Parent(_) => {
-            *labels += 1;
-            let label: Rc<str> = format!("%{labels}").into();
+            pass.labels += 1;
+            let label: Rc<str> = format!("%{}", pass.labels).into();
             node.ann.seeking.push(crate::ast::Slot { label: label.clone(), level: 1 });
             Kind::Parent(label)
         }
@@ -542,12 +580,39 @@ fn process_node(node: Node, labels: &mut usize) -> Result<Node, Fail> {
     Ok(node)
 }
 
-fn process_all(items: Vec<Node>, labels: &mut usize) -> Result<Vec<Node>, Fail> {
-    items.into_iter().map(|n| process(n, labels)).collect()
+/// The operands of an operator, and of the operators down its left side (`1+2+3...`,
+/// `x ~> $f ~> $g...`, a tree as deep as the chain is long): the left-most first, then each right
+/// operand going up, in a loop rather than a recursion down the chain.
+#[inline(never)]
+fn process_operator_chain(node: Node, pass: &mut Pass) -> Result<Node, Fail> {
+    let hole = || Box::new(Node::new(Kind::Placeholder, 0));
+    let mut spine = Vec::new();
+    let mut bottom = node;
+    while let Kind::Binary(_, left, _) | Kind::Apply(left, _) = &mut bottom.kind {
+        let left = std::mem::replace(left, hole());
+        spine.push(bottom);
+        bottom = *left;
+    }
+    let mut done = process(bottom, pass)?;
+    while let Some(mut parent) = spine.pop() {
+        let (Kind::Binary(_, left, right) | Kind::Apply(left, right)) = &mut parent.kind else {
+            unreachable!("the spine holds operators")
+        };
+        let right_raw = std::mem::replace(right, hole());
+        **right = process(*right_raw, pass)?;
+        **left = done;
+        adopt_seeking(&mut parent);
+        done = parent;
+    }
+    Ok(done)
 }
 
-fn process_pairs(pairs: Vec<(Node, Node)>, labels: &mut usize) -> Result<Vec<(Node, Node)>, Fail> {
-    pairs.into_iter().map(|(k, v)| Ok((process(k, labels)?, process(v, labels)?))).collect()
+fn process_all(items: Vec<Node>, pass: &mut Pass) -> Result<Vec<Node>, Fail> {
+    items.into_iter().map(|n| process(n, pass)).collect()
+}
+
+fn process_pairs(pairs: Vec<(Node, Node)>, pass: &mut Pass) -> Result<Vec<(Node, Node)>, Fail> {
+    pairs.into_iter().map(|(k, v)| Ok((process(k, pass)?, process(v, pass)?))).collect()
 }
 
 /// A call whose value is the lambda's value runs in the caller's loop, so tail recursion is not
@@ -597,12 +662,30 @@ fn last_step(path: &mut Node) -> &mut Node {
     path
 }
 
-fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail> {
+/// A chain of postfix forms, applied one after the other to its processed base: a loop however
+/// long the path.
+fn process_chain(chain: RawChain, pass: &mut Pass) -> Result<Node, Fail> {
+    let mut node = process(chain.base, pass)?;
+    for (op, pos) in chain.ops {
+        node = process_raw(node, op, pos, pass)?;
+        adopt_seeking(&mut node);
+    }
+    Ok(node)
+}
+
+/// One postfix form applied to `left`, already processed.
+fn process_raw(left: Node, raw: RawOp, pos: usize, pass: &mut Pass) -> Result<Node, Fail> {
     match raw {
-        RawOp::Dot(l, r) => {
-            let left = process(l, labels)?;
+        RawOp::Dot(r) => {
+            // Only the first step and the new ones can still be literals or `[]`: the steps in
+            // between were checked when they joined, and looking at them again would make a long
+            // path quadratic.
+            let checked_from = match &left.kind {
+                Kind::Path { steps, .. } => steps.len(),
+                _ => 0,
+            };
             let mut path = into_path(left);
-            let mut right = process(r, labels)?;
+            let mut right = process(r, pass)?;
             let right_seeking = std::mem::take(&mut right.ann.seeking);
             let Kind::Path { steps, keep_singleton } = &mut path.kind else { unreachable!() };
             match right.kind {
@@ -618,7 +701,9 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
                     steps.push(step);
                 }
             }
-            for step in steps.iter_mut() {
+            let (first, rest) = steps.split_at_mut(1);
+            let unchecked = first.iter_mut().chain(rest.iter_mut().skip(checked_from.saturating_sub(1)));
+            for step in unchecked {
                 match &step.kind {
                     Kind::Literal(Value::String(s)) => step.kind = Kind::Name(s.clone()),
                     Kind::Literal(v) => {
@@ -635,7 +720,7 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
                     _ => {}
                 }
             }
-            if steps.iter().any(|s| s.ann.keep_array) {
+            if steps[..1].iter().chain(&steps[checked_from.max(1)..]).any(|s| s.ann.keep_array) {
                 *keep_singleton = true;
             }
             if let Some(first) = steps.first_mut() {
@@ -655,9 +740,9 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
             resolve_ancestry(&mut path)?;
             Ok(path)
         }
-        RawOp::Filter(l, predicate) => {
-            let mut node = process(l, labels)?;
-            let mut predicate = process(predicate, labels)?;
+        RawOp::Filter(predicate) => {
+            let mut node = left;
+            let mut predicate = process(predicate, pass)?;
             let is_path = matches!(node.kind, Kind::Path { .. });
             let step = last_step(&mut node);
             if step.ann.group.is_some() {
@@ -685,20 +770,20 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
             }
             Ok(node)
         }
-        RawOp::KeepArray(l) => {
-            let mut node = process(l, labels)?;
+        RawOp::KeepArray => {
+            let mut node = left;
             last_step(&mut node).ann.keep_array = true;
             if let Kind::Path { keep_singleton, .. } = &mut node.kind {
                 *keep_singleton = true;
             }
             Ok(node)
         }
-        RawOp::GroupBy(l, pairs) => {
-            let mut node = process(l, labels)?;
+        RawOp::GroupBy(pairs) => {
+            let mut node = left;
             if node.ann.group.is_some() {
                 return Err(Error::syntax("S0210", "Each step can only have one grouping expression", pos));
             }
-            let mut pairs = process_pairs(pairs, labels)?;
+            let mut pairs = process_pairs(pairs, pass)?;
             let mut seeking = Vec::new();
             for (k, v) in &mut pairs {
                 seeking.append(&mut k.ann.seeking);
@@ -713,10 +798,10 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
             }
             Ok(node)
         }
-        RawOp::SortBy(l, terms) => {
-            let mut path = into_path(process(l, labels)?);
+        RawOp::SortBy(terms) => {
+            let mut path = into_path(left);
             let mut terms: Vec<(Node, bool)> =
-                terms.into_iter().map(|(t, d)| Ok((process(t, labels)?, d))).collect::<Result<_, Fail>>()?;
+                terms.into_iter().map(|(t, d)| Ok((process(t, pass)?, d))).collect::<Result<_, Fail>>()?;
             let mut sort = Node::new(Kind::Sort(Vec::new()), pos);
             for (t, _) in &mut terms {
                 sort.ann.seeking.append(&mut t.ann.seeking);
@@ -728,8 +813,8 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
             resolve_ancestry(&mut path)?;
             Ok(path)
         }
-        RawOp::Focus(l, name) => {
-            let mut node = process(l, labels)?;
+        RawOp::Focus(name) => {
+            let mut node = left;
             let is_path = matches!(node.kind, Kind::Path { .. });
             let step = last_step(&mut node);
             if !step.ann.stages.is_empty() || !step.ann.predicates.is_empty() {
@@ -751,9 +836,8 @@ fn process_raw(raw: RawOp, pos: usize, labels: &mut usize) -> Result<Node, Fail>
             let _ = is_path;
             Ok(node)
         }
-        RawOp::IndexBind(l, name) => {
-            let node = process(l, labels)?;
-            let mut path = into_path(node);
+        RawOp::IndexBind(name) => {
+            let mut path = into_path(left);
             let step = last_step(&mut path);
             if step.ann.stages.is_empty() {
                 step.ann.index = Some(name);

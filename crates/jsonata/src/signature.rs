@@ -16,6 +16,13 @@ struct Param {
     context: bool,
 }
 
+/// The largest table of (parameter, argument) positions matching may fill: far beyond any real
+/// call (a hundred parameters by ten thousand arguments), small in memory.
+const MAX_MATCH_CELLS: usize = 1 << 20;
+
+/// The most parameters a signature may have to be matched: matching recurses once per parameter.
+const MAX_PARAMS: usize = 256;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Signature {
     params: Vec<Param>,
@@ -149,23 +156,27 @@ impl Signature {
         name: &str,
     ) -> Result<Vec<Option<Value>>, Fail> {
         let symbols: Vec<char> = args.iter().map(symbol).collect();
-        let mut counts = vec![0usize; self.params.len()];
-        if !self.assign(0, 0, &symbols, &mut counts) {
-            // The first argument that no prefix of the signature accepts.
-            let mut good = 0;
-            for k in 1..=self.params.len() {
-                let mut c = vec![0usize; k];
-                match (0..=symbols.len()).rev().find(|&end| self.prefix_matches(k, &symbols[..end], &mut c)) {
-                    Some(end) => good = end,
-                    None => break,
-                }
-            }
+        if self.params.len() > MAX_PARAMS
+            || (self.params.len() + 1).saturating_mul(symbols.len() + 1) > MAX_MATCH_CELLS
+        {
+            return Err(Error::new(
+                "U1001",
+                format!(
+                    "Too many arguments ({}) or parameters ({}) to match",
+                    symbols.len(),
+                    self.params.len()
+                ),
+            )
+            .with_token(name));
+        }
+        let Some(counts) = self.assign(&symbols) else {
+            let good = self.longest_accepted_prefix(&symbols);
             return Err(Error::new(
                 "T0410",
                 format!("Argument {} of function {name} does not match function signature", good + 1),
             )
             .with_token(name));
-        }
+        };
         let mut out = Vec::new();
         let mut args = args.into_iter();
         let mut index = 0;
@@ -223,27 +234,93 @@ impl Signature {
         Ok(out)
     }
 
-    fn assign(&self, p: usize, s: usize, symbols: &[char], counts: &mut [usize]) -> bool {
+    /// How many consecutive symbols from each position parameter `p` accepts, and the fewest
+    /// and most arguments it may take from position `s`.
+    fn spans(&self, p: usize, symbols: &[char]) -> (Vec<usize>, usize, impl Fn(usize) -> usize) {
+        let param = &self.params[p];
+        let mut run = vec![0; symbols.len() + 1];
+        for s in (0..symbols.len()).rev() {
+            if param.accepts.contains(symbols[s]) {
+                run[s] = run[s + 1] + 1;
+            }
+        }
+        let min = if param.optional || param.context { 0 } else { 1 };
+        let (many, total) = (param.many, symbols.len());
+        let most = move |s: usize| if many { total - s } else { 1.min(total - s) };
+        (run, min, most)
+    }
+
+    /// How many arguments each parameter takes, or `None` when the arguments do not fit. Of the
+    /// ways they fit, the one that gives each parameter in turn as many as it can take (as
+    /// JSONata's matching does).
+    fn assign(&self, symbols: &[char]) -> Option<Vec<usize>> {
+        let mut counts = vec![0; self.params.len()];
+        let mut failed = None;
+        self.assign_from(0, 0, symbols, &mut counts, &mut failed).then_some(counts)
+    }
+
+    /// Whether the parameters from `p` on take exactly the arguments from `s` on. A search whose
+    /// dead ends are remembered in `failed` (made at the first one): with many optional
+    /// parameters it would otherwise take exponential time. It recurses once per parameter, which
+    /// [`MAX_PARAMS`] bounds.
+    fn assign_from(
+        &self,
+        p: usize,
+        s: usize,
+        symbols: &[char],
+        counts: &mut [usize],
+        failed: &mut Option<Vec<bool>>,
+    ) -> bool {
         if p == self.params.len() {
             return s == symbols.len();
+        }
+        let cell = p * (symbols.len() + 1) + s;
+        if failed.as_ref().is_some_and(|f| f[cell]) {
+            return false;
         }
         let param = &self.params[p];
         let max = if param.many { symbols.len() - s } else { 1.min(symbols.len() - s) };
         let min = if param.optional || param.context { 0 } else { 1 };
-        for n in (min..=max).rev() {
-            if symbols[s..s + n].iter().all(|c| param.accepts.contains(*c)) {
-                counts[p] = n;
-                if self.assign(p + 1, s + n, symbols, counts) {
-                    return true;
-                }
+        let accepted = symbols[s..s + max].iter().take_while(|c| param.accepts.contains(**c)).count();
+        for n in (min..=accepted).rev() {
+            counts[p] = n;
+            if self.assign_from(p + 1, s + n, symbols, counts, failed) {
+                return true;
             }
         }
+        failed.get_or_insert_with(|| vec![false; (self.params.len() + 1) * (symbols.len() + 1)])[cell] = true;
         false
     }
 
-    /// Whether the first `k` parameters accept exactly `symbols`.
-    fn prefix_matches(&self, k: usize, symbols: &[char], counts: &mut [usize]) -> bool {
-        let sig = Signature { params: self.params[..k].to_vec() };
-        sig.assign(0, 0, symbols, counts)
+    /// For an error: how many arguments the longest prefix of the signature that matches
+    /// anything takes, at most (the next one is the first that does not fit).
+    fn longest_accepted_prefix(&self, symbols: &[char]) -> usize {
+        let total = symbols.len();
+        // reach[s]: the first p parameters take exactly the first s arguments.
+        let mut reach = vec![false; total + 1];
+        reach[0] = true;
+        let mut good = 0;
+        for p in 0..self.params.len() {
+            let (run, min, most) = self.spans(p, symbols);
+            // Each reachable s makes s + min..=s + high reachable: marked as a difference.
+            let mut marks = vec![0isize; total + 2];
+            for s in (0..=total).filter(|&s| reach[s]) {
+                let high = most(s).min(run[s]);
+                if min <= high {
+                    marks[s + min] += 1;
+                    marks[s + high + 1] -= 1;
+                }
+            }
+            let mut open = 0;
+            for (s, slot) in reach.iter_mut().enumerate() {
+                open += marks[s];
+                *slot = open > 0;
+            }
+            match reach.iter().rposition(|&r| r) {
+                Some(end) => good = end,
+                None => break,
+            }
+        }
+        good
     }
 }
