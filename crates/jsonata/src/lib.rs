@@ -137,10 +137,11 @@ pub struct Environment {
     pub random_seed: u64,
     /// Deepest nesting of evaluation (and so of non-tail recursion) before `U1001`.
     pub max_depth: usize,
-    /// Evaluation steps before `U1001`: an endless tail-recursive loop ends too. The default,
-    /// 2,000,000, is about a tenth of a second of native work: found by fuzzing, 50,000,000 kept a
-    /// runaway expression busy for 3 s natively, several more in a browser, where the page would
-    /// freeze meanwhile.
+    /// Evaluation steps, and items and bytes made, before `U1001`: an endless tail-recursive loop
+    /// ends too. The default, 5,000,000, is a fraction of a second of native work (fuzzing found
+    /// that 50,000,000 kept a runaway expression busy for 3 s natively, more in a browser, where
+    /// the page would freeze meanwhile), and enough for the reference suite's large-data cases
+    /// (`flattening/large`) now that what an evaluation makes is counted too.
     pub fuel: u64,
     /// Native stack the evaluator may use before `U1001`, whatever `max_depth` says: a debug
     /// build's frames are several times a release build's. Keep it under the thread's stack.
@@ -156,7 +157,7 @@ impl Default for Environment {
             now_ms: 0,
             random_seed: 0,
             max_depth: 1000,
-            fuel: 2_000_000,
+            fuel: 5_000_000,
             max_stack_bytes: 256 * 1024,
             eval_enabled: false,
         }
