@@ -31,6 +31,8 @@ test('a MockConfigFile opens in the participants panel and its test cases play',
   await page.getByRole('button', { name: 'Start execution' }).click();
   await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent.trim() === 'Failed');
   assert.match(await page.locator('.status-bar').textContent(), /Rejected/);
+  // A new execution shows the token inbox: back to the participants for the other test case.
+  await page.getByRole('tab', { name: /Participants/ }).click();
   await cases.getByRole('button', { name: 'Play test case: Approves' }).click();
   await page.getByRole('button', { name: 'Start execution' }).click();
   await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent.trim() === 'Succeeded');
