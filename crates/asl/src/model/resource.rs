@@ -270,6 +270,8 @@ mod tests {
                 "{text}"
             );
         }
+        let terraform = Resource::parse("${aws_lambda_function.fn.arn}");
+        assert_eq!(&*terraform.arn, "arn:aws:lambda:us-east-1:123456789012:function:fn");
         let r = Resource::parse(
             "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}-${Fn}",
         );
