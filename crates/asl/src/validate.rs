@@ -148,8 +148,30 @@ fn reachable(graph: &Graph) -> Vec<bool> {
 
 fn lint_task(state: &crate::model::State, task: &crate::model::Task, diags: &mut Vec<Diagnostic>) {
     let resource_at = pointer_join(&state.pointer, "Resource");
-    // An empty one is an error already (`model::read`).
-    if task.resource.kind == ResourceKind::Unknown && !task.resource.arn.is_empty() {
+    let resource = &task.resource;
+    if !resource.placeholders.is_empty() {
+        // A template not yet filled in: AWS would refuse it, but its intent is usually clear, and
+        // the rest of the definition deserves a run. One warning, instead of unknown-resource.
+        let (s, list) = match resource.placeholders.len() {
+            1 => ("", resource.placeholders[0].to_string()),
+            _ => ("s", resource.placeholders.join(", ")),
+        };
+        let reading = match resource.kind {
+            ResourceKind::Unknown => {
+                "Baton cannot tell which integration it names, so the scenario's responders answer it"
+                    .to_string()
+            }
+            ResourceKind::LambdaFunction => format!("Baton reads it as the Lambda function {}", resource.arn),
+            ResourceKind::Activity => format!("Baton reads it as the activity {}", resource.arn),
+            ResourceKind::Service => format!("Baton reads it as {}", resource.arn),
+        };
+        diags.push(Diagnostic::warning(
+            Code::ResourcePlaceholder,
+            &resource_at,
+            format!("'Resource' still holds the template placeholder{s} {list}, which AWS accepts only once substituted; {reading}"),
+        ));
+    } else if resource.kind == ResourceKind::Unknown && !resource.arn.is_empty() {
+        // (An empty one is an error already, in `model::read`.)
         diags.push(Diagnostic::warning(
             Code::UnknownResource,
             &resource_at,

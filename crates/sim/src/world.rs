@@ -15,7 +15,7 @@ use asl::model::{Pattern, ResourceKind, StateMachine};
 use asl::Value;
 
 use crate::call::{CallRecord, Caller};
-use crate::integrations::{default_response, participant, Participant, ResponseIds};
+use crate::integrations::{default_job_result, default_response, participant, Participant, ResponseIds};
 use crate::scenario::{Action, Answer, Response, Scenario, Target};
 use crate::timeline::Timeline;
 
@@ -412,8 +412,9 @@ impl World {
             None if activity => self.plan(now, Planned::Poll(inv)),
             // A `.sync` task is answered twice: the submission, then the job's result.
             None if sync => {
-                self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted.clone())));
+                let finished = default_job_result(&effect.resource, &effect.parameters, &submitted, epoch_ms);
                 self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted)));
+                self.plan(now, Planned::Resolve(inv, Outcome::Return(finished)));
             }
             None => self.plan(now, Planned::Resolve(inv, Outcome::Return(submitted))),
             Some(Response::Return(x)) if sync => {

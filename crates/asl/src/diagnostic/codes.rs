@@ -324,6 +324,13 @@ codes! {
     ///   "End": true}}}
     /// ```
     UnknownResource = "unknown-resource",
+    /// A task resource that is still a template, with `${...}` placeholders (a warning: Baton reads
+    /// it for the integration it most plausibly names, here a Lambda function).
+    ///
+    /// ```json
+    /// {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "${FnArn}", "End": true}}}
+    /// ```
+    ResourcePlaceholder = "resource-placeholder",
     /// A task that waits for a token but never passes `$$.Task.Token` (a warning).
     ///
     /// ```json

@@ -659,6 +659,9 @@ mod tests {
         );
         give(r#"{"a":{"x,y":[1,2]}}"#, "States.ArrayLength($.a['x,y'])", "2");
         give(r#"{"l":[{"v":1},{"v":5}]}"#, "States.ArrayLength($.l[?(@.v > 2)])", "1");
+        // A `.` before `[` in an argument, as in published definitions (AWS accepts it).
+        give(r#"[{"body":"{\"n\":1}"}]"#, "States.StringToJson($.[0].body)", r#"{"n":1}"#);
+        give(r#"{"l":[{"v":1},{"v":5}]}"#, "States.ArrayLength($.l.[?(@.v > 2)])", "1");
         assert_eq!(
             run(r#"{"a":1}"#, "States.Array($.b)"),
             Err(EvalError::runtime("The JSONPath '$.b' could not be found in the input '{\"a\":1}'".into()))

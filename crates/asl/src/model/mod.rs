@@ -195,89 +195,6 @@ pub struct Task {
     pub credentials: Option<Block>,
 }
 
-/// How the execution talks to the integration (the Resource ARN's suffix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pattern {
-    RequestResponse,
-    WaitForTaskToken,
-    Sync,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResourceKind {
-    /// `arn:aws:states:::sqs:sendMessage.waitForTaskToken`, `arn:aws:states:::aws-sdk:s3:getObject`...
-    Service,
-    /// A legacy Lambda function ARN (`arn:aws:lambda:region:account:function:name`).
-    LambdaFunction,
-    /// `arn:aws:states:region:account:activity:name`: the token goes to a polling worker.
-    Activity,
-    /// Anything else: still runnable with responders; the validator warns.
-    Unknown,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Resource {
-    pub arn: Rc<str>,
-    pub kind: ResourceKind,
-    /// `resourceType` in task events: `sqs`, `lambda`, `aws-sdk:dynamodb`...
-    pub service: Rc<str>,
-    /// `resource` in task events: the action with its suffix, `sendMessage.waitForTaskToken`.
-    pub action: Rc<str>,
-    pub pattern: Pattern,
-}
-
-impl Resource {
-    pub fn parse(arn: &str) -> Resource {
-        let kind_of = |kind, service: &str, action: &str, pattern| Resource {
-            arn: arn.into(),
-            kind,
-            service: service.into(),
-            action: action.into(),
-            pattern,
-        };
-        let parts: Vec<&str> = arn.split(':').collect();
-        if let Some(rest) = arn.strip_prefix("arn:aws:states:::") {
-            let (service, action) = match rest.strip_prefix("aws-sdk:") {
-                Some(sdk) => match sdk.split_once(':') {
-                    Some((svc, action)) => (format!("aws-sdk:{svc}"), action),
-                    None => (format!("aws-sdk:{sdk}"), ""),
-                },
-                None => match rest.split_once(':') {
-                    Some((svc, action)) => (svc.to_string(), action),
-                    None => (rest.to_string(), ""),
-                },
-            };
-            let pattern = if action.ends_with(".waitForTaskToken") {
-                Pattern::WaitForTaskToken
-            } else if action.contains(".sync") {
-                Pattern::Sync
-            } else {
-                Pattern::RequestResponse
-            };
-            let kind = if action.is_empty() { ResourceKind::Unknown } else { ResourceKind::Service };
-            return kind_of(kind, &service, action, pattern);
-        }
-        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function" {
-            return kind_of(ResourceKind::LambdaFunction, "lambda", arn, Pattern::RequestResponse);
-        }
-        if parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" {
-            return kind_of(ResourceKind::Activity, "activity", arn, Pattern::WaitForTaskToken);
-        }
-        kind_of(ResourceKind::Unknown, "unknown", arn, Pattern::RequestResponse)
-    }
-
-    /// Whether the task pauses for a task token (callback tasks and activities).
-    pub fn waits_for_token(&self) -> bool {
-        self.pattern == Pattern::WaitForTaskToken
-    }
-
-    /// Whether `$$.Task.Token` exists for this task (callback and `.sync` tasks, ASL-SEMANTICS §1.1).
-    pub fn has_token(&self) -> bool {
-        matches!(self.pattern, Pattern::WaitForTaskToken | Pattern::Sync)
-            && self.kind != ResourceKind::Activity
-    }
-}
-
 #[derive(Debug)]
 pub struct MapState {
     pub items_path: Option<Path>,
@@ -334,5 +251,7 @@ pub struct Catcher {
 
 mod read;
 mod read_jsonata;
+mod resource;
 
 pub use read::{article, read};
+pub use resource::{Pattern, Resource, ResourceKind};

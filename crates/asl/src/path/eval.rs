@@ -470,6 +470,24 @@ mod tests {
         give(r#"{"a":1,"b":2,"c":3}"#, "$['a','c','zz']", r#"{"a":1,"c":3}"#);
     }
 
+    /// A `.` before `[` is read as the `[` alone, as Jayway (and so AWS) reads it.
+    #[test]
+    fn dot_before_bracket() {
+        let snapshots = r#"{"Snapshots":[{"State":"completed"},{"State":"pending"}]}"#;
+        give(snapshots, "$.Snapshots.[0].State", r#""completed""#);
+        give(snapshots, "$.Snapshots.[-1]['State']", r#""pending""#);
+        give(snapshots, "$.['Snapshots'].[1].State", r#""pending""#);
+        give("[10,20]", "$.[0]", "10");
+        give(r#"[{"OU":1},{"OU":0},{"OU":2}]"#, "$.[?(@.OU > 0)]", r#"[{"OU":1},{"OU":2}]"#);
+        give(r#"[{"a":[5,6]},{"a":[7]}]"#, "$.[?(@.a.[0] > 5)]", r#"[{"a":[7]}]"#);
+        give("[10,20,30]", "$.[0:2]", "[10,20]");
+        give("[10,20,30]", "$.[*]", "[10,20,30]");
+        give(snapshots, "$.Snapshots.[0]", r#"{"State":"completed"}"#);
+        // A miss reads the same as without the dot.
+        let (dotted, plain) = (Path::parse("$.a.[0].b").unwrap(), Path::parse("$.a[0].b").unwrap());
+        assert_eq!(dotted.select(&v("{}")), plain.select(&v("{}")));
+    }
+
     #[test]
     fn aws_miss_messages() {
         give("{}", "$.x", "!No results for path: $['x']");

@@ -163,9 +163,8 @@ impl<'a> Parser<'a> {
                     } else {
                         match self.peek() {
                             None => return Err(self.error("a path cannot end with '.'".into())),
-                            Some('.') | Some('[') => {
-                                return Err(self.error("expected a name after '.'".into()))
-                            }
+                            // Jayway, which AWS uses, reads `.[` as `[`: `$.a.[0]` is `$.a[0]`.
+                            Some('[') => segs.push(self.bracket()?),
                             Some(_) => segs.push(self.dot_name(in_filter)?),
                         }
                     }
@@ -507,6 +506,23 @@ mod tests {
             "$[?(@.a == 1]",
             "expected ')' to close the filter but found ']' at character 13 of '$[?(@.a == 1]'",
         );
+    }
+
+    /// `.[` is read as `[`, as AWS (Jayway) reads it; `..[` stays a deep scan.
+    #[test]
+    fn dot_before_bracket_is_the_bracket() {
+        let segs =
+            |t: &str| Path::parse(t).unwrap_or_else(|e| panic!("{t}: {}", e.message)).inner.segs.clone();
+        assert_eq!(segs("$.Snapshots.[0].State"), segs("$.Snapshots[0].State"));
+        assert_eq!(segs("$.[0]"), segs("$[0]"));
+        assert_eq!(segs("$.a.['b c']"), segs("$.a['b c']"));
+        assert_eq!(segs("$.[?(@.OU > 0)]"), segs("$[?(@.OU > 0)]"));
+        assert_eq!(segs("$.a..[0]"), vec![Seg::Field("a".into()), Seg::Descend, Seg::Index(0)]);
+        assert!(Path::parse_reference("$.Snapshots.[0].State").is_ok());
+        assert!(Path::parse_reference("$$.Map.Item.Value.[0]").is_ok());
+        assert!(Path::parse_reference("$.a.[*]").is_err());
+        assert!(Path::parse("$.a.[").is_err());
+        assert!(Path::parse("$...a").is_err());
     }
 
     #[test]

@@ -217,12 +217,15 @@ fn read_state(name: &str, st: &Value, prefix: &str, depth: usize) -> StateInfo {
 /// `arn:aws:states:::aws-sdk:s3:getObject` → ("s3:getObject", false);
 /// `arn:aws:states:r:a:activity:Name` → ("activity: Name", true);
 /// `arn:aws:lambda:r:a:function:Fn` → ("lambda: Fn", false).
+///
+/// Any partition, with or without a region and account; a template placeholder such as
+/// `${AWS::Partition}` counts as one field even though it holds `::`.
 pub(crate) fn integration(st: &Value) -> (String, bool) {
     let res = match st.get("Resource").and_then(Value::as_str) {
         Some(r) => one_line(r),
         None => return ("Task".to_string(), false),
     };
-    let parts: Vec<&str> = res.split(':').collect();
+    let parts = arn_fields(&res);
     if parts.len() >= 6 && parts[0] == "arn" {
         let service = parts[2];
         let rest = parts[5..].join(":");
@@ -243,6 +246,26 @@ pub(crate) fn integration(st: &Value) -> (String, bool) {
     }
     let token = res.ends_with(".waitForTaskToken");
     (clip_chars(&res, 32), token)
+}
+
+/// The fields of an ARN split at `:`, except inside a `${...}` placeholder.
+fn arn_fields(arn: &str) -> Vec<&str> {
+    let mut fields = Vec::new();
+    let (mut start, mut in_placeholder) = (0, false);
+    let bytes = arn.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => in_placeholder = true,
+            b'}' => in_placeholder = false,
+            b':' if !in_placeholder => {
+                fields.push(&arn[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    fields.push(&arn[start..]);
+    fields
 }
 
 fn wait_text(st: &Value) -> String {
@@ -366,6 +389,28 @@ mod tests {
         assert_eq!(t("arn:aws:states:us-east-1:1:activity:Approve"), ("activity: Approve".into(), true));
         assert_eq!(t("arn:aws:lambda:us-east-1:1:function:Fn"), ("lambda: Fn".into(), false));
         assert_eq!(t("arn:aws:states:::states:startExecution.sync:2").0, "states:startExecution.sync:2");
+        // Region-qualified, other partitions, and templates not yet filled in.
+        assert_eq!(
+            t("arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject"),
+            ("s3:getObject".into(), false)
+        );
+        assert_eq!(
+            t("arn:aws-us-gov:states:us-gov-west-1:123456789012:lambda:invoke.waitForTaskToken"),
+            ("lambda:invoke".into(), true)
+        );
+        assert_eq!(
+            t("arn:${AWS::Partition}:states:::batch:submitJob.sync"),
+            ("batch:submitJob.sync".into(), false)
+        );
+        assert_eq!(
+            t("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:sqs:sendMessage.waitForTaskToken"),
+            ("sqs:sendMessage".into(), true)
+        );
+        assert_eq!(
+            t("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}"),
+            ("lambda: ${Fn}".into(), false)
+        );
+        assert_eq!(t("${FnArn}"), ("${FnArn}".into(), false));
     }
 
     #[test]
