@@ -200,14 +200,17 @@ struct TaskParticipantProps {
     on_action: Callback<Action>,
 }
 
-/// A readable form of a Task's resource: `lambda:invoke.waitForTaskToken`, `activity:print-label`.
+/// A readable form of a Task's resource, as the engine reads it (with or without a region and
+/// account, placeholders filled in): `lambda:invoke.waitForTaskToken`, `aws-sdk:s3:getObject`,
+/// `activity:print-label`.
 fn short_resource(resource: &str) -> String {
-    match resource.strip_prefix("arn:aws:states:::") {
-        Some(rest) => rest.to_string(),
-        None if resource.contains(":activity:") => {
-            format!("activity:{}", resource.rsplit(':').next().unwrap_or_default())
+    let read = asl::model::Resource::parse(resource);
+    match read.kind {
+        asl::model::ResourceKind::Service => format!("{}:{}", read.service, read.action),
+        asl::model::ResourceKind::Activity => {
+            format!("activity:{}", read.arn.rsplit(':').next().unwrap_or_default())
         }
-        None => resource.rsplit(':').next().unwrap_or(resource).to_string(),
+        _ => resource.rsplit(':').next().unwrap_or(resource).to_string(),
     }
 }
 
@@ -488,5 +491,27 @@ fn JsonField(props: &JsonFieldProps) -> Html {
                 aria-invalid={error.is_some().to_string()} value={text} {oninput} {onchange} />
             if let Some(e) = &*error { <p class="field-error">{ e.clone() }</p> }
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_resource;
+
+    #[test]
+    fn resources_read_short_with_or_without_region_and_account() {
+        assert_eq!(
+            short_resource("arn:aws:states:::lambda:invoke.waitForTaskToken"),
+            "lambda:invoke.waitForTaskToken"
+        );
+        assert_eq!(
+            short_resource("arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject"),
+            "aws-sdk:s3:getObject"
+        );
+        assert_eq!(
+            short_resource("arn:aws:states:us-east-1:123456789012:activity:print-label"),
+            "activity:print-label"
+        );
+        assert_eq!(short_resource("arn:aws:lambda:us-east-1:123456789012:function:resize"), "resize");
     }
 }
