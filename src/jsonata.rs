@@ -217,9 +217,14 @@ mod tests {
 
     #[test]
     fn a_jsonata_definition_waits_for_the_engine_then_runs() {
+        let linked = asl::jsonata::available();
         let state = Rc::new(AppState::new(DEFINITION, r#"{"n": 21}"#, None));
-        assert!(state.needs_jsonata(), "{:?}", state.definition_problems);
-        assert_eq!(state.start_blocker().as_deref(), Some("Loading the JSONata engine…"));
+        // `cargo test --workspace` links the engine into asl for every crate (the CLI asks for it);
+        // the app's own build does not, and then the definition waits for it.
+        if !linked {
+            assert!(state.needs_jsonata(), "{:?}", state.definition_problems);
+            assert_eq!(state.start_blocker().as_deref(), Some("Loading the JSONata engine…"));
+        }
 
         lend_native();
         let state = state.reduce(Action::JsonataEngine(Ok(())));
@@ -236,10 +241,11 @@ mod tests {
 
     #[test]
     fn a_failed_load_is_said() {
+        let linked = asl::jsonata::available();
         let state = Rc::new(AppState::new(DEFINITION, "{}", None));
         let state = state.reduce(Action::JsonataEngine(Err("HTTP 404".into())));
         let notice = state.notice.clone().expect("a notice");
         assert!(notice.text.contains("HTTP 404"), "{}", notice.text);
-        assert!(state.needs_jsonata());
+        assert_eq!(state.needs_jsonata(), !linked);
     }
 }
