@@ -1,25 +1,12 @@
 //! The `baton` command, tested as a process: what a terminal or CI sees.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn baton(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("the baton binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{baton, workspace};
 
 /// Every file in tests/invalid/ is validated; the located messages are the snapshot.
 #[test]

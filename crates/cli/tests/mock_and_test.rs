@@ -1,25 +1,11 @@
 //! `baton run --mock-config` (Step Functions Local's MockConfigFile) and `baton test` (the test
 //! runner for CI), tested as a process: what a terminal or CI sees.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn baton(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("the baton binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::baton;
 
 /// A scratch file for one test, under cargo's temporary directory for integration tests.
 fn scratch(name: &str, text: &str) -> String {

@@ -2,25 +2,9 @@
 //! `.[` in paths, integration ARNs with a region and account, and `Resource` fields that still
 //! hold template placeholders. The fixtures are in tests/real/.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn baton(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("the baton binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::baton;
 
 const DIR: &str = "crates/cli/tests/real";
 
