@@ -694,10 +694,9 @@ pub(crate) fn format_number(_: &mut Evaluator, a: Args, _: &Option<Value>) -> Ou
     }
     let text = format!("{value:.max_frac$}");
     let (int_digits, frac_digits) = text.split_once('.').unwrap_or((&text, ""));
-    let mut int_digits = int_digits.trim_start_matches('0').to_string();
-    while int_digits.len() < min_int {
-        int_digits.insert(0, '0');
-    }
+    let int_digits = int_digits.trim_start_matches('0');
+    // Padded in one go: a zero inserted at a time is quadratic in a long picture.
+    let int_digits = "0".repeat(min_int.saturating_sub(int_digits.len())) + int_digits;
     let mut frac_digits = frac_digits.trim_end_matches('0').to_string();
     while frac_digits.len() < min_frac {
         frac_digits.push('0');
