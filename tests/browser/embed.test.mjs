@@ -154,7 +154,7 @@ test('files by URL: ?definition=…&input=…&scenario=… loads them, and a mis
   await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent.trim() === 'Succeeded');
   await page.getByRole('region', { name: 'Shared work' }).waitFor();
 
-  const missing = await openApp(t, { path: '?definition=flows/nowhere.asl.json', allow: [/HTTP 404/, /404 \(File not found\)/] });
+  const missing = await openApp(t, { path: '?definition=flows/nowhere.asl.json', allow: [/HTTP 404/, /status of 404/] });
   await missing.page.getByText(/This link could not be opened: the definition could not be loaded from “flows\/nowhere\.asl\.json” \(HTTP 404\)/).waitFor();
   assert.match(await definitionEditor(missing.page).inputValue(), /"StartAt"/, 'the app still starts, on the example');
 });
