@@ -10,7 +10,6 @@ use yew::prelude::*;
 use crate::components::about::about_dialog;
 use crate::components::clock::ClockPanel;
 use crate::components::confirm::confirm_dialog;
-use crate::components::deploy::DeployDialog;
 use crate::components::details::StateDetails;
 use crate::components::editor::CodeEditor;
 use crate::components::graph::WorkflowGraph;
@@ -231,7 +230,6 @@ pub fn App(props: &AppProps) -> Html {
     };
     let save_status = storage::use_autosave(workspace_now.clone(), slot);
     let share_open = use_state_eq(|| false);
-    let deploy_open = use_state_eq(|| false);
     // Asked before shared work replaces the user's own saved work.
     let confirm_keep = use_state_eq(|| false);
     let about_open = use_state_eq(|| false);
@@ -436,19 +434,6 @@ pub fn App(props: &AppProps) -> Html {
         let on_close = Callback::from(move |()| share_open.set(false));
         html! { <ShareDialog workspace={workspace_now.clone()} {on_close} /> }
     });
-    let deploy_dialog = deploy_open.then(|| {
-        let deploy_open = deploy_open.clone();
-        let on_close = Callback::from(move |()| deploy_open.set(false));
-        let name = state.example.unwrap_or("state-machine");
-        html! {
-            <DeployDialog compiled={state.compiled.clone()} input={state.input.clone()} scenario={state.scenario.clone()}
-                name={name} {on_close} />
-        }
-    });
-    let open_deploy = {
-        let deploy_open = deploy_open.clone();
-        Callback::from(move |_: MouseEvent| deploy_open.set(true))
-    };
     let open_share = {
         let share_open = share_open.clone();
         Callback::from(move |_: MouseEvent| share_open.set(true))
@@ -609,10 +594,6 @@ pub fn App(props: &AppProps) -> Html {
                             title="A link that holds this definition, input and participants">
                             { "Share" }
                         </button>
-                        <button type="button" class="btn btn-quiet" onclick={open_deploy}
-                            title="The AWS CLI commands, or a CloudFormation or SAM template, for this work">
-                            { "Deploy" }
-                        </button>
                         <button
                             type="button"
                             class="btn btn-primary"
@@ -636,7 +617,6 @@ pub fn App(props: &AppProps) -> Html {
 
             { about.unwrap_or_default() }
             { share_dialog.unwrap_or_default() }
-            { deploy_dialog.unwrap_or_default() }
             { keep_dialog.unwrap_or_default() }
             { confirm_example.unwrap_or_default() }
             { notice_toast(state.notice.as_ref(), &on_action) }
@@ -723,8 +703,6 @@ pub fn App(props: &AppProps) -> Html {
                             played: state.played.clone(),
                             run: run.clone(),
                             head: tabs,
-                            mock_config: state.mock_config.clone(),
-                            name: state.example.unwrap_or("StateMachine"),
                             on_action: on_action.clone(),
                         }) }
                     }

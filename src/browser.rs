@@ -89,31 +89,6 @@ pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
     on_error.forget();
 }
 
-/// The largest file the app opens from disk: a definition's limit at AWS.
-const MAX_OPENED_BYTES: f64 = 1_048_576.0;
-
-/// Reads the file chosen in `input` (a file picker) as text and reports its name and text, or
-/// why it cannot be read (too big, not text). Nothing is chosen: nothing is reported.
-pub fn read_chosen_file(input: &web_sys::HtmlInputElement, done: Callback<Result<(String, String), String>>) {
-    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-    let name = file.name();
-    // The same file chosen again should load again.
-    input.set_value("");
-    if file.size() > MAX_OPENED_BYTES {
-        return done.emit(Err(format!("{name} is {} bytes; Baton opens files up to 1 MiB", file.size())));
-    }
-    let failed = done.clone();
-    let (ok_name, err_name) = (name.clone(), name);
-    let on_ok = Closure::once(move |text: JsValue| match text.as_string() {
-        Some(text) => done.emit(Ok((ok_name, text))),
-        None => done.emit(Err(format!("{ok_name} is not text"))),
-    });
-    let on_err = Closure::once(move |_: JsValue| failed.emit(Err(format!("{err_name} could not be read"))));
-    let _ = file.text().then2(&on_ok, &on_err);
-    on_ok.forget();
-    on_err.forget();
-}
-
 /// Natively (the tests) there is nothing to fetch from.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn fetch_text(_url: &str, done: Callback<Result<String, String>>) {

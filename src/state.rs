@@ -149,20 +149,6 @@ pub enum Action {
     /// The JSONata engine was loaded and lent to the engine (check the definition again), or why
     /// it could not be.
     JsonataEngine(Result<(), String>),
-    /// A Step Functions Local MockConfigFile was opened (its file name and text), or why it could
-    /// not be read: its test cases become playable in the participants panel.
-    OpenMockConfig(Result<(String, String), String>),
-    /// Load a test case of the open MockConfigFile into the participants: (state machine, case).
-    PlayTestCase(String, String),
-    /// Say what the export of the participants as a MockConfigFile had to leave out.
-    ExportedMockConfig(Vec<String>),
-}
-
-/// A Step Functions Local MockConfigFile the user opened, with its file name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OpenedMockConfig {
-    pub file: String,
-    pub config: sim::MockConfig,
 }
 
 /// The participants' settings when nobody set any: every token is left to the user.
@@ -211,8 +197,6 @@ pub struct AppState {
     pub tasks: Rc<Vec<TaskInfo>>,
     /// The scenario of the current example last played, by name.
     pub played: Option<String>,
-    /// The MockConfigFile opened in the participants panel, if any.
-    pub mock_config: Option<Rc<OpenedMockConfig>>,
     /// The history event the user selected.
     pub selected_event: Option<u64>,
     /// The state whose details panel is open.
@@ -238,7 +222,6 @@ impl AppState {
             scenario_problem: None,
             scenario_json: Rc::new(serde_json::json!({})),
             played: None,
-            mock_config: None,
             selected_event: None,
             details: None,
         }
@@ -418,82 +401,6 @@ impl AppState {
             }
             Action::CheckDefinition => return self.compile_definition(),
             Action::JsonataEngine(Ok(())) => self.recompile(),
-            Action::OpenMockConfig(Err(why)) => {
-                self.notice = Some(Notice { kind: NoticeKind::Error, text: why, can_undo: false });
-            }
-            Action::OpenMockConfig(Ok((file, text))) => match sim::MockConfig::from_json(&text) {
-                Ok(config) => {
-                    let cases: usize = config.state_machines.iter().map(|m| m.test_cases.len()).sum();
-                    self.notice = Some(Notice {
-                        kind: NoticeKind::Info,
-                        text: format!(
-                            "Opened {file}: {cases} test case(s), to play from the participants panel."
-                        ),
-                        can_undo: false,
-                    });
-                    self.mock_config = Some(Rc::new(OpenedMockConfig { file, config }));
-                }
-                Err(e) => {
-                    self.notice = Some(Notice {
-                        kind: NoticeKind::Error,
-                        text: format!("{file} is not a MockConfigFile Baton can read: {e}"),
-                        can_undo: false,
-                    });
-                }
-            },
-            Action::PlayTestCase(machine, case) => {
-                let Some(opened) = self.mock_config.clone() else { return false };
-                self.compile_definition();
-                let played =
-                    opened.config.find_test_case(Some(&machine), &case).map_err(|e| e.to_string()).and_then(
-                        |(m, c)| {
-                            let definition =
-                                self.compiled.machine().ok_or("the definition has errors: fix them first")?;
-                            opened.config.test_case_scenario(m, c, definition).map_err(|e| e.to_string())
-                        },
-                    );
-                match played {
-                    Ok(scenario) => {
-                        let responders: serde_json::Map<String, serde_json::Value> = scenario
-                            .responders
-                            .iter()
-                            .map(|(state, responses)| {
-                                (
-                                    state.clone(),
-                                    responses.iter().map(|r| r.to_json()).collect::<serde_json::Value>(),
-                                )
-                            })
-                            .collect();
-                        let text = serde_json::to_string_pretty(&serde_json::json!({
-                            "comment": format!("Test case {case} of {machine}, from {}", opened.file),
-                            "responders": responders,
-                        }))
-                        .unwrap_or_default();
-                        self.set_scenario(&text);
-                        self.played = None;
-                    }
-                    Err(why) => {
-                        self.notice = Some(Notice {
-                            kind: NoticeKind::Error,
-                            text: format!("The test case “{case}” cannot be played: {why}."),
-                            can_undo: false,
-                        });
-                    }
-                }
-            }
-            Action::ExportedMockConfig(lost) => {
-                self.notice = Some(Notice {
-                    kind: if lost.is_empty() { NoticeKind::Info } else { NoticeKind::Warning },
-                    text: match lost.as_slice() {
-                        [] => "The participants were saved as MockConfigFile.json.".into(),
-                        lost => format!(
-                            "The participants were saved as MockConfigFile.json, without what the format cannot say: {}.",
-                            lost.join("; ")
-                        ),
-                    },
-                    can_undo: false,
-                });
-            }
             Action::JsonataEngine(Err(why)) => {
                 self.notice = Some(Notice {
                     kind: NoticeKind::Error,
@@ -1181,34 +1088,5 @@ mod tests {
         let r = run(&state);
         assert_eq!(r.status, RunStatus::Aborted);
         assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Execution stopped");
-    }
-
-    #[test]
-    fn a_mock_config_file_opens_and_its_test_cases_play() {
-        let file = r#"{
-            "StateMachines": {"Approval": {"TestCases": {"Approves": {"RequestApproval": "Yes"}, "Rejects": {"RequestApproval": "No"}}}},
-            "MockedResponses": {
-                "Yes": {"0": {"Return": {"decision": "approve"}}},
-                "No": {"0": {"Throw": {"Error": "Rejected", "Cause": "no"}}}
-            }
-        }"#;
-        let state =
-            approval().reduce(Action::OpenMockConfig(Ok(("MockConfigFile.json".into(), file.into()))));
-        let opened = state.mock_config.clone().expect("opened");
-        assert_eq!(opened.config.state_machines[0].test_cases.len(), 2);
-        let state = state.reduce(Action::PlayTestCase("Approval".into(), "Rejects".into()));
-        assert!(state.scenario.contains("Test case Rejects of Approval"), "{}", state.scenario);
-        let state = advance_until_done(state.reduce(Action::Start));
-        assert_eq!(run(&state).status, RunStatus::Failed);
-        assert_eq!(run(&state).error.as_deref(), Some("Rejected"));
-
-        let broken =
-            approval().reduce(Action::OpenMockConfig(Ok(("x.json".into(), "{\"StateMachines\": 3}".into()))));
-        assert!(broken.mock_config.is_none());
-        assert!(broken.notice.as_ref().is_some_and(|n| n.text.starts_with("x.json is not a MockConfigFile")));
-        let unknown = approval()
-            .reduce(Action::OpenMockConfig(Ok(("MockConfigFile.json".into(), file.into()))))
-            .reduce(Action::PlayTestCase("Approval".into(), "Nope".into()));
-        assert!(unknown.notice.as_ref().is_some_and(|n| n.text.contains("cannot be played")));
     }
 }

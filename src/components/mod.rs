@@ -5,7 +5,6 @@ pub mod about;
 pub mod clock;
 pub mod confirm;
 pub mod copy;
-pub mod deploy;
 pub mod details;
 pub mod editor;
 pub mod graph;

@@ -16,7 +16,7 @@ use crate::examples::Example;
 use crate::format::{duration, seconds};
 use crate::participants::{self, heartbeat_pattern, heartbeat_times, TaskInfo};
 use crate::run::Run;
-use crate::state::{Action, OpenedMockConfig, EMPTY_SCENARIO};
+use crate::state::{Action, EMPTY_SCENARIO};
 
 /// What the participants panel shows.
 pub struct ParticipantsPanelProps {
@@ -29,67 +29,7 @@ pub struct ParticipantsPanelProps {
     pub run: Option<Rc<Run>>,
     /// The tab list drawn in the panel's head.
     pub head: Html,
-    /// The MockConfigFile opened here, whose test cases can be played.
-    pub mock_config: Option<Rc<OpenedMockConfig>>,
-    /// The state machine's name in an exported MockConfigFile.
-    pub name: &'static str,
     pub on_action: Callback<Action>,
-}
-
-/// Step Functions Local's MockConfigFile, both ways: open one and play its test cases here, or
-/// save the participants as one (what the format cannot say is listed in a notice).
-fn mock_config_row(props: &ParticipantsPanelProps) -> Html {
-    let on_file = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            crate::browser::read_chosen_file(&input, on_action.reform(Action::OpenMockConfig));
-        })
-    };
-    let export = {
-        let (on_action, scenario, name) = (props.on_action.clone(), props.scenario.clone(), props.name);
-        Callback::from(move |_: MouseEvent| {
-            let Ok(scenario) = sim::Scenario::from_json(&scenario) else { return };
-            let (file, lost) = sim::mock_config::to_mock_config(&scenario, name, "Baton");
-            let text = serde_json::to_string_pretty(&file).unwrap_or_default() + "\n";
-            if crate::browser::download("MockConfigFile.json", "application/json", &text).is_ok() {
-                on_action.emit(Action::ExportedMockConfig(lost));
-            }
-        })
-    };
-    let cases = props.mock_config.as_ref().map(|opened| {
-        let buttons = opened.config.state_machines.iter().flat_map(|m| {
-            m.test_cases.iter().map(move |c| (m.name.clone(), c.name.clone()))
-        });
-        html! {
-            <div class="play-row" role="group" aria-label={format!("Test cases of {}", opened.file)}>
-                <span class="play-label" title={opened.file.clone()}>{ "Test case:" }</span>
-                for (machine, case) in buttons {
-                    <button type="button" class="btn btn-small" aria-label={format!("Play test case: {case}")}
-                        title={format!("Load the test case “{case}” of “{machine}” into the participants")}
-                        onclick={let on_action = props.on_action.clone(); let (m, c) = (machine.clone(), case.clone());
-                            move |_: MouseEvent| on_action.emit(Action::PlayTestCase(m.clone(), c.clone()))}>
-                        { case }
-                    </button>
-                }
-            </div>
-        }
-    });
-    html! {
-        <>
-            <div class="play-row" role="group" aria-label="MockConfigFile">
-                <label class="btn btn-small file-button">
-                    { "Open MockConfigFile…" }
-                    <input type="file" class="visually-hidden" accept=".json,application/json" onchange={on_file} />
-                </label>
-                <button type="button" class="btn btn-small" onclick={export} disabled={props.problem.is_some()}
-                    title="Save these participants as a Step Functions Local MockConfigFile">
-                    { "Export as MockConfigFile" }
-                </button>
-            </div>
-            { cases.unwrap_or_default() }
-        </>
-    }
 }
 
 /// A view function, not a component: it holds no state, and each component costs the download
@@ -147,7 +87,6 @@ pub fn participants_panel(props: &ParticipantsPanelProps) -> Html {
             </header>
             <div class="panel-body participants-body">
                 { play.unwrap_or_default() }
-                { mock_config_row(props) }
                 if let Some((status, error)) = &promise {
                     <p class={classes!("promise", kept.map(|k| if k { "kept" } else { "broken" }))}>
                         <span class="detail-label">{ "Promised outcome" }</span>
