@@ -75,25 +75,13 @@ fn initial_state(restored: &Restored, shared: Option<&Result<Workspace, String>>
     }
 }
 
-/// The view of the work the app opens with: the share link's (as this browser last saved it), or
-/// the user's own saved work's.
-fn first_view(restored: &Restored, shared: Option<&share::Opened>) -> Option<String> {
-    match shared {
-        Some(share::Opened { data, work: Ok(work) }) => {
-            storage::restore_shared(data).unwrap_or_else(|| work.clone()).view
-        }
-        _ => match restored {
-            Restored::Workspace(work) => work.view.clone(),
-            _ => None,
-        },
-    }
-}
-
 /// The state that shows `work`.
 pub fn state_of_work(work: &Workspace) -> AppState {
-    AppState::new(&work.definition, &work.input, None)
+    let mut state = AppState::new(&work.definition, &work.input, None)
         .with_scenario(&work.scenario)
-        .remembering_example(work.example.as_deref())
+        .remembering_example(work.example.as_deref());
+    state.opened_view = work.view.clone();
+    state
 }
 
 /// The engine yields after a bounded slice of work; this goes on at the next tick, which lets the
@@ -217,10 +205,7 @@ pub fn App(props: &AppProps) -> Html {
         _ => Slot::Own,
     };
     let shared = matches!(slot, Slot::Shared(_));
-    let dock_tab = use_state_eq({
-        let (restored, opened) = (restored.clone(), props.shared.clone());
-        move || DockTab::of_view(first_view(&restored, opened.as_deref()).as_deref())
-    });
+    let dock_tab = use_state_eq(|| DockTab::of_view(state.opened_view.as_deref()));
     let workspace_now = Workspace {
         definition: state.definition.to_string(),
         input: state.input.to_string(),

@@ -197,6 +197,8 @@ pub struct AppState {
     pub tasks: Rc<Vec<TaskInfo>>,
     /// The scenario of the current example last played, by name.
     pub played: Option<String>,
+    /// The view the opened work was saved or shared with (`Workspace::view`), for the first render.
+    pub opened_view: Option<String>,
     /// The history event the user selected.
     pub selected_event: Option<u64>,
     /// The state whose details panel is open.
@@ -222,6 +224,7 @@ impl AppState {
             scenario_problem: None,
             scenario_json: Rc::new(serde_json::json!({})),
             played: None,
+            opened_view: None,
             selected_event: None,
             details: None,
         }

@@ -106,43 +106,56 @@ fn pipeline(flow: &DataFlow, state: Option<&Value>) -> Html {
     });
     let variables =
         flow.variables.as_object().filter(|o| !o.is_empty()).map(|_| flow.variables.to_json_pretty());
-    let steps = if flow.jsonata {
+    let not_yet =
+        if flow.failure.is_some() { "none: the visit failed" } else { "not yet: the state has not finished" };
+    // Plain calls into a list: one `step` per box, whichever language the state speaks.
+    let steps: Vec<Html> = if flow.jsonata {
         // JSONata's pipeline: Arguments from $states.input, the result, then Output from both.
-        html! {
-            <>
-                { step("State input ($states.input)", None, Some(&flow.input), "") }
-                if has("Arguments") {
-                    { step("Arguments", field(state, "Arguments"), flow.after_parameters.as_ref(), "—") }
-                }
-                { step(&format!("{result_title}, $states.result"), None, flow.result.as_ref(), "no result") }
-                { step("Output", field(state, "Output"), flow.output.as_ref(),
-                    if flow.failure.is_some() { "none: the visit failed" } else { "not yet: the state has not finished" }) }
-            </>
+        let mut steps = vec![step("State input ($states.input)", None, Some(&flow.input), "")];
+        if has("Arguments") {
+            steps.push(step("Arguments", field(state, "Arguments"), flow.after_parameters.as_ref(), "—"));
         }
+        steps.push(step(&format!("{result_title}, $states.result"), None, flow.result.as_ref(), "no result"));
+        steps.push(step("Output", field(state, "Output"), flow.output.as_ref(), not_yet));
+        steps
     } else {
-        html! {
-            <>
-                { step("State input", None, Some(&flow.input), "") }
-                { step("After InputPath", field(state, "InputPath"),
-                    unless_unchanged(flow.after_input_path.as_ref(), Some(&flow.input), has("InputPath")),
-                    "no InputPath: unchanged") }
-                { step(&format!("After {params_key}"), field(state, params_key),
-                    unless_unchanged(flow.after_parameters.as_ref(), flow.after_input_path.as_ref(), has(params_key)),
-                    &format!("no {params_key}: unchanged")) }
-                { step(result_title, None, flow.result.as_ref(), "no result") }
-                { step("After ResultSelector", field(state, "ResultSelector"),
-                    unless_unchanged(flow.after_result_selector.as_ref(), flow.result.as_ref(), has("ResultSelector")),
-                    if flow.result.is_some() { "no ResultSelector: unchanged" } else { "—" }) }
-                { step("After ResultPath", field(state, "ResultPath"), flow.after_result_path.as_ref(), "—") }
-                { step("Output (after OutputPath)", field(state, "OutputPath"), flow.output.as_ref(),
-                    if flow.failure.is_some() { "none: the visit failed" } else { "not yet: the state has not finished" }) }
-            </>
-        }
+        vec![
+            step("State input", None, Some(&flow.input), ""),
+            step(
+                "After InputPath",
+                field(state, "InputPath"),
+                unless_unchanged(flow.after_input_path.as_ref(), Some(&flow.input), has("InputPath")),
+                "no InputPath: unchanged",
+            ),
+            step(
+                &format!("After {params_key}"),
+                field(state, params_key),
+                unless_unchanged(
+                    flow.after_parameters.as_ref(),
+                    flow.after_input_path.as_ref(),
+                    has(params_key),
+                ),
+                &format!("no {params_key}: unchanged"),
+            ),
+            step(result_title, None, flow.result.as_ref(), "no result"),
+            step(
+                "After ResultSelector",
+                field(state, "ResultSelector"),
+                unless_unchanged(
+                    flow.after_result_selector.as_ref(),
+                    flow.result.as_ref(),
+                    has("ResultSelector"),
+                ),
+                if flow.result.is_some() { "no ResultSelector: unchanged" } else { "—" },
+            ),
+            step("After ResultPath", field(state, "ResultPath"), flow.after_result_path.as_ref(), "—"),
+            step("Output (after OutputPath)", field(state, "OutputPath"), flow.output.as_ref(), not_yet),
+        ]
     };
     html! {
         <>
             <ol class="flow" aria-label="Data flow">
-                { steps }
+                { for steps }
                 { for assigned }
             </ol>
             if let Some((error, cause)) = &flow.failure {
