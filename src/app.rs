@@ -214,7 +214,8 @@ pub fn App(props: &AppProps) -> Html {
         view: dock_tab.view().map(str::to_string),
     };
     let save_status = storage::use_autosave(workspace_now.clone(), slot);
-    let share_open = use_state_eq(|| false);
+    // The Share dialog: `Some(true)` when "Deploy" opened it (its focus starts on the deploy section).
+    let share_open = use_state_eq(|| None::<bool>);
     // Asked before shared work replaces the user's own saved work.
     let confirm_keep = use_state_eq(|| false);
     let about_open = use_state_eq(|| false);
@@ -247,6 +248,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     use_resume(state.run.as_ref(), &on_action);
     crate::jsonata::use_engine(state.needs_jsonata(), on_action.reform(Action::JsonataEngine));
+    crate::extras::use_digests(state.needs_digests(), on_action.reform(Action::Digests));
     // The first dock panel shows the token inbox or the participants (as the work was saved or
     // shared); a new execution shows the inbox, where its tokens land.
     {
@@ -414,14 +416,14 @@ pub fn App(props: &AppProps) -> Html {
         let about_open = about_open.clone();
         about_dialog(example, Callback::from(move |()| about_open.set(false)))
     });
-    let share_dialog = share_open.then(|| {
+    let share_dialog = share_open.map(|deploy| {
         let share_open = share_open.clone();
-        let on_close = Callback::from(move |()| share_open.set(false));
-        html! { <ShareDialog workspace={workspace_now.clone()} {on_close} /> }
+        let on_close = Callback::from(move |()| share_open.set(None));
+        html! { <ShareDialog workspace={workspace_now.clone()} {deploy} {on_close} /> }
     });
-    let open_share = {
+    let open_share = |deploy: bool| {
         let share_open = share_open.clone();
-        Callback::from(move |_: MouseEvent| share_open.set(true))
+        Callback::from(move |_: MouseEvent| share_open.set(Some(deploy)))
     };
     // Keeping shared work as one's own: saved under the user's key, then the page reopens without
     // the link, on that work.
@@ -575,9 +577,13 @@ pub fn App(props: &AppProps) -> Html {
                                 { "Reset" }
                             </button>
                         }
-                        <button type="button" class="btn btn-quiet" onclick={open_share}
+                        <button type="button" class="btn btn-quiet" onclick={open_share(false)}
                             title="A link that holds this definition, input and participants">
                             { "Share" }
+                        </button>
+                        <button type="button" class="btn btn-quiet" onclick={open_share(true)}
+                            title="The AWS CLI commands, or a CloudFormation or SAM template, for this work">
+                            { "Deploy" }
                         </button>
                         <button
                             type="button"

@@ -1,6 +1,6 @@
 //! The few browser calls the components make on a click: copy to the clipboard, download a file,
-//! fetch a file of the app's own. They report failure instead of panicking; none of this is
-//! reachable from the reducer.
+//! fetch a file of the app's own, import one of the app's on-demand modules. They report failure
+//! instead of panicking; none of this is reachable from the reducer.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -87,6 +87,39 @@ pub fn fetch_text(url: &str, done: Callback<Result<String, String>>) {
     let _ = window.fetch_with_str(url).then2(&on_response, &on_error);
     on_response.forget();
     on_error.forget();
+}
+
+#[cfg(target_arch = "wasm32")]
+mod import {
+    use wasm_bindgen::prelude::*;
+
+    // Relative to the page, as every asset of the app is (the build works from any sub-path). The
+    // browser imports a module once; its `default()` instantiates the wasm once.
+    #[wasm_bindgen(inline_js = "export function import_module(path) {
+        return import(new URL(path, document.baseURI).href).then((m) => m.default().then(() => m));
+    }")]
+    extern "C" {
+        pub fn import_module(path: &str) -> js_sys::Promise;
+    }
+}
+
+/// Imports one of the app's wasm modules loaded on demand (`path` from the page, such as
+/// `jsonata/engine.js`) and reports it once instantiated, or why it could not be loaded.
+#[cfg(target_arch = "wasm32")]
+pub fn import_module(path: &str, done: Callback<Result<JsValue, String>>) {
+    let failed = done.clone();
+    let on_ok = Closure::once(move |module: JsValue| done.emit(Ok(module)));
+    let on_err = Closure::once(move |e: JsValue| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "unknown error".into());
+        failed.emit(Err(why));
+    });
+    let _ = import::import_module(path).then2(&on_ok, &on_err);
+    on_ok.forget();
+    on_err.forget();
 }
 
 /// Natively (the tests) there is nothing to fetch from.

@@ -91,6 +91,7 @@ pub fn EmbedApp(props: &EmbedProps) -> Html {
     };
     use_resume(state.run.as_ref(), &on_action);
     crate::jsonata::use_engine(state.needs_jsonata(), on_action.reform(Action::JsonataEngine));
+    crate::extras::use_digests(state.needs_digests(), on_action.reform(Action::Digests));
     let play = props.options.play;
     // "Play on load": start once the frame is drawn, then move the clock on, one deadline per step,
     // while the execution waits for one.

@@ -60,15 +60,6 @@ fn broken(what: &str) -> JsonataError {
 mod module {
     use wasm_bindgen::prelude::*;
 
-    // Relative to the page, as every asset of the app is (the build works from any sub-path).
-    #[wasm_bindgen(inline_js = "export function import_engine() {
-        return import(new URL('jsonata/engine.js', document.baseURI).href)
-            .then((m) => m.default().then(() => m));
-    }")]
-    extern "C" {
-        pub fn import_engine() -> js_sys::Promise;
-    }
-
     #[wasm_bindgen]
     extern "C" {
         /// The imported module (crates/jsonata-web). `catch`: a trap in it is an error here.
@@ -146,25 +137,16 @@ pub fn use_engine(needed: bool, done: Callback<Result<(), String>>) {
 
 #[cfg(target_arch = "wasm32")]
 fn load(done: Callback<Result<(), String>>) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen::JsCast;
 
-    let failed = done.clone();
-    let on_ok = Closure::once(move |module: JsValue| {
-        asl::jsonata::lend(Rc::new(LoadedEngine { module: module.unchecked_into() }));
-        done.emit(Ok(()));
-    });
-    let on_err = Closure::once(move |e: JsValue| {
-        let why = e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "unknown error".into());
-        failed.emit(Err(why));
-    });
-    let _ = module::import_engine().then2(&on_ok, &on_err);
-    on_ok.forget();
-    on_err.forget();
+    crate::browser::import_module(
+        "jsonata/engine.js",
+        Callback::from(move |module: Result<wasm_bindgen::JsValue, String>| {
+            done.emit(module.map(|module| {
+                asl::jsonata::lend(Rc::new(LoadedEngine { module: module.unchecked_into() }));
+            }))
+        }),
+    );
 }
 
 /// Natively the engine is at hand: lent at once.

@@ -14,6 +14,7 @@ mod crash;
 mod editor;
 mod embed;
 mod examples;
+mod extras;
 mod format;
 mod jsonata;
 mod participants;

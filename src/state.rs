@@ -149,6 +149,9 @@ pub enum Action {
     /// The JSONata engine was loaded and lent to the engine (check the definition again), or why
     /// it could not be.
     JsonataEngine(Result<(), String>),
+    /// `States.Hash`'s digests were loaded and lent to the engine (the definition may start), or
+    /// why they could not be (src/extras.rs).
+    Digests(Result<(), String>),
 }
 
 /// The participants' settings when nobody set any: every token is left to the user.
@@ -305,6 +308,9 @@ impl AppState {
         if self.needs_jsonata() {
             return Some(LOADING_JSONATA.into());
         }
+        if self.needs_digests() {
+            return Some("Loading the digests for States.Hash…".into());
+        }
         match (self.error_count(), self.input_problems.is_empty()) {
             (0, true) if self.scenario_problem.is_some() => {
                 Some("Fix the participants' scenario JSON to start".into())
@@ -358,12 +364,17 @@ impl AppState {
         })
     }
 
-    /// Compiles the editor's text unless it is compiled already; false when it was.
+    /// Whether the definition waits for `States.Hash`'s digests (see `extras.rs`).
+    pub fn needs_digests(&self) -> bool {
+        crate::extras::needs_digests(&self.definition) && !crate::extras::digests_lent()
+    }
+
     /// Whether the definition waits for the JSONata engine (see `jsonata.rs`).
     pub fn needs_jsonata(&self) -> bool {
         self.definition_problems.iter().any(|p| p.code == asl::Code::JsonataUnsupported.as_str())
     }
 
+    /// Compiles the editor's text unless it is compiled already; false when it was.
     fn compile_definition(&mut self) -> bool {
         if *self.compiled.text() == self.definition {
             return false;
@@ -404,6 +415,15 @@ impl AppState {
             }
             Action::CheckDefinition => return self.compile_definition(),
             Action::JsonataEngine(Ok(())) => self.recompile(),
+            // Start no longer waits: draw it again.
+            Action::Digests(Ok(())) => {}
+            Action::Digests(Err(why)) => {
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!("The digests for States.Hash could not be loaded: {why}."),
+                    can_undo: false,
+                });
+            }
             Action::JsonataEngine(Err(why)) => {
                 self.notice = Some(Notice {
                     kind: NoticeKind::Error,
@@ -1091,5 +1111,23 @@ mod tests {
         let r = run(&state);
         assert_eq!(r.status, RunStatus::Aborted);
         assert_eq!(r.tokens[0].closed.as_ref().unwrap().1, "Execution stopped");
+    }
+
+    #[test]
+    fn a_definition_that_hashes_starts_once_the_digests_are_lent() {
+        let definition = r#"{"StartAt": "F", "States": {"F": {"Type": "Pass",
+            "Parameters": {"md5.$": "States.Hash($.text, 'MD5')"}, "End": true}}}"#;
+        let state = Rc::new(AppState::new(definition, r#"{"text": "abc"}"#, None));
+        assert_eq!(state.start_blocker().as_deref(), Some("Loading the digests for States.Hash…"));
+        // What `extras::use_digests` does once the module is in.
+        crate::extras::lend_digests(yew::Callback::noop());
+        let state = state.reduce(Action::Digests(Ok(())));
+        assert_eq!(state.start_blocker(), None);
+        let state = advance_until_done(state.reduce(Action::Start));
+        assert_eq!(run(&state).status, RunStatus::Succeeded);
+        assert!(run(&state)
+            .output
+            .as_deref()
+            .is_some_and(|o| o.contains("900150983cd24fb0d6963f7d28e17f72")));
     }
 }

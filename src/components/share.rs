@@ -1,13 +1,16 @@
-//! Sharing: the "Share" dialog (a link that holds the whole piece of work, and the code that embeds
-//! it in a page), and the bar shown while work opened from such a link is on screen, which keeps it
-//! apart from the user's own.
+//! Sharing: the "Share" dialog (a link that holds the whole piece of work, the code that embeds it
+//! in a page, and the work as it goes to AWS), and the bar shown while work opened from such a link
+//! is on screen, which keeps it apart from the user's own.
 
 use yew::prelude::*;
+
+use serde_json::Value as Json;
 
 use super::copy::{label, use_copy_feedback};
 use super::modal::Modal;
 use crate::address::{EditorMode, EmbedOptions, Pane};
 use crate::examples;
+use crate::extras::{ask, Function};
 use crate::share;
 use crate::storage::Workspace;
 
@@ -15,6 +18,8 @@ use crate::storage::Workspace;
 pub struct ShareDialogProps {
     /// The work to share, as it is now.
     pub workspace: Workspace,
+    /// Opened by "Deploy": the focus starts on the deploy section.
+    pub deploy: bool,
     pub on_close: Callback<()>,
 }
 
@@ -22,12 +27,20 @@ pub struct ShareDialogProps {
 #[component]
 pub fn ShareDialog(props: &ShareDialogProps) -> Html {
     let link = use_state_eq(|| None::<Result<String, String>>);
+    // The work as it goes to AWS (`baton export`'s texts), from the extras module (src/extras.rs).
+    let deploy = use_state_eq(|| None::<Result<Json, String>>);
     {
-        let link = link.clone();
+        let (link, deploy) = (link.clone(), deploy.clone());
         use_effect_with(props.workspace.clone(), move |workspace| {
             share::make_link(workspace, Callback::from(move |made| link.set(Some(made))));
+            let w = workspace;
+            let name = w.example.as_deref().unwrap_or("state-machine");
+            let asked = [w.definition.as_str(), name, &w.input, &w.scenario];
+            ask(Function::Deploy, &asked, Callback::from(move |texts| deploy.set(Some(texts))));
         });
     }
+    let target = use_state_eq(|| 0_usize);
+    let (deploy_copied, show_deploy_copied) = use_copy_feedback::<bool>();
     let (copied, show_copied) = use_copy_feedback::<bool>();
     let copy = {
         let link = (*link).clone();
@@ -112,8 +125,50 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         })
     };
 
+    let deploy_section = match &*deploy {
+        None => html! { <p class="muted" role="status">{ "Preparing the commands and templates…" }</p> },
+        Some(Err(why)) => html! { <p class="problem-text" role="note">{ why }</p> },
+        Some(Ok(texts)) => {
+            let chosen = &texts["targets"][*target];
+            let field = |name: &str| chosen[name].as_str().unwrap_or_default().to_string();
+            let text = field("text");
+            let copy = {
+                let text = text.clone();
+                Callback::from(move |_: MouseEvent| {
+                    crate::browser::copy_text(&text, show_deploy_copied.clone())
+                })
+            };
+            let titles = texts["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| t["title"].as_str().unwrap_or_default());
+            html! {
+                <>
+                    <div class="panel-tabs" role="tablist" aria-label="Deploy with">
+                        for (i, title) in titles.enumerate() {
+                            <button type="button" role="tab" id={(i == 0).then_some("deploy-first")}
+                                class={classes!("panel-tab", (i == *target).then_some("active"))}
+                                aria-selected={(i == *target).to_string()} aria-controls="deploy-text"
+                                onclick={let target = target.clone(); move |_: MouseEvent| target.set(i)}>
+                                { title }
+                            </button>
+                        }
+                    </div>
+                    <p id="deploy-note" class="muted">{ field("note") }</p>
+                    <textarea id="deploy-text" class="share-field share-code deploy-text" readonly=true rows="12"
+                        aria-label={format!("{} for this work", field("title"))} aria-describedby="deploy-note"
+                        value={text} />
+                    <button type="button" class="btn" onclick={copy}>{ label(deploy_copied, &field("copy")) }</button>
+                </>
+            }
+        }
+    };
+    // Opened by "Deploy", the focus starts on the deploy section (its first tab once the texts are in).
+    let focus = if props.deploy { "deploy-title" } else { "share-close" };
+
     html! {
-        <Modal labelled_by="share-title" focus="share-close" on_close={props.on_close.clone()}>
+        <Modal labelled_by="share-title" {focus} on_close={props.on_close.clone()}>
             <header class="modal-head">
                 <h2 id="share-title">{ "Share this work" }</h2>
                 <button type="button" id="share-close" class="btn btn-small btn-quiet" aria-label="Close"
@@ -164,6 +219,9 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                         { "Paste it into any HTML page: the frame sizes itself to its content, and saves nothing." }
                     </p>
                 </div>
+
+                <h3 class="share-section" id="deploy-title" tabindex="-1">{ "Deploy to AWS" }</h3>
+                { deploy_section }
             </div>
         </Modal>
     }

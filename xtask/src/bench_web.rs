@@ -51,11 +51,9 @@ pub fn bench_web(runs: Option<usize>) -> ExitCode {
     if setup::setup(&mut run, Needs::TEST).is_err() {
         return run.finish(false);
     }
-    let build =
-        run.step(&format!("release build of the web app (trunk build --release) into {DIST}"), |_| {
-            run::run(&mut cmd("trunk", ["build", "--release", "--offline", "--locked", "--dist", DIST]))?;
-            Ok(String::new())
-        });
+    let build = run.step(&format!("release build of the web app (cargo xtask dist) into {DIST}"), |_| {
+        crate::dist::build(DIST)
+    });
     if build.is_err() {
         return run.finish(false);
     }

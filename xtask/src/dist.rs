@@ -33,6 +33,12 @@ pub fn dist(out: &str) -> ExitCode {
 /// first, so a folder that holds anything but an earlier build is refused rather than emptied.
 pub fn build(out: &str) -> Result<String, String> {
     refuse_foreign_folder(Path::new(out))?;
+    // Trunk keeps wasm-bindgen's output between builds and preloads every JS snippet it finds
+    // there: one the code no longer has would still be downloaded on every first load.
+    let snippets = Path::new("target/wasm-bindgen/release/snippets");
+    if snippets.exists() {
+        std::fs::remove_dir_all(snippets).map_err(|e| format!("cannot empty {}: {e}", snippets.display()))?;
+    }
     run::run(&mut cmd("trunk", ["build", "--release", "--offline", "--locked", "--dist", out]))?;
     Ok(crate::testing::dist_sizes(Path::new(out)))
 }

@@ -1,7 +1,7 @@
 //! The JSONata engine as a wasm module of its own. The web app's first load leaves JSONata out
 //! (about a third more to download, for a feature only JSONata definitions use); when a
 //! definition first needs it, the app imports this module (`jsonata/engine.js`, built next to
-//! the app by xtask/trunk/jsonata-module.mjs) and lends it to `asl` (`asl::jsonata::lend`).
+//! the app by xtask/trunk/wasm-module.mjs) and lends it to `asl` (`asl::jsonata::lend`).
 //!
 //! The protocol is three functions over text, so that nothing but strings and numbers crosses
 //! between the two wasm instances:

@@ -4,7 +4,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use super::{Arg, Call, Func, Intrinsic, Piece, MAX_CODEC_INPUT, MAX_RANGE_ITEMS};
+use super::{digest, Arg, Call, Func, Intrinsic, Piece, MAX_CODEC_INPUT, MAX_RANGE_ITEMS};
 use crate::env::{path_failed, Env, EvalError};
 use crate::error_name::ErrorName;
 use crate::java::{java_hash_order, java_string};
@@ -206,11 +206,15 @@ fn eval_call(call: &Call, env: &mut Env, field: Option<&str>) -> Result<Value, E
             };
             f.limit(&data)?;
             let alg = f.string(&args[1], 2)?;
-            hash_hex(alg, data.as_bytes()).map(Value::string).ok_or_else(|| {
-                failure(format!(
+            if !digest::ALGORITHMS.contains(&alg) {
+                return Err(failure(format!(
                     "States.Hash: unsupported algorithm '{alg}'; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-                ))
-            })
+                )));
+            }
+            // The app blocks Start until it has lent the digests (see `digest`): this is a bug's message.
+            let hex = digest::hex(alg, &data)
+                .ok_or_else(|| failure("States.Hash: this build of Baton has no digests loaded".into()))?;
+            Ok(Value::string(hex))
         }
         Func::JsonMerge => {
             let a = f.object(&args[0], 1)?;
@@ -399,19 +403,6 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     Some(out)
-}
-
-fn hash_hex(alg: &str, data: &[u8]) -> Option<String> {
-    use sha2::Digest;
-    let digest: Vec<u8> = match alg {
-        "MD5" => md5::Md5::digest(data).to_vec(),
-        "SHA-1" => sha1::Sha1::digest(data).to_vec(),
-        "SHA-256" => sha2::Sha256::digest(data).to_vec(),
-        "SHA-384" => sha2::Sha384::digest(data).to_vec(),
-        "SHA-512" => sha2::Sha512::digest(data).to_vec(),
-        _ => return None,
-    };
-    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]

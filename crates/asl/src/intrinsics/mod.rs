@@ -12,6 +12,7 @@
 //!
 //! The call as data lives here; reading it is `parse`'s job, running it `eval`'s.
 
+pub mod digest;
 mod eval;
 mod parse;
 
