@@ -22,10 +22,10 @@ pub struct Pass<'a> {
     pub fills: &'a mut Fills,
 }
 
-/// Where a placeholder starting at `i` (`${`) ends (after its `}`), braces inside counted.
+/// Where a placeholder whose `{` is at `i` ends (after its `}`), braces inside counted.
 fn placeholder_end(s: &[u8], i: usize) -> Option<usize> {
     let mut depth = 0;
-    for (j, &b) in s.iter().enumerate().skip(i + 1) {
+    for (j, &b) in s.iter().enumerate().skip(i) {
         match b {
             b'{' => depth += 1,
             b'}' => {
