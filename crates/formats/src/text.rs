@@ -90,6 +90,11 @@ pub fn content_start(source: &str, node_start: usize, style: Style) -> (usize, u
     }
     match style {
         Style::Single | Style::Double if matches!(bytes.get(p), Some(b'\'' | b'"')) => (p + 1, 0),
+        Style::Literal | Style::Folded if !matches!(bytes.get(p), Some(b'|' | b'>')) => {
+            // The parser's place is the content itself (without a tag, it skips the header).
+            let line_start = source[..p].rfind('\n').map_or(0, |i| i + 1);
+            (p, p - line_start)
+        }
         Style::Literal | Style::Folded => {
             let Some(newline) = source[p..].find('\n') else { return (source.len(), 0) };
             let mut line = p + newline + 1;

@@ -97,9 +97,8 @@ impl<'a> Writer<'a> {
                 Code::DefinitionTooLarge,
                 node.span,
                 format!(
-                    "as JSON, the definition grows past {} bytes here (AWS accepts at most 1 MiB){}",
-                    self.limit,
-                    if depth > 0 { ", with every alias written out" } else { "" }
+                    "as JSON, the definition grows past {} bytes here (aliases written out); AWS accepts at most 1 MiB",
+                    self.limit
                 ),
             ));
         }
