@@ -33,7 +33,11 @@ pub enum NotLoaded {
     Unreadable(Unreadable),
     /// Problems located in `path`'s text (YAML that is not YAML, a template's definition that
     /// cannot be read).
-    Invalid { path: PathBuf, text: String, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        path: PathBuf,
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// Anything else: a message.
     Failure(Failure),
 }
@@ -87,7 +91,12 @@ pub fn load(file: &Path, state_machine: Option<&str>) -> Result<Loaded, NotLoade
                     Unreadable::Io(message) | Unreadable::NotText(message) => message,
                 };
                 let at = linked.span;
-                let line = files::located(file, at.line, at.column, &format!("DefinitionUri of {}: {why}", linked.state_machine));
+                let line = files::located(
+                    file,
+                    at.line,
+                    at.column,
+                    &format!("DefinitionUri of {}: {why}", linked.state_machine),
+                );
                 NotLoaded::Failure(Failure::Error(line))
             })?;
             let definition = formats::read_linked(&linked_text, &name_of(&path), &linked)

@@ -80,7 +80,8 @@ fn a_sam_definition_uri_is_read_next_to_the_template() {
 
 #[test]
 fn convert_goes_both_ways_and_back() {
-    let (code, yaml, stderr) = baton(&["convert", "examples/human-approval/definition.asl.json", "--to", "yaml"]);
+    let (code, yaml, stderr) =
+        baton(&["convert", "examples/human-approval/definition.asl.json", "--to", "yaml"]);
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!("convert-to-yaml", yaml);
     let dir = std::env::temp_dir().join(format!("baton-convert-{}", std::process::id()));
@@ -90,7 +91,8 @@ fn convert_goes_both_ways_and_back() {
     let (code, json, stderr) = baton(&["convert", file.to_str().unwrap(), "--to", "json"]);
     assert_eq!(code, 0, "{stderr}");
     let original: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::workspace().join("examples/human-approval/definition.asl.json")).unwrap(),
+        &std::fs::read_to_string(common::workspace().join("examples/human-approval/definition.asl.json"))
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap(), original);

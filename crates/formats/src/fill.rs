@@ -46,8 +46,12 @@ impl Fills {
     /// The one warning, placed at the first value filled in (in the text's order).
     pub fn warning(&self, lines: &Lines) -> Option<Diagnostic> {
         let first = self.list.iter().map(|(_, _, at)| *at).min()?;
-        let mut shown: Vec<String> =
-            self.list.iter().take(LISTED).map(|(what, value, _)| format!("{what} = {}", clip(value))).collect();
+        let mut shown: Vec<String> = self
+            .list
+            .iter()
+            .take(LISTED)
+            .map(|(what, value, _)| format!("{what} = {}", clip(value)))
+            .collect();
         if self.list.len() > LISTED {
             shown.push(format!("and {} more", self.list.len() - LISTED));
         }
@@ -101,13 +105,18 @@ pub fn resource(id: &str, kind: &str, attribute: Option<&str>) -> String {
         ("AWS::SQS::Queue", None | Some("QueueUrl")) => format!("https://sqs.{r}.amazonaws.com/{a}/{id}"),
         ("AWS::SQS::Queue", Some("Arn")) => format!("arn:aws:sqs:{r}:{a}:{id}"),
         ("AWS::SNS::Topic", None | Some("TopicArn")) => format!("arn:aws:sns:{r}:{a}:{id}"),
-        ("AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" | "AWS::DynamoDB::GlobalTable", Some("Arn")) => {
+        (
+            "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable" | "AWS::DynamoDB::GlobalTable",
+            Some("Arn"),
+        ) => {
             format!("arn:aws:dynamodb:{r}:{a}:table/{id}")
         }
         ("AWS::S3::Bucket", None) => lower,
         ("AWS::S3::Bucket", Some("Arn")) => format!("arn:aws:s3:::{lower}"),
         ("AWS::S3::Bucket", Some("DomainName")) => format!("{lower}.s3.amazonaws.com"),
-        ("AWS::StepFunctions::Activity", None | Some("Arn")) => format!("arn:aws:states:{r}:{a}:activity:{id}"),
+        ("AWS::StepFunctions::Activity", None | Some("Arn")) => {
+            format!("arn:aws:states:{r}:{a}:activity:{id}")
+        }
         ("AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine", None | Some("Arn")) => {
             format!("arn:aws:states:{r}:{a}:stateMachine:{id}")
         }
@@ -178,8 +187,10 @@ pub fn by_name(placeholder: &str) -> String {
             false => format!("https://example.com/{}", base(3)),
         };
     }
-    let plain: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let plain: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
     if plain.is_empty() {
         "placeholder".into()
     } else {
@@ -198,7 +209,10 @@ pub fn bare(placeholder: &str, key: Option<&str>) -> String {
         "Seconds" | "IntervalSeconds" | "MaxItemsPerBatch" => "1".into(),
         "MaxAttempts" => "3".into(),
         "BackoffRate" => "2".into(),
-        "MaxConcurrency" | "ToleratedFailureCount" | "ToleratedFailurePercentage" | "MaxItems"
+        "MaxConcurrency"
+        | "ToleratedFailureCount"
+        | "ToleratedFailurePercentage"
+        | "MaxItems"
         | "MaxInputBytesPerBatch" => "0".into(),
         "Parameters" | "Arguments" | "Result" | "ResultSelector" | "ItemSelector" | "Output" | "Assign"
         | "Credentials" | "ItemReader" | "ResultWriter" | "ItemBatcher" | "Payload" | "Input" => "{}".into(),
@@ -220,9 +234,15 @@ mod tests {
 
     #[test]
     fn names_suggest_their_service() {
-        assert_eq!(by_name("ProcessFunctionArn"), "arn:aws:lambda:us-east-1:123456789012:function:ProcessFunction");
+        assert_eq!(
+            by_name("ProcessFunctionArn"),
+            "arn:aws:lambda:us-east-1:123456789012:function:ProcessFunction"
+        );
         assert_eq!(by_name("OrdersQueueUrl"), "https://sqs.us-east-1.amazonaws.com/123456789012/OrdersQueue");
-        assert_eq!(by_name("var.orders_table_arn"), "arn:aws:dynamodb:us-east-1:123456789012:table/orders_table");
+        assert_eq!(
+            by_name("var.orders_table_arn"),
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders_table"
+        );
         assert_eq!(by_name("Checker.Arn"), "arn:aws:lambda:us-east-1:123456789012:function:Checker");
         assert_eq!(by_name("AWS::Region"), "us-east-1");
         assert_eq!(by_name("TableName"), "TableName");
@@ -233,9 +253,18 @@ mod tests {
 
     #[test]
     fn resources_give_what_their_type_documents() {
-        assert_eq!(resource("Q", "AWS::SQS::Queue", None), "https://sqs.us-east-1.amazonaws.com/123456789012/Q");
+        assert_eq!(
+            resource("Q", "AWS::SQS::Queue", None),
+            "https://sqs.us-east-1.amazonaws.com/123456789012/Q"
+        );
         assert_eq!(resource("Fn", "AWS::Serverless::Function", None), "Fn");
-        assert_eq!(resource("Fn", "AWS::Serverless::Function", Some("Arn")), "arn:aws:lambda:us-east-1:123456789012:function:Fn");
-        assert_eq!(resource("K", "AWS::Kinesis::Stream", Some("Arn")), "arn:aws:kinesis:us-east-1:123456789012:K");
+        assert_eq!(
+            resource("Fn", "AWS::Serverless::Function", Some("Arn")),
+            "arn:aws:lambda:us-east-1:123456789012:function:Fn"
+        );
+        assert_eq!(
+            resource("K", "AWS::Kinesis::Stream", Some("Arn")),
+            "arn:aws:kinesis:us-east-1:123456789012:K"
+        );
     }
 }

@@ -272,7 +272,10 @@ fn too_large(text: &str) -> Problem {
         ..yaml::error(
             &lines,
             (0, 0),
-            format!("the file is {} bytes long; Baton reads YAML and templates up to {MAX_SOURCE_BYTES} bytes", text.len()),
+            format!(
+                "the file is {} bytes long; Baton reads YAML and templates up to {MAX_SOURCE_BYTES} bytes",
+                text.len()
+            ),
         )
     };
     Problem::at(d)
@@ -286,7 +289,8 @@ pub fn read<'t>(text: &'t str, options: &Options) -> Result<Read<'t>, Problem> {
         if hint == Hint::Terraform || has_bare_placeholder(text) {
             return terraform(text).map(Read::Definition);
         }
-        let may_be_template = text.contains(STEP_FUNCTIONS) || text.contains(SERVERLESS) || text.contains("\"Resources\"");
+        let may_be_template =
+            text.contains(STEP_FUNCTIONS) || text.contains(SERVERLESS) || text.contains("\"Resources\"");
         if may_be_template && text.len() <= MAX_SOURCE_BYTES {
             if let Ok(root) = json::parse(text) {
                 if template::is_template(&root) {
@@ -339,11 +343,19 @@ fn terraform(text: &str) -> Result<Definition<'_>, Problem> {
     input.push(text, (0, text.len()), Mode::Exact);
     let mut fills = Fills::default();
     let mut no_subs = |_: &str, _: (usize, usize)| Ok(None);
-    let mut pass = tpl::Pass { source: text, lines: &lines, terraform: true, subs: &mut no_subs, fills: &mut fills };
+    let mut pass =
+        tpl::Pass { source: text, lines: &lines, terraform: true, subs: &mut no_subs, fills: &mut fills };
     let out = pass.run(&input).map_err(Problem::at)?;
     let warnings = fills.warning(&lines).into_iter().collect();
     let (json, map) = out.into_map();
-    Ok(Definition { source: text, json: Cow::Owned(json), map, warnings, format: Format::Terraform, state_machine: None })
+    Ok(Definition {
+        source: text,
+        json: Cow::Owned(json),
+        map,
+        warnings,
+        format: Format::Terraform,
+        state_machine: None,
+    })
 }
 
 fn from_template<'t>(
@@ -357,10 +369,10 @@ fn from_template<'t>(
     let machines = template::machines(&root);
     let ids: Vec<String> = machines.iter().map(|(k, _)| k.as_str().unwrap_or_default().to_string()).collect();
     let chosen = match (options.state_machine, machines.as_slice()) {
-        (Some(asked), _) => machines.iter().find(|(k, _)| k.as_str() == Some(asked)).ok_or_else(|| Problem::Choose {
-            ids: ids.clone(),
-            asked: Some(asked.to_string()),
-        })?,
+        (Some(asked), _) => machines
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(asked))
+            .ok_or_else(|| Problem::Choose { ids: ids.clone(), asked: Some(asked.to_string()) })?,
         (None, [only]) => only,
         (None, []) => {
             let at = root.member("Resources").map_or((0, 0), |(k, _)| k.span);
@@ -375,7 +387,11 @@ fn from_template<'t>(
     let (id_node, resource) = chosen.clone();
     let id = id_node.as_str().unwrap_or_default().to_string();
     let Some(properties) = resource.get("Properties").filter(|p| p.members().is_some()).cloned() else {
-        return Err(Problem::at(template::error(&lines, id_node.span, format!("the state machine {id} has no Properties"))));
+        return Err(Problem::at(template::error(
+            &lines,
+            id_node.span,
+            format!("the state machine {id} has no Properties"),
+        )));
     };
     let mut template = template::Template {
         source: text,
@@ -394,7 +410,8 @@ fn from_template<'t>(
         let input = template.text(string).map_err(Problem::at)?;
         let mut fills = Fills::default();
         let mut subs = |name: &str, _: (usize, usize)| template.substitution(name);
-        let mut pass = tpl::Pass { source: text, lines: &lines, terraform: false, subs: &mut subs, fills: &mut fills };
+        let mut pass =
+            tpl::Pass { source: text, lines: &lines, terraform: false, subs: &mut subs, fills: &mut fills };
         let out = pass.run(&input).map_err(Problem::at)?;
         template.fills.merge(fills);
         out.into_map()
@@ -428,7 +445,11 @@ fn from_template<'t>(
         } else {
             "it has no Definition, DefinitionString or DefinitionUri"
         };
-        return Err(Problem::at(template::error(&lines, id_node.span, format!("the state machine {id}: {what}"))));
+        return Err(Problem::at(template::error(
+            &lines,
+            id_node.span,
+            format!("the state machine {id}: {what}"),
+        )));
     };
     let warnings = template.fills.warning(&lines).into_iter().collect();
     Ok(Read::Definition(Definition {
@@ -440,6 +461,9 @@ fn from_template<'t>(
         state_machine: Some(id),
     }))
 }
+
+/// A `DefinitionSubstitutions` value by name, recording a stand-in where it is used.
+type Lookup<'l> = dyn FnMut(&str, (usize, usize), &mut Fills) -> Option<String> + 'l;
 
 /// The file a SAM `DefinitionUri` names (JSON or YAML), with the template's substitutions.
 pub fn read_linked<'t>(text: &'t str, name: &str, linked: &Linked) -> Result<Definition<'t>, Problem> {
@@ -468,16 +492,27 @@ pub fn read_linked<'t>(text: &'t str, name: &str, linked: &Linked) -> Result<Def
             )));
         }
         struct Subs<'a, 'l> {
-            lookup: &'a mut dyn FnMut(&str, (usize, usize), &mut Fills) -> Option<String>,
+            lookup: &'a mut Lookup<'l>,
             fills: &'a mut Fills,
             _l: std::marker::PhantomData<&'l ()>,
         }
         impl Hooks for Subs<'_, '_> {
-            fn string(&mut self, node: &std::rc::Rc<Node>, text: &str, key: Option<&str>) -> Result<Option<String>, Diagnostic> {
+            fn string(
+                &mut self,
+                node: &std::rc::Rc<Node>,
+                text: &str,
+                key: Option<&str>,
+            ) -> Result<Option<String>, Diagnostic> {
                 let mut local = Fills::default();
                 let fills = &mut *self.fills;
                 let lookup = &mut self.lookup;
-                let result = template::substitute(text, key, node.span, &mut |n| Ok(lookup(n, node.span, fills)), &mut local);
+                let result = template::substitute(
+                    text,
+                    key,
+                    node.span,
+                    &mut |n| Ok(lookup(n, node.span, fills)),
+                    &mut local,
+                );
                 self.fills.merge(local);
                 result
             }
@@ -495,7 +530,13 @@ pub fn read_linked<'t>(text: &'t str, name: &str, linked: &Linked) -> Result<Def
         input.push(text, (0, text.len()), Mode::Exact);
         let mut pass_fills = Fills::default();
         let mut subs = |name: &str, at: (usize, usize)| Ok(lookup(name, at, &mut fills));
-        let mut pass = tpl::Pass { source: text, lines: &lines, terraform: false, subs: &mut subs, fills: &mut pass_fills };
+        let mut pass = tpl::Pass {
+            source: text,
+            lines: &lines,
+            terraform: false,
+            subs: &mut subs,
+            fills: &mut pass_fills,
+        };
         let out = pass.run(&input).map_err(Problem::at)?;
         fills.merge(pass_fills);
         let (json, map) = out.into_map();

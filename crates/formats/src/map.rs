@@ -63,43 +63,43 @@ impl SpanMap {
 
 /// The innermost segment holding `o`.
 fn innermost(segs: &[Seg], o: usize) -> Option<&Seg> {
-        let mut i = segs.partition_point(|s| s.out.0 <= o).checked_sub(1)?;
-        loop {
-            let seg = &segs[i];
-            if o < seg.out.1 || (o == seg.out.1 && seg.out.0 == seg.out.1) {
-                return Some(seg);
-            }
-            if seg.parent == NONE {
-                // Past the end of a run with nothing around it: its end.
-                return (o == seg.out.1).then_some(seg);
-            }
-            i = seg.parent;
+    let mut i = segs.partition_point(|s| s.out.0 <= o).checked_sub(1)?;
+    loop {
+        let seg = &segs[i];
+        if o < seg.out.1 || (o == seg.out.1 && seg.out.0 == seg.out.1) {
+            return Some(seg);
         }
+        if seg.parent == NONE {
+            // Past the end of a run with nothing around it: its end.
+            return (o == seg.out.1).then_some(seg);
+        }
+        i = seg.parent;
     }
+}
 
 fn point(seg: &Seg, json: &str, source: &str, o: usize) -> usize {
-        let o = o.clamp(seg.out.0, seg.out.1);
-        match &seg.mode {
-            Mode::Whole => seg.src.0,
-            Mode::Exact => floor_boundary(source, (seg.src.0 + (o - seg.out.0)).min(seg.src.1)),
-            Mode::Chars(node, first) => {
-                let n = json.get(seg.out.0..o).map_or(0, |s| s.chars().count());
-                scalar_char(source, node, first + n).unwrap_or(seg.src.0)
+    let o = o.clamp(seg.out.0, seg.out.1);
+    match &seg.mode {
+        Mode::Whole => seg.src.0,
+        Mode::Exact => floor_boundary(source, (seg.src.0 + (o - seg.out.0)).min(seg.src.1)),
+        Mode::Chars(node, first) => {
+            let n = json.get(seg.out.0..o).map_or(0, |s| s.chars().count());
+            scalar_char(source, node, first + n).unwrap_or(seg.src.0)
+        }
+        Mode::Json(node) => {
+            if o <= seg.out.0 {
+                return seg.src.0;
             }
-            Mode::Json(node) => {
-                if o <= seg.out.0 {
-                    return seg.src.0;
-                }
-                let end = o.min(seg.out.1.saturating_sub(1));
-                let n = json.get(seg.out.0 + 1..end).map_or(0, json_chars);
-                match (o >= seg.out.1, scalar_char(source, node, n)) {
-                    (true, _) => seg.src.1,
-                    (false, Some(at)) => at,
-                    (false, None) => seg.src.0,
-                }
+            let end = o.min(seg.out.1.saturating_sub(1));
+            let n = json.get(seg.out.0 + 1..end).map_or(0, json_chars);
+            match (o >= seg.out.1, scalar_char(source, node, n)) {
+                (true, _) => seg.src.1,
+                (false, Some(at)) => at,
+                (false, None) => seg.src.0,
             }
         }
     }
+}
 
 fn scalar_char(source: &str, node: &Node, n: usize) -> Option<usize> {
     locate_char(source, node.as_scalar()?, n)
@@ -142,9 +142,8 @@ impl Text {
     /// The characters of a scalar, mapped to where they are written.
     pub fn scalar(node: &Rc<Node>) -> Text {
         let mut text = Text::default();
-        match node.as_scalar() {
-            Some(s) => text.push(&s.text.clone(), node.span, Mode::Chars(node.clone(), 0)),
-            None => {}
+        if let Some(s) = node.as_scalar() {
+            text.push(&s.text.clone(), node.span, Mode::Chars(node.clone(), 0));
         }
         text
     }

@@ -29,8 +29,7 @@ pub const SERVERLESS: &str = "AWS::Serverless::StateMachine";
 
 /// Whether a document is a template rather than a definition.
 pub fn is_template(root: &Node) -> bool {
-    root.get("States").is_none()
-        && root.get("Resources").is_some_and(|r| r.members().is_some())
+    root.get("States").is_none() && root.get("Resources").is_some_and(|r| r.members().is_some())
 }
 
 /// The template's state machines: logical ID's node and resource.
@@ -80,12 +79,18 @@ impl Template<'_> {
 
     /// `Ref name` or `Fn::GetAtt name.attribute`, or `${name}` in `Fn::Sub`: a value when the
     /// name is a pseudo parameter, a parameter or a resource (`None` otherwise), filled in.
-    fn known(&mut self, name: &str, attribute: Option<&str>, label: &str, at: (usize, usize)) -> Option<String> {
+    fn known(
+        &mut self,
+        name: &str,
+        attribute: Option<&str>,
+        label: &str,
+        at: (usize, usize),
+    ) -> Option<String> {
         let value = if let (Some(v), None) = (fill::pseudo(name), attribute) {
             v
         } else if let (Some(p), None) = (self.parameter(name), attribute) {
             match p.get("Default").map(|d| scalar_text(d)) {
-                Some(Some(default)) => format!("{default}"),
+                Some(Some(default)) => default,
                 _ => fill::by_name(name),
             }
         } else if let Some(kind) = self.resource_type(name) {
@@ -120,7 +125,8 @@ impl Template<'_> {
             Some(_) => self.eval(node)?,
             None => node.clone(),
         };
-        scalar_text(&node).ok_or_else(|| self.error(node.span, format!("expected a text here, not {}", node.kind())))
+        scalar_text(&node)
+            .ok_or_else(|| self.error(node.span, format!("expected a text here, not {}", node.kind())))
     }
 
     /// A value as text with the places of its characters: a string's own, `Fn::Sub`'s template
@@ -170,7 +176,11 @@ impl Template<'_> {
         let (template, variables) = match &arg.value {
             Value::Seq(items) if items.len() == 2 => (items[0].clone(), Some(items[1].clone())),
             Value::Str(_) => (arg.clone(), None),
-            _ => return Err(self.error(arg.span, "Fn::Sub takes a text, or a list of a text and its variables")),
+            _ => {
+                return Err(
+                    self.error(arg.span, "Fn::Sub takes a text, or a list of a text and its variables")
+                )
+            }
         };
         let Some(s) = template.as_str().map(str::to_string) else {
             return Err(self.error(template.span, "Fn::Sub's template must be a text"));
@@ -234,7 +244,9 @@ impl Template<'_> {
             }
             "Fn::GetAtt" => {
                 let (resource, attribute) = match &arg.value {
-                    Value::Seq(items) if items.len() == 2 => (self.string(&items[0])?, self.string(&items[1])?),
+                    Value::Seq(items) if items.len() == 2 => {
+                        (self.string(&items[0])?, self.string(&items[1])?)
+                    }
                     _ => {
                         let whole = self.string(&arg)?;
                         match whole.split_once('.') {
@@ -257,9 +269,13 @@ impl Template<'_> {
                 let [index, list] = self.args::<2>(node, &arg)?;
                 let index = self.string(&index)?;
                 let list = self.eval(&list)?;
-                let Value::Seq(items) = &list.value else { return Err(self.error(list.span, "Fn::Select selects from a list")) };
+                let Value::Seq(items) = &list.value else {
+                    return Err(self.error(list.span, "Fn::Select selects from a list"));
+                };
                 let item = index.parse::<usize>().ok().and_then(|i| items.get(i)).cloned();
-                let item = item.ok_or_else(|| self.error(span, format!("Fn::Select: no item {index} in a list of {}", items.len())))?;
+                let item = item.ok_or_else(|| {
+                    self.error(span, format!("Fn::Select: no item {index} in a list of {}", items.len()))
+                })?;
                 self.eval(&item)?
             }
             "Fn::Split" => {
@@ -268,7 +284,8 @@ impl Template<'_> {
                 if delimiter.is_empty() {
                     return Err(self.error(span, "Fn::Split needs a delimiter"));
                 }
-                let items = source.split(delimiter.as_str()).map(|part| Node::synthetic(span, part)).collect();
+                let items =
+                    source.split(delimiter.as_str()).map(|part| Node::synthetic(span, part)).collect();
                 Node::new(span, Value::Seq(items))
             }
             "Fn::GetAZs" => {
@@ -279,8 +296,19 @@ impl Template<'_> {
             "Fn::FindInMap" => {
                 let [map, first, second] = self.args::<3>(node, &arg)?;
                 let names = [self.string(&map)?, self.string(&first)?, self.string(&second)?];
-                let found = self.root.get("Mappings").and_then(|m| m.get(&names[0])).and_then(|m| m.get(&names[1])).and_then(|m| m.get(&names[2])).cloned();
-                let found = found.ok_or_else(|| self.error(span, format!("Fn::FindInMap: the template's Mappings have no {}", names.join("."))))?;
+                let found = self
+                    .root
+                    .get("Mappings")
+                    .and_then(|m| m.get(&names[0]))
+                    .and_then(|m| m.get(&names[1]))
+                    .and_then(|m| m.get(&names[2]))
+                    .cloned();
+                let found = found.ok_or_else(|| {
+                    self.error(
+                        span,
+                        format!("Fn::FindInMap: the template's Mappings have no {}", names.join(".")),
+                    )
+                })?;
                 self.eval(&found)?
             }
             "Fn::ImportValue" => {
@@ -310,7 +338,9 @@ impl Template<'_> {
 
     /// A `DefinitionSubstitutions` entry, as text.
     pub fn substitution(&mut self, name: &str) -> Result<Option<String>, Diagnostic> {
-        let Some(value) = self.substitutions.as_ref().and_then(|s| s.get(name)).cloned() else { return Ok(None) };
+        let Some(value) = self.substitutions.as_ref().and_then(|s| s.get(name)).cloned() else {
+            return Ok(None);
+        };
         self.string(&value).map(Some)
     }
 }
@@ -326,7 +356,12 @@ pub fn scalar_text(node: &Node) -> Option<String> {
 }
 
 impl Hooks for Template<'_> {
-    fn string(&mut self, node: &Rc<Node>, text: &str, key: Option<&str>) -> Result<Option<String>, Diagnostic> {
+    fn string(
+        &mut self,
+        node: &Rc<Node>,
+        text: &str,
+        key: Option<&str>,
+    ) -> Result<Option<String>, Diagnostic> {
         let mut fills = Fills::default();
         let result = substitute(text, key, node.span, &mut |name| self.substitution(name), &mut fills);
         self.fills.merge(fills);

@@ -177,14 +177,15 @@ pub fn locate_char(source: &str, scalar: &Scalar, target: usize) -> Option<usize
                 }
                 continue;
             }
-            (style, ' ' | '\t') if style != Style::Literal && {
-                // Spaces before a folded line break are not part of the value.
-                let mut k = j;
-                while matches!(src.get(k), Some(b' ' | b'\t')) {
-                    k += 1;
-                }
-                matches!(src.get(k), Some(b'\n' | b'\r')) || c != d
-            } =>
+            (style, ' ' | '\t')
+                if style != Style::Literal && {
+                    // Spaces before a folded line break are not part of the value.
+                    let mut k = j;
+                    while matches!(src.get(k), Some(b' ' | b'\t')) {
+                        k += 1;
+                    }
+                    matches!(src.get(k), Some(b'\n' | b'\r')) || c != d
+                } =>
             {
                 while matches!(src.get(j), Some(b' ' | b'\t')) {
                     j += 1;

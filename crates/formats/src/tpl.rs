@@ -12,13 +12,16 @@ use crate::fill::{self, Fills};
 use crate::map::{Mode, Text};
 use crate::text::Lines;
 
+/// A substitution's text, by name and the place of its placeholder.
+pub type Substitute<'a> = dyn FnMut(&str, (usize, usize)) -> Result<Option<String>, Diagnostic> + 'a;
+
 pub struct Pass<'a> {
     pub source: &'a str,
     pub lines: &'a Lines<'a>,
     /// Terraform's escapes (`$${`, `%%{`) and directives (`%{`, refused).
     pub terraform: bool,
     /// A substitution's text, by name and the place of its placeholder.
-    pub subs: &'a mut dyn FnMut(&str, (usize, usize)) -> Result<Option<String>, Diagnostic>,
+    pub subs: &'a mut Substitute<'a>,
     pub fills: &'a mut Fills,
 }
 
@@ -91,7 +94,13 @@ impl Pass<'_> {
                     let inside = &input.s[i + 1..end.saturating_sub(1).max(i + 1)];
                     if inside.contains("${") || (self.terraform && inside.contains("%{")) {
                         out.copy(input, copied, i + 1);
-                        self.string(input, i + 1, end.saturating_sub(1).max(i + 1), value_key.as_deref(), &mut out)?;
+                        self.string(
+                            input,
+                            i + 1,
+                            end.saturating_sub(1).max(i + 1),
+                            value_key.as_deref(),
+                            &mut out,
+                        )?;
                         copied = end.saturating_sub(1).max(i + 1);
                     }
                     last_string = Some((i, end));
@@ -161,9 +170,8 @@ impl Pass<'_> {
                 b':' => {
                     expect_key = false;
                     after_colon = true;
-                    last_key = last_string.map(|(a, b)| {
-                        serde_json::from_str::<String>(&input.s[a..b]).unwrap_or_default()
-                    });
+                    last_key = last_string
+                        .map(|(a, b)| serde_json::from_str::<String>(&input.s[a..b]).unwrap_or_default());
                     i += 1;
                     continue;
                 }
@@ -184,12 +192,20 @@ impl Pass<'_> {
         self.error(
             input,
             (i, i + 2),
-            "a Terraform template directive (%{ ... }): Baton fills in ${...} placeholders, not directives".into(),
+            "a Terraform template directive (%{ ... }): Baton fills in ${...} placeholders, not directives"
+                .into(),
         )
     }
 
     /// The inside of a string literal, `input.s[from..to]`, with its placeholders replaced.
-    fn string(&mut self, input: &Text, from: usize, to: usize, key: Option<&str>, out: &mut Text) -> Result<(), Diagnostic> {
+    fn string(
+        &mut self,
+        input: &Text,
+        from: usize,
+        to: usize,
+        key: Option<&str>,
+        out: &mut Text,
+    ) -> Result<(), Diagnostic> {
         let s = input.s.as_bytes();
         // In a Resource, the whole string is read as the definition reader reads it.
         let mut piece = Text::default();
@@ -242,7 +258,8 @@ impl Pass<'_> {
             out.append(&piece);
             return Ok(());
         }
-        let written: String = serde_json::from_str(&format!("\"{}\"", piece.s)).unwrap_or_else(|_| piece.s.clone());
+        let written: String =
+            serde_json::from_str(&format!("\"{}\"", piece.s)).unwrap_or_else(|_| piece.s.clone());
         let arn = asl::model::Resource::parse(&written).arn;
         let src = input.source_range(self.source, from, to);
         for placeholder in left {

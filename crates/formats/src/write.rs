@@ -16,7 +16,12 @@ use crate::yaml::{resolve_plain, Resolved};
 /// strings substituted. A plain definition has none.
 pub trait Hooks {
     /// What to write instead of the string `text` (the value or the name of the member `key`).
-    fn string(&mut self, node: &Rc<Node>, text: &str, key: Option<&str>) -> Result<Option<String>, Diagnostic>;
+    fn string(
+        &mut self,
+        node: &Rc<Node>,
+        text: &str,
+        key: Option<&str>,
+    ) -> Result<Option<String>, Diagnostic>;
     /// The value of an intrinsic function (`{"Fn::Sub": ...}`).
     fn intrinsic(&mut self, node: &Rc<Node>) -> Result<Rc<Node>, Diagnostic>;
 }
@@ -91,7 +96,13 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn value(&mut self, node: &Rc<Node>, depth: usize, parent: usize, key: Option<&str>) -> Result<(), Diagnostic> {
+    fn value(
+        &mut self,
+        node: &Rc<Node>,
+        depth: usize,
+        parent: usize,
+        key: Option<&str>,
+    ) -> Result<(), Diagnostic> {
         if self.out.len() > self.limit {
             return Err(self.error(
                 Code::DefinitionTooLarge,
@@ -182,7 +193,13 @@ impl<'a> Writer<'a> {
         self.close(id);
     }
 
-    fn string(&mut self, node: &Rc<Node>, text: &str, parent: usize, key: Option<&str>) -> Result<(), Diagnostic> {
+    fn string(
+        &mut self,
+        node: &Rc<Node>,
+        text: &str,
+        parent: usize,
+        key: Option<&str>,
+    ) -> Result<(), Diagnostic> {
         let replaced = match self.hooks.as_deref_mut() {
             Some(hooks) => hooks.string(node, text, key)?,
             None => None,

@@ -56,8 +56,19 @@ pub struct Document {
 }
 
 enum Frame {
-    Seq { start: usize, tag: Option<Wrap>, anchor: usize, items: Vec<Rc<Node>> },
-    Map { start: usize, tag: Option<Wrap>, anchor: usize, members: Vec<(Rc<Node>, Rc<Node>)>, key: Option<Rc<Node>> },
+    Seq {
+        start: usize,
+        tag: Option<Wrap>,
+        anchor: usize,
+        items: Vec<Rc<Node>>,
+    },
+    Map {
+        start: usize,
+        tag: Option<Wrap>,
+        anchor: usize,
+        members: Vec<(Rc<Node>, Rc<Node>)>,
+        key: Option<Rc<Node>>,
+    },
 }
 
 /// What a tag on a collection asks for.
@@ -106,7 +117,10 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return fail(span, "a second YAML document: Baton reads one definition or template per file".into());
+                    return fail(
+                        span,
+                        "a second YAML document: Baton reads one definition or template per file".into(),
+                    );
                 }
                 continue;
             }
@@ -119,7 +133,8 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let node = scalar(text, span, &value, style, tag.as_deref(), &lines, &mut first_intrinsic_tag)?;
+                let node =
+                    scalar(text, span, &value, style, tag.as_deref(), &lines, &mut first_intrinsic_tag)?;
                 (node, anchor)
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
@@ -140,7 +155,9 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (start, wrap, anchor, value) = match stack.pop() {
                     Some(Frame::Seq { start, tag, anchor, items }) => (start, tag, anchor, Value::Seq(items)),
-                    Some(Frame::Map { start, tag, anchor, members, .. }) => (start, tag, anchor, Value::Map(members)),
+                    Some(Frame::Map { start, tag, anchor, members, .. }) => {
+                        (start, tag, anchor, Value::Map(members))
+                    }
                     None => continue,
                 };
                 let node = Node::new((start, span.1.max(start)), value);
@@ -271,10 +288,16 @@ fn scalar(
         ("str", _) => string(false),
         ("null", Resolved::Null) => Node::new(span, Value::Null),
         ("bool", Resolved::Bool(b)) => Node::new(span, Value::Bool(b)),
-        ("int", Resolved::Number(n)) if !n.contains(['.', 'e', 'E']) => Node::new(span, Value::Number(n.into())),
+        ("int", Resolved::Number(n)) if !n.contains(['.', 'e', 'E']) => {
+            Node::new(span, Value::Number(n.into()))
+        }
         ("float", Resolved::Number(n)) => Node::new(span, Value::Number(n.into())),
         ("null" | "bool" | "int" | "float", _) => {
-            return Err(error(lines, span, format!("'{}' is not what {} says it is", excerpt(value), tag_name(tag))))
+            return Err(error(
+                lines,
+                span,
+                format!("'{}' is not what {} says it is", excerpt(value), tag_name(tag)),
+            ))
         }
         _ => return Err(unknown_tag(tag, span, lines)),
     };
@@ -307,8 +330,8 @@ pub fn resolve_plain(text: &str, yaml11: bool) -> Resolved {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "true" | "True" | "TRUE" => return Resolved::Bool(true),
         "false" | "False" | "FALSE" => return Resolved::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN"
-        | ".NAN" => return Resolved::NotJson,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan"
+        | ".NaN" | ".NAN" => return Resolved::NotJson,
         _ => {}
     }
     if yaml11 {

@@ -101,7 +101,8 @@ fn an_alias_bomb_stops_at_the_size_aws_accepts() {
 
 #[test]
 fn huge_scalars_and_files_are_bounded() {
-    let huge = format!("StartAt: A\nComment: {}\nStates: {{A: {{Type: Pass, End: true}}}}\n", "x".repeat(2 << 20));
+    let huge =
+        format!("StartAt: A\nComment: {}\nStates: {{A: {{Type: Pass, End: true}}}}\n", "x".repeat(2 << 20));
     match read(&huge, &Options::default()) {
         Err(Problem::Invalid(d)) => {
             assert_eq!(d[0].code, asl::Code::DefinitionTooLarge);
@@ -110,7 +111,10 @@ fn huge_scalars_and_files_are_bounded() {
         other => panic!("{other:?}"),
     }
     let too_big = "a".repeat(formats::MAX_SOURCE_BYTES + 1);
-    assert!(matches!(read(&too_big, &Options { name: "x.yaml", state_machine: None }), Err(Problem::Invalid(_))));
+    assert!(matches!(
+        read(&too_big, &Options { name: "x.yaml", state_machine: None }),
+        Err(Problem::Invalid(_))
+    ));
 }
 
 #[test]
@@ -124,14 +128,19 @@ fn yaml_booleans_are_1_2_in_definitions_and_1_1_in_templates() {
 
 #[test]
 fn duplicate_keys_are_the_definition_readers_to_report_at_the_later_key() {
-    let found = located("StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n  A: {Type: Pass, End: true}\n", "");
+    let found =
+        located("StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n  A: {Type: Pass, End: true}\n", "");
     assert_eq!((found[0].0, found[0].1), (4, 3), "{found:?}");
     assert!(found[0].2.contains("duplicate key"));
 }
 
 #[test]
 fn convert_round_trips() {
-    let json = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/human-approval/definition.asl.json")).unwrap();
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/human-approval/definition.asl.json"
+    ))
+    .unwrap();
     let yaml = formats::convert(&json, "d.json", formats::Target::Yaml).unwrap();
     let back = formats::convert(&yaml, "d.yaml", formats::Target::Json).unwrap();
     let a: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -141,5 +150,9 @@ fn convert_round_trips() {
     let tricky = r##"{"a": ["yes", "1.0", "~", "", "null", "a: b", " x", "#c", "-", "0x10", "2024-01-01", "y", "multi\nline"]}"##;
     let yaml = formats::convert(tricky, "t.json", formats::Target::Yaml).unwrap();
     let back = formats::convert(&yaml, "t.yaml", formats::Target::Json).unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(tricky).unwrap(), serde_json::from_str::<serde_json::Value>(&back).unwrap(), "{yaml}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(tricky).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&back).unwrap(),
+        "{yaml}"
+    );
 }
