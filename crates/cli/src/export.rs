@@ -84,12 +84,10 @@ pub fn export_command(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode
     let to = to.ok_or_else(|| usage(format!("export needs --to ({keys})")))?;
     let target =
         Target::from_key(&to).ok_or_else(|| usage(format!("--to must be one of {keys}, not '{to}'")))?;
-    let text = read_text(&file, Kind::Definition).map_err(|e| unreadable(Kind::Definition, e))?;
-    let compiled = asl::compile(&text);
+    let loaded = crate::source::load_machine(&file, None)?;
+    let compiled = &loaded.compiled;
     let (Some(machine), Some(definition)) = (compiled.machine().cloned(), compiled.value()) else {
-        let errors = compiled.diagnostics().iter().filter(|d| d.is_error());
-        let lines: Vec<String> = errors.map(|d| files::diagnostic_line(&file, d)).collect();
-        return Err(Failure::Error(format!("the definition is not valid:\n{}", lines.join("\n"))));
+        return Err(Failure::Error("the definition is not valid".into()));
     };
     let scenario = scenario_file.map(|path| read_scenario(&path, &machine)).transpose()?;
     let input = match input_file {

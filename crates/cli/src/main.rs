@@ -7,6 +7,7 @@ mod export;
 mod files;
 mod mock;
 mod out;
+mod source;
 mod test;
 
 use std::ffi::{OsStr, OsString};
@@ -20,10 +21,13 @@ use sim::{excerpt, Scenario};
 
 const USAGE: &str = "\
 usage:
-  baton validate FILE [--context]
+  baton validate FILE [--context] [--state-machine LOGICAL_ID]
       Checks a definition. Exit 0 when valid; otherwise exit 1 with one line per problem:
       FILE:LINE:COL: error: MESSAGE (warnings too, as `warning:`). --context adds the source
       line and a caret under each problem.
+      Every command's definition FILE may be ASL JSON, ASL YAML, a CloudFormation or SAM
+      template (JSON or YAML; --state-machine picks one of several by its logical ID) or a
+      Terraform template with ${...} placeholders; problems are located in that file.
   baton run FILE [--input JSON] [--input-file PATH] [--scenario PATH] [--history]
                  [--history-file PATH] [--until EVENT_ID]
                  [--mock-config PATH --test-case NAME [--state-machine NAME]]
@@ -34,7 +38,8 @@ usage:
       --history-file writes the history alone as {\"events\": [...]}, as
       `aws stepfunctions get-execution-history` prints it.
       --mock-config runs a test case of Step Functions Local's MockConfigFile instead of a
-      scenario (--state-machine: which one of the file's, when it has several).
+      scenario (--state-machine: which one of the file's, when it has several; with a
+      template, the same name picks the template's state machine).
       Exit 0 whenever the execution ran; 2 for usage errors, a file that cannot be read or
       written, and an invalid definition, scenario or input (located as FILE:LINE:COL).
   baton eval EXPR [--input-file PATH] [--bindings JSON]
@@ -54,7 +59,9 @@ usage:
       Prints the work as it goes to AWS: the aws stepfunctions commands that create the state
       machine, start an execution and answer its tokens as the scenario's participants do
       (cli), or a template with the definition inlined (cloudformation, sam). NAME defaults to
-      the file's name (or its folder's, for definition.asl.json).";
+      the file's name (or its folder's, for definition.asl.json).
+  baton convert FILE --to json|yaml
+      Prints a JSON or YAML document (a definition, a template) in the other form.";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -85,6 +92,7 @@ fn main() -> ExitCode {
         Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
         Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
         Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
+        Some(command) if command == "convert" => source::convert(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }
@@ -144,27 +152,37 @@ fn set_file(file: &mut Option<PathBuf>, path: &OsStr) -> Result<(), Failure> {
 fn validate(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
     let mut file = None;
     let mut context = false;
-    for arg in args {
+    let mut state_machine = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
         match classify(arg) {
             Arg::Option(option) if option == "--context" => context = true,
+            Arg::Option(option) if option == "--state-machine" => {
+                let value = it.next().ok_or_else(|| usage("--state-machine needs a value"))?;
+                once(&mut state_machine, "--state-machine", name_of(&option, value)?)?;
+            }
             Arg::Option(option) => return Err(unknown_option(&option)),
             Arg::Path(path) => set_file(&mut file, path)?,
         }
     }
     let file = file.ok_or_else(|| usage("validate needs a FILE"))?;
-    let text = match read_text(&file, Kind::Definition) {
-        Ok(text) => text,
-        Err(Unreadable::Io(message)) => return Err(Failure::Error(message)),
+    let (file, text, diagnostics, has_errors) = match source::load(&file, state_machine.as_deref()) {
+        Ok(loaded) => {
+            let has_errors = loaded.compiled.has_errors();
+            (loaded.path, loaded.text, loaded.diagnostics, has_errors)
+        }
+        Err(source::NotLoaded::Unreadable(Unreadable::Io(message))) => return Err(Failure::Error(message)),
         // Not UTF-8 is a problem of the definition, reported like the others.
-        Err(Unreadable::NotText(line)) => {
+        Err(source::NotLoaded::Unreadable(Unreadable::NotText(line))) => {
             stdout.text(&format!("{line}\n"))?;
             return Ok(ExitCode::from(1));
         }
+        Err(source::NotLoaded::Invalid { path, text, diagnostics }) => (path, text, diagnostics, true),
+        Err(source::NotLoaded::Failure(failure)) => return Err(failure),
     };
-    let compiled = asl::compile(&text);
     let shown = file.display().to_string();
     let mut lines = String::new();
-    for d in compiled.diagnostics() {
+    for d in &diagnostics {
         lines.push_str(&files::diagnostic_line(&file, d));
         lines.push('\n');
         if context {
@@ -175,7 +193,7 @@ fn validate(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure>
         }
     }
     stdout.text(&lines)?;
-    Ok(if compiled.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if has_errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `baton run`'s command line.
@@ -249,9 +267,6 @@ impl RunArgs {
             }
             (Some(_), None) => return Err(usage("--mock-config needs --test-case NAME")),
             (None, Some(_)) => return Err(usage("--test-case needs --mock-config PATH")),
-            (None, None) if run.state_machine.is_some() => {
-                return Err(usage("--state-machine needs --mock-config PATH"))
-            }
             _ => {}
         }
         Ok(run)
@@ -277,7 +292,11 @@ fn run(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
         state_machine,
     } = RunArgs::parse(args)?;
     let file = file.ok_or_else(|| usage("run needs a FILE"))?;
-    let machine = load_definition(&file)?;
+    let loaded = source::load_machine(&file, state_machine.as_deref())?;
+    if state_machine.is_some() && mock_config.is_none() && !loaded.is_template {
+        return Err(usage("--state-machine needs a template FILE or --mock-config PATH"));
+    }
+    let machine = loaded.compiled.machine().cloned().ok_or("the definition is not valid".to_string())?;
     let mut scenario = match (&scenario_file, &mock_config, &test_case) {
         (Some(path), _, _) => read_scenario(path, &machine)?,
         (None, Some(path), Some(case)) => mock::run_scenario(path, state_machine.as_deref(), case, &machine)?,
@@ -314,16 +333,10 @@ fn run(args: &[OsString], stdout: &mut Stdout) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads and compiles a definition; its errors are located lines.
-fn load_definition(file: &Path) -> Result<std::rc::Rc<StateMachine>, Failure> {
-    let text = read_text(file, Kind::Definition).map_err(|e| unreadable(Kind::Definition, e))?;
-    let compiled = asl::compile(&text);
-    let Some(machine) = compiled.machine().cloned() else {
-        let errors = compiled.diagnostics().iter().filter(|d| d.is_error());
-        let lines: Vec<String> = errors.map(|d| files::diagnostic_line(file, d)).collect();
-        return Err(Failure::Error(format!("the definition is not valid:\n{}", lines.join("\n"))));
-    };
-    Ok(machine)
+/// Reads and compiles a definition (in any of its forms); its errors are located lines.
+fn load_definition(file: &Path, state_machine: Option<&str>) -> Result<std::rc::Rc<StateMachine>, Failure> {
+    let loaded = source::load_machine(file, state_machine)?;
+    loaded.compiled.machine().cloned().ok_or_else(|| Failure::Error("the definition is not valid".into()))
 }
 
 fn unreadable(kind: Kind, e: Unreadable) -> Failure {

@@ -191,11 +191,11 @@ fn scenario_files(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
 struct Definitions(HashMap<PathBuf, Rc<StateMachine>>);
 
 impl Definitions {
-    fn get(&mut self, path: &Path) -> Result<Rc<StateMachine>, Failure> {
+    fn get(&mut self, path: &Path, state_machine: Option<&str>) -> Result<Rc<StateMachine>, Failure> {
         if let Some(machine) = self.0.get(path) {
             return Ok(machine.clone());
         }
-        let machine = load_definition(path)?;
+        let machine = load_definition(path, state_machine)?;
         self.0.insert(path.to_path_buf(), machine.clone());
         Ok(machine)
     }
@@ -213,7 +213,7 @@ fn definition_for(
     definitions: &mut Definitions,
 ) -> Result<Rc<StateMachine>, Failure> {
     if let Some(path) = &args.definition {
-        return definitions.get(path);
+        return definitions.get(path, args.state_machine.as_deref());
     }
     let next_to = beside(file, "definition.asl.json");
     if !next_to.is_file() {
@@ -222,7 +222,7 @@ fn definition_for(
             files::shown(file)
         )));
     }
-    definitions.get(&next_to)
+    definitions.get(&next_to, args.state_machine.as_deref())
 }
 
 /// The `input.json` next to the file, or `{}`.
