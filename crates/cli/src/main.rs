@@ -8,6 +8,7 @@ mod files;
 mod mock;
 mod out;
 mod test;
+mod test_state;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -54,7 +55,14 @@ usage:
       Prints the work as it goes to AWS: the aws stepfunctions commands that create the state
       machine, start an execution and answer its tokens as the scenario's participants do
       (cli), or a template with the definition inlined (cloudformation, sam). NAME defaults to
-      the file's name (or its folder's, for definition.asl.json).";
+      the file's name (or its folder's, for definition.asl.json).
+  baton test-state FILE [--state NAME] [--input JSON] [--inspection-level INFO|DEBUG|TRACE]
+                        [--mock JSON] [--variables JSON]
+      Runs one state once, as AWS's TestState API does, and prints its answer: {\"output\",
+      \"error\", \"cause\", \"inspectionData\" (DEBUG, TRACE), \"nextState\", \"status\"}.
+      FILE is one state, or a state machine and --state names the state. --mock is the API's
+      {\"result\": \"JSON\"} or {\"errorOutput\": {\"error\", \"cause\"}}; without one a Task gets
+      Baton's stand-in answer (said on stderr). Exit 0 whatever the status; 2 as for run.";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -85,6 +93,7 @@ fn main() -> ExitCode {
         Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
         Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
         Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
+        Some(command) if command == "test-state" => test_state::test_state(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }
