@@ -87,7 +87,7 @@ fn check_variables(owner: &Value, pointer: &str, outer: &[String], diags: &mut V
 }
 
 /// Why `name` cannot be a variable name, if it cannot.
-fn variable_name_problem(name: &str) -> Option<String> {
+pub(crate) fn variable_name_problem(name: &str) -> Option<String> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_');
     if name == "states" {

@@ -9,6 +9,7 @@ mod mock;
 mod out;
 mod source;
 mod test;
+mod test_state;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -61,7 +62,14 @@ usage:
       (cli), or a template with the definition inlined (cloudformation, sam). NAME defaults to
       the file's name (or its folder's, for definition.asl.json).
   baton convert FILE --to json|yaml
-      Prints a JSON or YAML document (a definition, a template) in the other form.";
+      Prints a JSON or YAML document (a definition, a template) in the other form.
+  baton test-state FILE [--state NAME] [--input JSON] [--inspection-level INFO|DEBUG|TRACE]
+                        [--mock JSON] [--variables JSON]
+      Runs one state once, as AWS's TestState API does, and prints its answer: {\"output\",
+      \"error\", \"cause\", \"inspectionData\" (DEBUG, TRACE), \"nextState\", \"status\"}.
+      FILE is one state, or a state machine and --state names the state. --mock is the API's
+      {\"result\": \"JSON\"} or {\"errorOutput\": {\"error\", \"cause\"}}; without one a Task gets
+      Baton's stand-in answer (said on stderr). Exit 0 whatever the status; 2 as for run.";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -93,6 +101,7 @@ fn main() -> ExitCode {
         Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
         Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
         Some(command) if command == "convert" => source::convert(&args[1..], &mut stdout),
+        Some(command) if command == "test-state" => test_state::test_state(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }

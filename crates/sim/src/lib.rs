@@ -15,6 +15,7 @@ pub mod integrations;
 pub mod mock_config;
 pub mod report;
 pub mod scenario;
+pub mod test_state;
 pub mod timeline;
 pub mod world;
 
@@ -30,6 +31,7 @@ pub use integrations::Participant;
 pub use mock_config::MockConfig;
 pub use report::Report;
 pub use scenario::{Scenario, ScenarioError};
+pub use test_state::{test_state, Tested};
 pub use timeline::{CloseReason, Closed, Progress, Timeline, TokenLife};
 pub use world::{Command, Holding, Upcoming, World};
 

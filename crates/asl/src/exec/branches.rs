@@ -109,7 +109,12 @@ impl Execution {
             }
         };
         let items = match items {
-            Ok(Value::Array(items)) => items,
+            Ok(Value::Array(items)) => {
+                if !state.jsonata {
+                    self.test_note(|t| t.after_items_path = Some(Value::Array(items.clone())));
+                }
+                items
+            }
             Ok(other) => {
                 let e = EvalError::runtime(format!(
                     "Map state input must be an array but was: {}",
@@ -170,6 +175,9 @@ impl Execution {
             };
             inputs.push(input);
         }
+        if map.item_selector.is_some() {
+            self.test_note(|t| t.after_item_selector = Some(Value::array(inputs.clone())));
+        }
         let inputs = match &map.batcher {
             None => inputs,
             Some(batcher) => match self.batch(inputs, batcher, &effective, &context, scope) {
@@ -177,6 +185,9 @@ impl Execution {
                 Err(e) => return self.fail_state(tid, visit, e),
             },
         };
+        if map.batcher.is_some() {
+            self.test_note(|t| t.after_item_batcher = Some(Value::array(inputs.clone())));
+        }
         self.emit(tid, EventKind::MapStateStarted { length: inputs.len() });
         // AWS reads the tolerated failure settings after MapStateStarted: a bad one fails the
         // state after it (recorded, test_map_state_tolerated_failure_count_path[NoNumber] and
@@ -218,6 +229,14 @@ impl Execution {
                 visit,
                 EvalError::runtime("ToleratedFailurePercentage must be between 0 and 100.".into()),
             );
+        }
+        if self.test.is_some() {
+            self.test_note(|t| {
+                t.max_concurrency = Some(max_concurrency.unwrap_or(0.0));
+                t.tolerated_failure_count = tolerated_count;
+                t.tolerated_failure_percentage = tolerated_percentage;
+            });
+            return self.test_children(tid, visit);
         }
         if map.distributed {
             let map_run_arn = self.map_run_arn(map);
@@ -547,13 +566,11 @@ impl Execution {
         }
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, None);
+        self.record(&visit, |f| f.result = Some(result.clone()));
         match self.eval_template(state.result_selector.as_ref(), &result, &context, &scope) {
             Ok(selected) => {
                 let has_selector = state.result_selector.is_some();
-                self.record(&visit, |f| {
-                    f.result = Some(result);
-                    f.after_result_selector = has_selector.then(|| selected.clone());
-                });
+                self.record(&visit, |f| f.after_result_selector = has_selector.then(|| selected.clone()));
                 self.complete(tid, visit, selected, &context)
             }
             Err(e) => self.fail_state(tid, visit, e),

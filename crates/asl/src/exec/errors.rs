@@ -31,10 +31,14 @@ impl Execution {
         let (error, cause) =
             (failure.error.as_ref().map(ErrorName::to_string), failure.cause.as_deref().map(String::from));
         self.record(&visit, |f| f.failure = Some((error, cause)));
+        self.test_note(|t| t.handled = Some((failure.clone(), visit.retries_used.clone())));
         if failure.fatal {
             return self.finish_thread(tid, Err(failure));
         }
         if let Some(i) = retrier(state, &visit, &failure) {
+            if self.test.is_some() {
+                return self.test_retriable(tid, failure);
+            }
             let retrier = &state.retry[i];
             let k = visit.retries_used[i];
             visit.retries_used[i] += 1;

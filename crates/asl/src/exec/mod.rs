@@ -29,6 +29,7 @@ mod errors;
 mod query;
 mod states;
 mod tasks;
+pub mod test_state;
 
 pub use api::{ApiError, DataFlow, Deadline, Effect, Failure, OpenTask, Outcome, Status};
 
@@ -298,6 +299,8 @@ pub struct Execution {
     attempts: usize,
     /// What the history holds, by [`crate::history::EventKind::remember`]'s measure.
     history_bytes: usize,
+    /// Set when the execution runs one state for [`test_state`]: how that state ended.
+    test: Option<Box<test_state::TestRun>>,
     /// The JSON sizes of the values the history holds (by address: every one of them lives in an
     /// event for as long as the execution does, so no address is reused). A state's output is
     /// mostly its input's parts, so checking it against 256 KiB walks only what is new.
@@ -331,51 +334,8 @@ impl Execution {
     /// it. Given one here anyway, the execution fails with `States.DataLimitExceeded` before its
     /// first state: this constructor cannot refuse, and must not run what AWS never would.
     pub fn start(machine: Rc<StateMachine>, input: Value, options: StartOptions) -> Execution {
-        let start_time = Value::from(crate::history::iso8601(options.start_epoch_ms));
-        let context_execution = Value::from_pairs([
-            ("Id", Value::from(options.execution_arn())),
-            ("Input", input.clone()),
-            ("StartTime", start_time),
-            ("Name", Value::from(options.execution_name.clone())),
-            ("RoleArn", Value::from(options.role_arn.clone())),
-            // AWS's 2023 recordings lack RedriveCount, the later ones have it: two conformance
-            // histories recorded in 2023 differ (crates/sim/tests/known-history-differences.txt).
-            ("RedriveCount", Value::from_i64(0)),
-        ]);
-        let context_machine = Value::from_pairs([
-            ("Id", Value::from(options.state_machine_arn())),
-            ("Name", Value::from(options.state_machine_name.clone())),
-        ]);
         let graph = machine.graph.clone();
-        let step_limit = options.step_limit;
-        let mut exec = Execution {
-            rng: Rng::new(options.seed),
-            machine,
-            options,
-            status: Status::Running,
-            output: None,
-            failure: None,
-            now: 0,
-            events: Vec::new(),
-            threads: Vec::new(),
-            ready: VecDeque::new(),
-            timers: BTreeMap::new(),
-            timer_seq: 0,
-            tokens: HashMap::new(),
-            invocations: HashMap::new(),
-            next_invocation: 1,
-            effects: Vec::new(),
-            context_execution,
-            context_machine,
-            step_limit,
-            steps_left: u64::MAX,
-            data_flow: Vec::new(),
-            attempts: 0,
-            history_bytes: 0,
-            sizes: Default::default(),
-        };
-        let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
-        exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
+        let mut exec = Execution::idle(machine, &input, options);
         // The execution also times out when the calendar RFC 3339 can write runs out, so no event
         // is ever stamped after 9999-12-31T23:59:59.999Z. AWS cannot get there; a simulated clock
         // that starts late in 9999 can.
@@ -411,6 +371,56 @@ impl Execution {
         }
         exec.ready.push_back(0);
         exec.run();
+        exec
+    }
+
+    /// An execution that has recorded ExecutionStarted and has no thread, timer or step yet.
+    fn idle(machine: Rc<StateMachine>, input: &Value, options: StartOptions) -> Execution {
+        let start_time = Value::from(crate::history::iso8601(options.start_epoch_ms));
+        let context_execution = Value::from_pairs([
+            ("Id", Value::from(options.execution_arn())),
+            ("Input", input.clone()),
+            ("StartTime", start_time),
+            ("Name", Value::from(options.execution_name.clone())),
+            ("RoleArn", Value::from(options.role_arn.clone())),
+            // AWS's 2023 recordings lack RedriveCount, the later ones have it: two conformance
+            // histories recorded in 2023 differ (crates/sim/tests/known-history-differences.txt).
+            ("RedriveCount", Value::from_i64(0)),
+        ]);
+        let context_machine = Value::from_pairs([
+            ("Id", Value::from(options.state_machine_arn())),
+            ("Name", Value::from(options.state_machine_name.clone())),
+        ]);
+        let step_limit = options.step_limit;
+        let mut exec = Execution {
+            rng: Rng::new(options.seed),
+            machine,
+            options,
+            status: Status::Running,
+            output: None,
+            failure: None,
+            now: 0,
+            events: Vec::new(),
+            threads: Vec::new(),
+            ready: VecDeque::new(),
+            timers: BTreeMap::new(),
+            timer_seq: 0,
+            tokens: HashMap::new(),
+            invocations: HashMap::new(),
+            next_invocation: 1,
+            effects: Vec::new(),
+            context_execution,
+            context_machine,
+            step_limit,
+            steps_left: u64::MAX,
+            data_flow: Vec::new(),
+            attempts: 0,
+            history_bytes: 0,
+            sizes: Default::default(),
+            test: None,
+        };
+        let role_arn: Rc<str> = exec.options.role_arn.as_str().into();
+        exec.push_event(0, EventKind::ExecutionStarted { input: input.clone(), role_arn });
         exec
     }
 

@@ -6,6 +6,9 @@ use crate::model::{Block, Rule};
 
 impl Execution {
     pub(super) fn enter(&mut self, tid: usize, index: usize, input: Value) {
+        if self.test_reached_next(tid, index, &input) {
+            return;
+        }
         let graph = self.threads[tid].graph.clone();
         let state = &graph.states[index];
         let entered_id = self.emit(
@@ -216,6 +219,9 @@ impl Execution {
                     };
                 let has_parameters = state.parameters.is_some();
                 self.record(&visit, |f| f.after_parameters = has_parameters.then(|| input.clone()));
+                if self.test.is_some() {
+                    return self.test_children(tid, visit);
+                }
                 self.emit(tid, EventKind::ParallelStateStarted);
                 let cursor = self.threads[tid].cursor;
                 let mut children = Children {

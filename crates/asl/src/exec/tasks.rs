@@ -247,15 +247,14 @@ impl Execution {
         }
         let scope = self.threads[tid].scope.clone();
         let context = self.context(tid, &visit, state, wait.token.as_ref());
+        // The result is kept before ResultSelector reads it: a selector that fails shows what it read.
+        self.record(&visit, |f| f.result = Some(result.clone()));
         let selected = match self.eval_template(state.result_selector.as_ref(), &result, &context, &scope) {
             Ok(v) => v,
             Err(e) => return self.fail_state(tid, visit, e),
         };
         let has_selector = state.result_selector.is_some();
-        self.record(&visit, |f| {
-            f.result = Some(result);
-            f.after_result_selector = has_selector.then(|| selected.clone());
-        });
+        self.record(&visit, |f| f.after_result_selector = has_selector.then(|| selected.clone()));
         self.complete(tid, visit, selected, &context);
         self.ready.push_back(tid);
     }

@@ -1,6 +1,7 @@
 //! The hostile-input catalogue: broken JSON, hostile structures, paths and intrinsics, runtime
-//! bombs, scenarios, inputs, command lines and JSONata expressions (`baton eval`), each run
-//! through the real `baton` binary as a subprocess under limits, with what must happen checked.
+//! bombs, scenarios, inputs, command lines, JSONata expressions (`baton eval`) and single states
+//! (`baton test-state`), each run through the real `baton` binary as a subprocess under limits,
+//! with what must happen checked.
 //!
 //! Every case must end by itself within [`CPU_SECONDS`] of CPU time and [`MEMORY_BYTES`] of
 //! address space, without a panic or a signal, and say what happened: a located
@@ -25,6 +26,7 @@ mod mocks;
 mod paths;
 mod scenarios;
 mod structure;
+mod test_state;
 mod usage;
 
 use libtest_mimic::{Arguments, Trial};
@@ -52,6 +54,7 @@ fn main() {
         inputs::cases(),
         usage::cases(),
         eval::cases(),
+        test_state::cases(),
     ] {
         cases.extend(category);
     }
