@@ -7,6 +7,7 @@ mod export;
 mod files;
 mod mock;
 mod out;
+mod show;
 mod test;
 
 use std::ffi::{OsStr, OsString};
@@ -54,7 +55,17 @@ usage:
       Prints the work as it goes to AWS: the aws stepfunctions commands that create the state
       machine, start an execution and answer its tokens as the scenario's participants do
       (cli), or a template with the definition inlined (cloudformation, sam). NAME defaults to
-      the file's name (or its folder's, for definition.asl.json).";
+      the file's name (or its folder's, for definition.asl.json).
+  baton show HISTORY [--definition FILE] [--execution FILE] [--svg OUT] [--graph-svg OUT] [--mermaid]
+      Shows an execution that ran on AWS, from what `aws stepfunctions get-execution-history`
+      printed (or `baton run --history`; '-' reads standard input): its status and duration, each
+      state entered and how it ended, and each token handed out (to whom, its timeout and
+      heartbeat, how it came back, retries and catches). --svg writes the sequence diagram;
+      --mermaid prints it as Mermaid instead of the summary. --definition (an ASL file, or what
+      describe-state-machine prints) checks the history against it and, with --graph-svg, draws the
+      workflow graph with each state marked; --execution takes what describe-execution prints.
+      OUT '-' writes to standard output. Exit 0 when shown; 2 for usage errors, files that cannot
+      be read or written, and input that is not a history (located as FILE:LINE:COL).";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -85,6 +96,7 @@ fn main() -> ExitCode {
         Some(command) if command == "eval" => eval::eval(&args[1..], &mut stdout),
         Some(command) if command == "export" => export::export_command(&args[1..], &mut stdout),
         Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
+        Some(command) if command == "show" => show::show(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }
