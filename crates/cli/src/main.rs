@@ -7,6 +7,7 @@ mod export;
 mod files;
 mod mock;
 mod out;
+mod show;
 mod source;
 mod test;
 mod test_state;
@@ -69,7 +70,17 @@ usage:
       \"error\", \"cause\", \"inspectionData\" (DEBUG, TRACE), \"nextState\", \"status\"}.
       FILE is one state, or a state machine and --state names the state. --mock is the API's
       {\"result\": \"JSON\"} or {\"errorOutput\": {\"error\", \"cause\"}}; without one a Task gets
-      Baton's stand-in answer (said on stderr). Exit 0 whatever the status; 2 as for run.";
+      Baton's stand-in answer (said on stderr). Exit 0 whatever the status; 2 as for run.
+  baton show HISTORY [--definition FILE] [--execution FILE] [--svg OUT] [--graph-svg OUT] [--mermaid]
+      Shows an execution that ran on AWS, from what `aws stepfunctions get-execution-history`
+      printed (or `baton run --history`; '-' reads standard input): its status and duration, each
+      state entered and how it ended, and each token handed out (to whom, its timeout and
+      heartbeat, how it came back, retries and catches). --svg writes the sequence diagram;
+      --mermaid prints it as Mermaid instead of the summary. --definition (an ASL file, or what
+      describe-state-machine prints) checks the history against it and, with --graph-svg, draws the
+      workflow graph with each state marked; --execution takes what describe-execution prints.
+      OUT '-' writes to standard output. Exit 0 when shown; 2 for usage errors, files that cannot
+      be read or written, and input that is not a history (located as FILE:LINE:COL).";
 
 /// Why baton stops without doing what it was asked.
 enum Failure {
@@ -102,6 +113,7 @@ fn main() -> ExitCode {
         Some(command) if command == "test" => test::test(&args[1..], &mut stdout),
         Some(command) if command == "convert" => source::convert(&args[1..], &mut stdout),
         Some(command) if command == "test-state" => test_state::test_state(&args[1..], &mut stdout),
+        Some(command) if command == "show" => show::show(&args[1..], &mut stdout),
         Some(command) if matches!(&*command, "-h" | "--help" | "help") => {
             stdout.text(&format!("{USAGE}\n")).map(|()| ExitCode::SUCCESS).map_err(Failure::Error)
         }

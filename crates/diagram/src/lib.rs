@@ -9,10 +9,14 @@
 //! * [`layout_graph`] → [`GraphLayout`] → [`graph_svg`] (with [`Marks`] from a running execution);
 //!   [`graph_mermaid`] for text.
 //! * [`layout_sequence`] → [`SequenceLayout`] → [`sequence_svg`]; [`sequence_mermaid`] for text.
+//! * [`read_history`] → [`History`] → [`Story`]: an execution that ran on AWS, read from
+//!   `get-execution-history` output and folded into what happened (a summary for a terminal, the
+//!   graph's marks); [`marks_of_history`] for the marks of any history.
 #![forbid(unsafe_code)]
 
 mod draw;
 pub mod graph;
+pub mod history;
 pub mod sequence;
 mod text;
 
@@ -21,8 +25,10 @@ pub use graph::{
     StateMark,
 };
 
+pub use history::{marks_of_history, read_history, History, Problem, Story};
+
 pub use sequence::{
     layout_sequence, sequence_mermaid, sequence_svg, sequence_svg_heads, sequence_svg_rows_window,
-    sequence_svg_window, Activation, Annotations, ApiCall, Frame, FrameKind, Lifeline, Mark, MarkKind,
-    Message, MessageKind, Outcome, Participant, SequenceLayout, Tick,
+    sequence_svg_window, short_token, Activation, Annotations, ApiCall, Frame, FrameKind, Lifeline, Mark,
+    MarkKind, Message, MessageKind, Outcome, Participant, SequenceLayout, Tick,
 };

@@ -8,13 +8,14 @@
 
 mod mermaid;
 mod place;
-mod script;
+pub(crate) mod script;
 mod svg;
-mod time;
+pub(crate) mod time;
 
 use std::fmt::Write as _;
 
 pub use mermaid::sequence_mermaid;
+pub use script::short_token;
 pub use svg::{sequence_svg, sequence_svg_heads, sequence_svg_rows_window, sequence_svg_window};
 
 /// What the host knows beyond the history: the calls it made, the participants it simulated and

@@ -40,7 +40,7 @@ fn successful_callback() {
         ["execution", "queue:work-queue"]
     );
     let handoff = l.messages.iter().find(|m| m.kind == MessageKind::Call).expect("hand-off");
-    assert_eq!(handoff.label, "sendMessage · token AQCEAAAA…");
+    assert_eq!(handoff.label, "sendMessage · token AQCEAAAA…en0001");
     assert!(handoff.title.contains("AQCEAAAAKgAAAAMAAAAAAAAAAb2kN7wOeI1token0001"));
     assert!(l.messages.iter().any(|m| m.kind == MessageKind::Return && m.label == "TaskSubmitted"));
     let cb = l.messages.iter().find(|m| m.kind == MessageKind::Callback).expect("callback");

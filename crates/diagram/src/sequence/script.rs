@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::time::timestamp_ms;
 use super::{Annotations, ApiCall, FrameKind, MessageKind, Outcome, Participant};
+use crate::history::{is_known_type, timeout_clock, Clock};
 use crate::text::{clip_chars, one_line};
 
 /// Epoch milliseconds of 2000-01-01: a call time below this is relative to ExecutionStarted.
@@ -69,20 +70,22 @@ pub(crate) struct Span {
 /// One history event, read once: the passes below run over these, not over the JSON. (On a long
 /// history, looking keys up by hash and comparing type strings again in every pass, with the
 /// history's strings scattered over the heap, was most of the time.)
-struct Ev<'a> {
-    id: i64,
-    prev: i64,
-    ty: &'a str,
-    kind: Kind,
-    t: Option<i64>,
-    d: &'a Value,
+pub(crate) struct Ev<'a> {
+    pub id: i64,
+    pub prev: i64,
+    pub ty: &'a str,
+    pub kind: Kind,
+    /// Epoch milliseconds, when the event has a readable timestamp.
+    pub t: Option<i64>,
+    /// The event's `…EventDetails` object (null without one).
+    pub d: &'a Value,
     /// The state's name, for a `…StateEntered` event.
-    name: &'a str,
+    pub name: &'a str,
 }
 
 /// What the passes tell event types apart by, decided once per event.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     ExecutionStarted,
     /// ExecutionSucceeded, ExecutionFailed, ExecutionAborted, ExecutionTimedOut.
     ExecutionEnded,
@@ -116,7 +119,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(ty: &str) -> Kind {
+    pub(crate) fn of(ty: &str) -> Kind {
         if ty.ends_with("StateEntered") {
             return Kind::Entered;
         }
@@ -165,7 +168,7 @@ impl Kind {
     }
 
     /// Whether events of this kind belong to a hand-off (pass 1 attributes them to one).
-    fn of_task(self) -> bool {
+    pub(crate) fn of_task(self) -> bool {
         matches!(
             self,
             Kind::Started
@@ -181,7 +184,7 @@ impl Kind {
 
 /// Reads event `i` of the history in one walk over its keys (a handful: cheaper than hashing each
 /// key it looks up).
-fn read(i: usize, e: &Value) -> Ev<'_> {
+pub(crate) fn read(i: usize, e: &Value) -> Ev<'_> {
     let mut ev = Ev { id: i as i64 + 1, prev: -1, ty: "", kind: Kind::Other, t: None, d: &NULL, name: "" };
     let mut details = None;
     for (k, v) in e.as_object().into_iter().flatten() {
@@ -221,7 +224,7 @@ static NULL: Value = Value::Null;
 
 /// A string field of a details object. Those hold a handful of keys: walking them is cheaper than
 /// hashing the key for a lookup.
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+pub(crate) fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     let field = v.as_object().and_then(|o| o.iter().find(|(k, _)| k.as_str() == key));
     field.and_then(|(_, v)| v.as_str()).unwrap_or("")
 }
@@ -262,7 +265,7 @@ fn participant(id: String, name: String, kind: &str) -> Participant {
 }
 
 /// Who receives a hand-off, from its event type and details.
-fn derive(ty: &str, d: &Value) -> Participant {
+pub(crate) fn derive(ty: &str, d: &Value) -> Participant {
     if ty == "ActivityScheduled" {
         let arn = s(d, "resource");
         let name = arn.split_once(":activity:").map(|(_, n)| n).unwrap_or(arn);
@@ -309,7 +312,7 @@ fn known_token(tokens: &[(i64, String)], id: i64) -> Option<String> {
 /// The token a waitForTaskToken hand-off carries, when the host did not say (a history imported
 /// from AWS): a recorded call's token found in the parameters, else a string under a key named
 /// like "token".
-fn find_token(d: &Value, calls: &[ApiCall]) -> Option<String> {
+pub(crate) fn find_token(d: &Value, calls: &[ApiCall]) -> Option<String> {
     let raw = match d.get("parameters") {
         Some(Value::String(t)) => t.clone(),
         Some(v) => v.to_string(),
@@ -338,12 +341,16 @@ fn find_token(d: &Value, calls: &[ApiCall]) -> Option<String> {
     walk(&json_field(d, "parameters"), 0)
 }
 
-fn short_token(t: &str) -> String {
-    if t.chars().count() <= 8 {
-        t.to_string()
-    } else {
-        format!("{}…", t.chars().take(8).collect::<String>())
+/// A token as a label shows it: its first 8 characters and its last 6, as the app's token inbox
+/// shows it. Real tokens are hundreds of characters long and begin alike (`AQCEAAAAKgAAAAMA…`):
+/// the end tells two of them apart.
+pub fn short_token(t: &str) -> String {
+    let n = t.chars().count();
+    if n <= 16 {
+        return t.to_string();
     }
+    let tail: String = t.chars().skip(n - 6).collect();
+    format!("{}…{tail}", t.chars().take(8).collect::<String>())
 }
 
 pub(crate) fn build(history: &[Value], annotations: &Annotations) -> Script {
@@ -787,12 +794,21 @@ pub(crate) fn build(history: &[Value], annotations: &Annotations) -> Script {
                             "" => "States.Timeout",
                             other => other,
                         };
-                        let row = b.timeout(
-                            t,
-                            task_lane[k],
-                            err.to_string(),
-                            title(&format!("{} timed out", tasks[k].state)),
-                        );
+                        // Which clock ran out: AWS names both States.Timeout.
+                        let task = &tasks[k];
+                        let started = (task.ready != task.ev).then(|| evs[task.ready].t).flatten();
+                        let clock = timeout_clock(evs[task.ev].d, err, task.ready != task.ev, started, e.t);
+                        let (label, why) = match clock {
+                            Some(Clock::Heartbeat(h)) if err == "States.Timeout" => {
+                                (format!("{err}: no heartbeat in {h} s"), clock.map(Clock::describe))
+                            }
+                            _ => (err.to_string(), clock.map(Clock::describe)),
+                        };
+                        let what = match why {
+                            Some(why) => format!("{} timed out: {why}", task.state),
+                            None => format!("{} timed out", task.state),
+                        };
+                        let row = b.timeout(t, task_lane[k], label, title(&what));
                         b.close(task_act[k], row, Outcome::TimedOut);
                         b.end_frame(retry_frame[k]);
                     }
@@ -891,6 +907,15 @@ pub(crate) fn build(history: &[Value], annotations: &Annotations) -> Script {
                                 b.close(Some(a), row, Outcome::Aborted);
                             }
                         }
+                    }
+                    // An event Step Functions does not have (a newer type, or a mistake): kept,
+                    // shown as it is.
+                    Kind::Other | Kind::TaskOther if !is_known_type(e.ty) => {
+                        let label = match e.ty {
+                            "" => "(event without a type)".to_string(),
+                            ty => clip_chars(&one_line(ty), 36),
+                        };
+                        b.msg(t, 0, 0, MessageKind::Note, label, title(&summary(e.d)), "unknown");
                     }
                     _ => {}
                 }

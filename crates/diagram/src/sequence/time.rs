@@ -79,6 +79,27 @@ fn parse_iso(s: &str) -> Option<i64> {
     Some(((days * 24 + h) * 60 + mi - offset_min) * 60_000 + sec * 1000 + ms)
 }
 
+/// Epoch milliseconds as an ISO-8601 UTC time, to the millisecond (`2024-04-18T10:00:05.123Z`).
+pub(crate) fn iso_utc(ms: i64) -> String {
+    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    let (h, mi, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -140,6 +161,18 @@ mod tests {
         assert_eq!(timestamp_ms(&json!(1_713_434_400.5)), Some(base + 500));
         assert_eq!(timestamp_ms(&json!("yesterday")), None);
         assert_eq!(timestamp_ms(&json!("2024-13-18T10:00:00Z")), None);
+    }
+
+    #[test]
+    fn prints_utc_times() {
+        for s in [
+            "2024-04-18T10:00:05.123Z",
+            "1970-01-01T00:00:00.000Z",
+            "2000-02-29T23:59:59.999Z",
+            "1969-12-31T23:59:59.000Z",
+        ] {
+            assert_eq!(timestamp_ms(&json!(s)).map(iso_utc).as_deref(), Some(s));
+        }
     }
 
     #[test]
