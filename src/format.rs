@@ -50,16 +50,8 @@ pub fn countdown(now_ms: u64, due_ms: u64) -> String {
     }
 }
 
-/// A task token is long; lists show its head and tail.
-pub fn short_token(token: &str) -> String {
-    let chars: Vec<char> = token.chars().collect();
-    if chars.len() <= 16 {
-        return token.to_string();
-    }
-    let head: String = chars[..8].iter().collect();
-    let tail: String = chars[chars.len() - 6..].iter().collect();
-    format!("{head}…{tail}")
-}
+/// A task token is long; lists show its head and tail, as the sequence diagram labels it.
+pub use diagram::short_token;
 
 /// Milliseconds as plain seconds, exact and without trailing zeros: `30`, `1.25`, `0.005`.
 pub fn seconds(ms: u64) -> String {
