@@ -29,13 +29,13 @@ const RUSTFLAGS: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-
 
 const TARGET_TRIPLE: &str = "x86_64-unknown-linux-gnu";
 
-/// How long one target runs, in seconds or in executions.
+/// How long one target runs: until `seconds` pass or `runs` executions are done, whichever comes
+/// first. A budget of executions alone uses a fixed seed: the same work on every machine, which is
+/// what `cargo xtask test` wants.
 #[derive(Clone, Copy, Debug)]
-pub enum Budget {
-    Seconds(u64),
-    /// A fixed number of executions from a fixed seed: the same work on every machine, which is
-    /// what `cargo xtask test` wants.
-    Runs(u64),
+pub struct Budget {
+    pub seconds: Option<u64>,
+    pub runs: Option<u64>,
 }
 
 /// Builds the targets, then runs each of `targets` for `budget` after replaying its regressions.
@@ -90,10 +90,15 @@ fn fuzz_target(target: &str, budget: Budget) -> StepResult {
     // libFuzzer's timeout is wall-clock time: a paused or starved process reports one too.
     c.args(["-timeout=10", "-rss_limit_mb=2048", "-malloc_limit_mb=1024", "-print_final_stats=1"]);
     c.arg(format!("-artifact_prefix={}/", artifacts.display()));
-    match budget {
-        Budget::Seconds(s) => c.arg(format!("-max_total_time={s}")),
-        Budget::Runs(n) => c.args([format!("-runs={n}"), "-seed=1".into()]),
-    };
+    if let Some(s) = budget.seconds {
+        c.arg(format!("-max_total_time={s}"));
+    }
+    if let Some(n) = budget.runs {
+        c.arg(format!("-runs={n}"));
+        if budget.seconds.is_none() {
+            c.arg("-seed=1");
+        }
+    }
     let log_path = target_dir().join(format!("{target}.log"));
     let output = c.output().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let log = String::from_utf8_lossy(&output.stderr).into_owned();

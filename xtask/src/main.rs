@@ -12,8 +12,8 @@
 //! - `cargo xtask bench --web [--runs N]`: the web app's size, load time and click latency against
 //!   the budget (release build, headless Chromium), and the speed workloads through Baton's engine
 //!   in wasm and aws-local-stepfunctions' browser build, side by side in one page;
-//! - `cargo xtask fuzz [--time S] [TARGET...]`: coverage-guided fuzzing of every reader of user
-//!   input (libFuzzer, stable toolchain), S seconds per target.
+//! - `cargo xtask fuzz [--time S] [--runs N] [TARGET...]`: coverage-guided fuzzing of every reader
+//!   of user input (libFuzzer, stable toolchain), S seconds or N executions per target.
 
 mod bench;
 mod bench_web;
@@ -48,8 +48,10 @@ commands:
                      page, click latency with 1,000 events (default 9 loads, 10 clicks of each kind);
                      and the workloads through Baton (wasm) and aws-local-stepfunctions (browser
                      build) in one Chromium page (default 5 runs each; --runs N sets all three)
-  fuzz [--time S] [TARGET...]
-                     coverage-guided fuzzing with libFuzzer, S seconds per target (default 60);
+  fuzz [--time S] [--runs N] [TARGET...]
+                     coverage-guided fuzzing with libFuzzer: each target stops after S seconds or
+                     N executions, whichever comes first (default 60 s; given N alone, the seed is
+                     fixed so the work is the same everywhere);
                      targets: definition, jsonpath, intrinsics, choice, scenario, history, jsonata (all
                      by default). Crashes are saved under target/fuzz/artifacts/TARGET/";
 
@@ -108,30 +110,45 @@ fn bench_command(rest: &[String]) -> Result<ExitCode, String> {
     Ok(if web { bench_web::bench_web(runs) } else { bench::bench(runs.unwrap_or(5)) })
 }
 
-/// `fuzz [--time S] [TARGET...]`.
+/// `fuzz [--time S] [--runs N] [TARGET...]`.
 fn fuzz_command(rest: &[String]) -> Result<ExitCode, String> {
-    let mut seconds = 60;
+    let mut budget = fuzz::Budget { seconds: None, runs: None };
     let mut targets = Vec::new();
     let mut args = rest.iter();
     while let Some(arg) = args.next() {
-        if arg == "--time" || arg.starts_with("--time=") {
-            let value = match arg.strip_prefix("--time=") {
-                Some(v) => v.to_string(),
-                None => args.next().cloned().ok_or("--time expects a number of seconds")?,
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (arg.as_str(), None),
+        };
+        if name == "--time" || name == "--runs" {
+            let value = match inline {
+                Some(v) => v,
+                None => args.next().cloned().ok_or(format!("{name} expects a number"))?,
             };
-            seconds =
-                value.parse().map_err(|_| format!("--time expects a number of seconds, got `{value}`"))?;
+            let n: u64 = value
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("{name} expects a positive number, got `{value}`"))?;
+            if name == "--time" {
+                budget.seconds = Some(n);
+            } else {
+                budget.runs = Some(n);
+            }
         } else if let Some(target) = fuzz::TARGETS.iter().find(|t| *t == arg) {
             targets.push(*target);
         } else {
             return Err(format!("unknown fuzz target `{arg}` (targets: {})", fuzz::TARGETS.join(", ")));
         }
     }
+    if budget.seconds.is_none() && budget.runs.is_none() {
+        budget.seconds = Some(60);
+    }
     if targets.is_empty() {
         targets = fuzz::TARGETS.to_vec();
     }
     let mut run = Run::new("fuzz", false);
-    let ok = fuzz::fuzz(&mut run, &targets, fuzz::Budget::Seconds(seconds)).is_ok();
+    let ok = fuzz::fuzz(&mut run, &targets, budget).is_ok();
     Ok(run.finish(ok))
 }
 

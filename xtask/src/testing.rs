@@ -74,7 +74,7 @@ fn steps(run: &mut Run) -> Result<(), Stop> {
     }
     // A short fuzz run: a fixed number of executions from a fixed seed, the same work everywhere.
     // Long runs are for a person: `cargo xtask fuzz --time S`.
-    fuzz::fuzz(run, &fuzz::TARGETS, fuzz::Budget::Runs(FUZZ_RUNS))?;
+    fuzz::fuzz(run, &fuzz::TARGETS, fuzz::Budget { seconds: None, runs: Some(FUZZ_RUNS) })?;
     // The build `cargo xtask dist` makes: the browser tests run on what docs sites host.
     run.step("release build of the web app (cargo xtask dist)", |_| crate::dist::build("dist"))?;
     run.step("browser tests (node --test tests/browser/)", browser_tests)?;
